@@ -10,6 +10,8 @@ import (
 type Main struct {
 	Stdout io.Writer
 	Stderr io.Writer
+	// Getenv reads the environment (os.Getenv; tests substitute a map).
+	Getenv func(string) string
 }
 
 // Run runs the subcommand named by args[0].

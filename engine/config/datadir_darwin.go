@@ -1,0 +1,7 @@
+package config
+
+import "path/filepath"
+
+func defaultDataDir() string {
+	return filepath.Join(home(), "Library", "Application Support", "Samwise")
+}

@@ -1,0 +1,183 @@
+package imaging
+
+import (
+	"fmt"
+	"math"
+)
+
+// lerpAxis holds, for each output index along one axis, the two source
+// indices and weights of PyTorch's bilinear interpolation with
+// align_corners=False and no antialiasing: the source coordinate is
+// (i+0.5)·in/out − 0.5, clamped to 0 below (as PyTorch does), and the upper
+// neighbour is clamped to the last sample.
+type lerpAxis struct {
+	i0, i1 []int32
+	l0, l1 []float32
+}
+
+func lerpWeights(in, out int) lerpAxis {
+	la := lerpAxis{
+		i0: make([]int32, out), i1: make([]int32, out),
+		l0: make([]float32, out), l1: make([]float32, out),
+	}
+	scale := float64(in) / float64(out)
+	for i := range out {
+		s := max((float64(i)+0.5)*scale-0.5, 0)
+		i0 := min(int(s), in-1)
+		i1 := i0
+		if i0 < in-1 {
+			i1++
+		}
+		l1 := s - float64(i0)
+		la.i0[i], la.i1[i] = int32(i0), int32(i1)
+		la.l0[i], la.l1[i] = float32(1-l1), float32(l1)
+	}
+	return la
+}
+
+// lerp is the one interpolation formula both UpsampleLogits and
+// UpsampleThreshold use, so a thresholded value always equals the
+// thresholded float. The explicit conversions forbid fused multiply-adds,
+// making results the same on every architecture.
+func lerp(l0, a, l1, b float32) float32 {
+	return float32(l0*a) + float32(l1*b)
+}
+
+// blendRows writes into row the vertical interpolation for output row y of
+// the sw-wide source field src.
+func blendRows(row, src []float32, sw int, uy *lerpAxis, y int) {
+	r0 := src[int(uy.i0[y])*sw:][:len(row)]
+	r1 := src[int(uy.i1[y])*sw:][:len(row)]
+	l0, l1 := uy.l0[y], uy.l1[y]
+	for x := range row {
+		row[x] = lerp(l0, r0[x], l1, r1[x])
+	}
+}
+
+// upsampleBand is the number of output pixels a goroutine takes at a time.
+const upsampleBand = 1 << 16
+
+// UpsampleLogits resizes a sw×sh field of mask logits (row-major, the first
+// sw*sh values of src) to dw×dh with bilinear interpolation as PyTorch's
+// F.interpolate(mode="bilinear", align_corners=False) computes it, and
+// returns the dw*dh values in dst (allocated when nil). Apply a sigmoid to
+// the result for soft masks or probabilities. It panics if a size is not
+// positive, src is too short, or dst has the wrong length.
+func UpsampleLogits(src []float32, sw, sh, dw, dh int, dst []float32) []float32 {
+	checkField("UpsampleLogits", src, sw, sh, dw, dh)
+	dst = ensureLen("UpsampleLogits", dst, dw*dh)
+	ux, uy := lerpWeights(sw, dw), lerpWeights(sh, dh)
+	parallelFor(dh, max(1, upsampleBand/dw), func() func(lo, hi int) {
+		row := make([]float32, sw)
+		return func(lo, hi int) {
+			for y := lo; y < hi; y++ {
+				blendRows(row, src, sw, &uy, y)
+				out := dst[y*dw : (y+1)*dw]
+				for x := range out {
+					out[x] = lerp(ux.l0[x], row[ux.i0[x]], ux.l1[x], row[ux.i1[x]])
+				}
+			}
+		}
+	})
+	return dst
+}
+
+// UpsampleThreshold is UpsampleLogits followed by a threshold, in a single
+// pass that never materialises the float field: dst (dw*dh bytes, allocated
+// when nil) gets 1 where the interpolated value is strictly greater than
+// threshold and 0 elsewhere (NaN gives 0). Use threshold 0 for logits, which
+// is sigmoid > 0.5.
+//
+// With threshold 0 it skips the arithmetic for runs of output pixels that
+// interpolate between two source samples of the same sign; the result is
+// still bit-for-bit that of UpsampleLogits followed by "> 0", because a
+// non-negative weighting of two non-positive values cannot round above 0 nor
+// of two normal positive values to 0 or below.
+func UpsampleThreshold(src []float32, sw, sh, dw, dh int, threshold float32, dst []byte) []byte {
+	checkField("UpsampleThreshold", src, sw, sh, dw, dh)
+	dst = ensureLen("UpsampleThreshold", dst, dw*dh)
+	ux, uy := lerpWeights(sw, dw), lerpWeights(sh, dh)
+	runs := columnRuns(&ux)
+	parallelFor(dh, max(1, upsampleBand/dw), func() func(lo, hi int) {
+		row := make([]float32, sw)
+		return func(lo, hi int) {
+			for y := lo; y < hi; y++ {
+				blendRows(row, src, sw, &uy, y)
+				out := dst[y*dw : (y+1)*dw]
+				if threshold == 0 {
+					signRow(out, row, &ux, runs)
+					continue
+				}
+				for x := range out {
+					out[x] = b2u(lerp(ux.l0[x], row[ux.i0[x]], ux.l1[x], row[ux.i1[x]]) > threshold)
+				}
+			}
+		}
+	})
+	return dst
+}
+
+// columnRun is a range [x0, x1) of output columns that interpolate between
+// the same two source samples i0 and i1.
+type columnRun struct{ i0, i1, x0, x1 int32 }
+
+func columnRuns(ux *lerpAxis) []columnRun {
+	var runs []columnRun
+	for x := range ux.i0 {
+		i0, i1 := ux.i0[x], ux.i1[x]
+		if n := len(runs); n > 0 && runs[n-1].i0 == i0 && runs[n-1].i1 == i1 {
+			runs[n-1].x1++
+			continue
+		}
+		runs = append(runs, columnRun{i0, i1, int32(x), int32(x) + 1})
+	}
+	return runs
+}
+
+// minSafePositive is a positive value whose products with the weights (at
+// least one of each pair is ≥ 0.5) cannot underflow to zero.
+const minSafePositive = 0x1p-100
+
+// signRow writes out[x] = lerp(...) > 0 for one output row, filling whole
+// runs without arithmetic when both source samples are ≤ 0 (every weighted
+// sum is then ≤ 0) or both are normal finite positives (every weighted sum
+// is then > 0). NaN and infinities take the per-pixel path.
+func signRow(out []byte, row []float32, ux *lerpAxis, runs []columnRun) {
+	for _, r := range runs {
+		a, b := row[r.i0], row[r.i1]
+		o := out[r.x0:r.x1]
+		switch {
+		case a <= 0 && b <= 0:
+			clear(o)
+		case a >= minSafePositive && b >= minSafePositive && a <= math.MaxFloat32 && b <= math.MaxFloat32:
+			for i := range o {
+				o[i] = 1
+			}
+		default:
+			l0 := ux.l0[r.x0:r.x1]
+			l1 := ux.l1[r.x0:r.x1][:len(o)]
+			for i := range o {
+				o[i] = b2u(lerp(l0[i], a, l1[i], b) > 0)
+			}
+		}
+	}
+}
+
+// b2u converts a bool to 0 or 1.
+func b2u(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// checkField panics with an explanatory message when src cannot hold a
+// sw×sh field or a target size is not positive.
+func checkField(fn string, src []float32, sw, sh, dw, dh int) {
+	if sw <= 0 || sh <= 0 || dw <= 0 || dh <= 0 {
+		panic(fmt.Sprintf("imaging: %s from %d×%d to %d×%d; all sizes must be positive", fn, sw, sh, dw, dh))
+	}
+	if len(src) < sw*sh {
+		panic(fmt.Sprintf("imaging: %s got %d values for a %d×%d field; it needs sw*sh = %d", fn, len(src), sw, sh, sw*sh))
+	}
+}

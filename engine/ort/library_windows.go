@@ -1,0 +1,3 @@
+package ort
+
+const libraryName = "onnxruntime.dll"

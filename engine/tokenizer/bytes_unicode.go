@@ -53,12 +53,3 @@ func init() {
 func byteSymbol(b byte) string {
 	return string(byteToRune[b])
 }
-
-// bytesToSymbols writes s in the byte-level alphabet.
-func bytesToSymbols(s string) string {
-	out := make([]rune, len(s))
-	for i := 0; i < len(s); i++ {
-		out[i] = byteToRune[s[i]]
-	}
-	return string(out)
-}

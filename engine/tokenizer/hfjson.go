@@ -306,11 +306,12 @@ func pairID(pair []json.RawMessage) (int, error) {
 	return id, nil
 }
 
-// JSON writes the tokenizer as a Hugging Face tokenizer.json that Parse, and
-// the Hugging Face tokenizers library, read back to the same ids: CLIP's
-// normalizer, pre-tokenizer, post-processor and decoder, right padding and
-// truncation to the context length, the added tokens, and the BPE model with
-// its vocabulary in id order and its merges in rank order.
+// JSON writes the tokenizer as a tokenizer.json in the layout of Hugging
+// Face's CLIP ones, which Parse reads back to the same ids: CLIP's normalizer,
+// pre-tokenizer, post-processor and decoder, right padding and truncation to
+// the context length, the added tokens, and the BPE model with its vocabulary
+// in id order and its merges in rank order ("a b" strings, or pairs when a
+// token holds a space).
 func (t *Tokenizer) JSON() ([]byte, error) {
 	tok := func(id int) json.RawMessage { return jsonString(t.tokens[id]) }
 	pair := func(id int) json.RawMessage {
@@ -383,8 +384,8 @@ func (t *Tokenizer) JSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// vocabJSON writes the model vocabulary, added tokens excluded unless they
-// are also model tokens, as a JSON object in id order.
+// vocabJSON writes every token, added tokens included, as a JSON object in
+// id order.
 func (t *Tokenizer) vocabJSON() json.RawMessage {
 	var b bytes.Buffer
 	b.WriteByte('{')

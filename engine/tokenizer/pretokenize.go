@@ -88,8 +88,8 @@ func isNumber(r rune) bool {
 	return unicode.IsNumber(r)
 }
 
-// addedMatcher splits text around the added (special) tokens of a vocabulary,
-// as Hugging Face does before pre-tokenization.
+// addedMatcher finds the added (special) tokens of a vocabulary in text, which
+// Hugging Face splits off before pre-tokenization.
 type addedMatcher struct {
 	contents []string // non-empty contents, longest first
 	ids      []int    // ids parallel to contents
@@ -115,46 +115,43 @@ func newAddedMatcher(tokens []addedToken) addedMatcher {
 	return m
 }
 
-// split calls text for each stretch of s between added tokens and added for
-// each added token, in order. Either callback may return false to stop.
-func (m *addedMatcher) split(s string, text func(string) bool, added func(id int) bool) {
-	if len(m.contents) == 0 {
-		text(s)
-		return
+// addedScan walks a text through the added tokens it contains.
+type addedScan struct {
+	m    *addedMatcher
+	s    string
+	next []int // next occurrence of each added token at or after the scan, -1 if none
+	buf  [4]int
+}
+
+// start begins a scan of s for the added tokens of m.
+func (a *addedScan) start(m *addedMatcher, s string) {
+	a.m, a.s = m, s
+	a.next = a.buf[:0]
+	for _, c := range m.contents {
+		a.next = append(a.next, strings.Index(s, c))
 	}
-	next := make([]int, len(m.contents)) // next occurrence of each, or -1
-	for k, c := range m.contents {
-		next[k] = strings.Index(s, c)
+}
+
+// find returns the first added token at or after byte offset pos: its start,
+// end and id. With none it returns start == len(s) and id -1. At one
+// position the longest token wins.
+func (a *addedScan) find(pos int) (start, end, id int) {
+	best := -1
+	for k, c := range a.m.contents {
+		if a.next[k] >= 0 && a.next[k] < pos {
+			// That occurrence overlapped an earlier match; look again.
+			if n := strings.Index(a.s[pos:], c); n >= 0 {
+				a.next[k] = pos + n
+			} else {
+				a.next[k] = -1
+			}
+		}
+		if a.next[k] >= 0 && (best < 0 || a.next[k] < a.next[best]) {
+			best = k
+		}
 	}
-	pos := 0
-	for {
-		best := -1
-		for k := range m.contents {
-			if next[k] >= 0 && next[k] < pos {
-				// An earlier occurrence overlapped a match; look again.
-				if n := strings.Index(s[pos:], m.contents[k]); n >= 0 {
-					next[k] = pos + n
-				} else {
-					next[k] = -1
-				}
-			}
-			if next[k] >= 0 && (best < 0 || next[k] < next[best]) {
-				best = k
-			}
-		}
-		if best < 0 {
-			if pos < len(s) {
-				text(s[pos:])
-			}
-			return
-		}
-		at := next[best]
-		if at > pos && !text(s[pos:at]) {
-			return
-		}
-		if !added(m.ids[best]) {
-			return
-		}
-		pos = at + len(m.contents[best])
+	if best < 0 {
+		return len(a.s), len(a.s), -1
 	}
+	return a.next[best], a.next[best] + len(a.m.contents[best]), a.m.ids[best]
 }

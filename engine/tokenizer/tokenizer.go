@@ -239,27 +239,32 @@ func (t *Tokenizer) Encode(text string) []int {
 // returns at most limit ids, reporting whether there were more.
 func (t *Tokenizer) encode(text string, limit int) (ids []int, truncated bool) {
 	s := cleanText(text)
+	if limit >= 0 {
+		ids = make([]int, 0, min(limit+1, len(s)+1))
+	} else {
+		ids = make([]int, 0, len(s)/4+1)
+	}
 	full := func() bool { return limit >= 0 && len(ids) > limit }
-	t.matcher.split(s,
-		func(seg string) bool {
-			for i := 0; ; {
-				start, end := nextPretoken(seg, i)
-				if start >= len(seg) {
-					return true
-				}
-				for _, id := range t.bpeWord(seg[start:end]) {
-					ids = append(ids, int(id))
-				}
-				if full() {
-					return false
-				}
-				i = end
+	var scan addedScan
+	scan.start(&t.matcher, s)
+	for pos := 0; pos <= len(s) && !full(); {
+		at, after, added := scan.find(pos)
+		for i := pos; i < at && !full(); {
+			start, end := nextPretoken(s[:at], i)
+			if start >= at {
+				break
 			}
-		},
-		func(id int) bool {
-			ids = append(ids, id)
-			return !full()
-		})
+			for _, id := range t.bpeWord(s[start:end]) {
+				ids = append(ids, int(id))
+			}
+			i = end
+		}
+		if added < 0 {
+			break
+		}
+		ids = append(ids, added)
+		pos = after
+	}
 	if full() {
 		return ids[:limit], true
 	}

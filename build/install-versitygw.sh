@@ -25,7 +25,7 @@ if [ "$(installed || true)" = "$version" ]; then
 fi
 
 command -v go >/dev/null || { echo "install-versitygw: Go is required (https://go.dev/dl/)" >&2; exit 1; }
-echo "install-versitygw: building $module/cmd/versitygw@$version (about a minute)" >&2
+echo "install-versitygw: building $module/cmd/versitygw@$version (a minute or two)" >&2
 mkdir -p "$root/build/bin"
 # Build outside the repository's module so its go.mod is neither read nor changed.
 (cd "$root/build/bin" && GOBIN="$root/build/bin" go install "$module/cmd/versitygw@$version")

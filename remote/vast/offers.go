@@ -38,26 +38,38 @@ type OfferQuery struct {
 	Extra map[string]map[string]any
 }
 
-// Offer is one rentable machine (an "ask"); its ID is what CreateInstance takes.
+// Offer is one rentable machine (an "ask"); its ID is what CreateInstance takes. Fields
+// keep Vast's units.
 type Offer struct {
-	ID            int64   `json:"id"`
-	MachineID     int64   `json:"machine_id"`
-	GPUName       string  `json:"gpu_name"`
-	NumGPUs       int     `json:"num_gpus"`
-	GPURAMMB      float64 `json:"gpu_ram"`
-	DPHTotal      float64 `json:"dph_total"`
-	Reliability   float64 `json:"reliability"`
-	CUDAMaxGood   float64 `json:"cuda_max_good"`
-	DiskSpaceGB   float64 `json:"disk_space"`
-	InetDownMbps  float64 `json:"inet_down"`
-	InetUpMbps    float64 `json:"inet_up"`
-	Geolocation   string  `json:"geolocation"`
-	DLPerf        float64 `json:"dlperf"`
-	Score         float64 `json:"score"`
-	MinBid        float64 `json:"min_bid"`
-	Verification  string  `json:"verification"`
-	HostingType   any     `json:"hosting_type,omitempty"`
-	DirectPortCnt int     `json:"direct_port_count"`
+	// ID is the offer (ask) id to pass to CreateInstance.
+	ID int64 `json:"id"`
+	// MachineID is the host machine.
+	MachineID int64 `json:"machine_id"`
+	// GPUName is the GPU model, e.g. "RTX 4090".
+	GPUName string `json:"gpu_name"`
+	// NumGPUs is the number of GPUs rented together.
+	NumGPUs int `json:"num_gpus"`
+	// GPURAMMB is the memory per GPU in MB.
+	GPURAMMB float64 `json:"gpu_ram"`
+	// DPHTotal is the total price in dollars per hour (GPU + storage + bandwidth share).
+	DPHTotal float64 `json:"dph_total"`
+	// Reliability is the host's reliability score, 0..1.
+	Reliability float64 `json:"reliability"`
+	// CUDAMaxGood is the newest CUDA version the host driver supports.
+	CUDAMaxGood float64 `json:"cuda_max_good"`
+	// DiskSpaceGB is the free disk in GB.
+	DiskSpaceGB float64 `json:"disk_space"`
+	// InetDownMbps and InetUpMbps are the measured bandwidths in Mb/s.
+	InetDownMbps float64 `json:"inet_down"`
+	InetUpMbps   float64 `json:"inet_up"`
+	// Geolocation is the host's location as Vast reports it, e.g. "Texas, US".
+	Geolocation string `json:"geolocation"`
+	// DLPerf is Vast's deep-learning performance score.
+	DLPerf float64 `json:"dlperf"`
+	// Score is Vast's overall ranking score.
+	Score float64 `json:"score"`
+	// MinBid is the lowest interruptible bid in dollars per hour.
+	MinBid float64 `json:"min_bid"`
 }
 
 // Body returns the query object SearchOffers sends as the body of POST /bundles/.

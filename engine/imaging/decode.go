@@ -1,13 +1,3 @@
-// Package imaging holds the image pre- and post-processing of Samwise's SAM 3
-// pipeline: decoding photos upright (EXIF orientation applied), turning
-// images and raw video frames into the model's normalised CHW input tensor,
-// and resizing low-resolution mask logits back to the original image size.
-//
-// The resampling follows the Hugging Face Sam3ImageProcessorFast and the
-// public ONNX exports: the input is resized straight to S×S (no aspect ratio,
-// no padding) with antialiased bilinear interpolation and normalised as
-// (v/255 − 0.5)/0.5; mask logits are upsampled with PyTorch's bilinear
-// interpolation (align_corners=False) and thresholded at logit > 0.
 package imaging
 
 import (
@@ -84,8 +74,8 @@ func Decode(data []byte) (image.Image, string, error) {
 }
 
 // DecodeLimit is [Decode] with maxPixels instead of [DefaultMaxPixels] as the
-// largest accepted width × height; its error for a larger image wraps
-// [ErrTooLarge].
+// largest accepted width × height (0 or less rejects every image); its error
+// for a larger image wraps [ErrTooLarge].
 func DecodeLimit(data []byte, maxPixels int64) (img image.Image, format string, err error) {
 	c, err := sniff(data)
 	if err != nil {

@@ -39,7 +39,7 @@ func Orient(img image.Image, o int) image.Image {
 					continue
 				}
 				for x := 0; x < w; x++ { // 2 and 3 mirror horizontally
-					copy(out[4*(w-1-x):4*(w-x)], row[4*x:4*x+4])
+					*(*[4]byte)(out[4*(w-1-x):]) = [4]byte(row[4*x:])
 				}
 			}
 		}
@@ -83,7 +83,7 @@ func transposeRows(dst *image.NRGBA, src rowSource, o int) {
 						if flipX {
 							j = n - 1 - k
 						}
-						copy(out[4*j:4*j+4], rows[k][4*sx:4*sx+4])
+						*(*[4]byte)(out[4*j:]) = [4]byte(rows[k][4*sx:])
 					}
 				}
 			}

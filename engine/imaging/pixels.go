@@ -1,6 +1,7 @@
 package imaging
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 )
@@ -173,34 +174,25 @@ func ycbcrRow(d []byte, m *image.YCbCr, alpha []byte, ai, yy int, hs uint) {
 	if alpha != nil {
 		as = alpha[ai:][:w]
 	}
+	lastCi := -1
+	var rc, gc, bc int32 // chroma terms, shared by the pixels of a chroma sample
 	for i, yv := range ys {
-		ci := cbase + (x0+i)>>hs
+		if ci := cbase + (x0+i)>>hs; ci != lastCi {
+			cb1 := int32(m.Cb[ci]) - 128
+			cr1 := int32(m.Cr[ci]) - 128
+			rc, gc, bc = 91881*cr1, -22554*cb1-46802*cr1, 116130*cb1
+			lastCi = ci
+		}
+		// Same values as color.YCbCrToRGB: the arithmetic shift and clamp
+		// equal its branchy "^(r >> 31)" saturation, without branches.
 		yy1 := int32(yv) * 0x10101
-		cb1 := int32(m.Cb[ci]) - 128
-		cr1 := int32(m.Cr[ci]) - 128
-		r := yy1 + 91881*cr1
-		if uint32(r)&0xff000000 == 0 {
-			r >>= 16
-		} else {
-			r = ^(r >> 31)
-		}
-		g := yy1 - 22554*cb1 - 46802*cr1
-		if uint32(g)&0xff000000 == 0 {
-			g >>= 16
-		} else {
-			g = ^(g >> 31)
-		}
-		b := yy1 + 116130*cb1
-		if uint32(b)&0xff000000 == 0 {
-			b >>= 16
-		} else {
-			b = ^(b >> 31)
-		}
-		a := uint8(0xFF)
+		r := min(max((yy1+rc)>>16, 0), 255)
+		g := min(max((yy1+gc)>>16, 0), 255)
+		b := min(max((yy1+bc)>>16, 0), 255)
+		a := uint32(0xFF)
 		if as != nil {
-			a = as[i]
+			a = uint32(as[i])
 		}
-		p := d[4*i : 4*i+4 : 4*i+4]
-		p[0], p[1], p[2], p[3] = uint8(r), uint8(g), uint8(b), a
+		binary.LittleEndian.PutUint32(d[4*i:], uint32(r)|uint32(g)<<8|uint32(b)<<16|a<<24)
 	}
 }

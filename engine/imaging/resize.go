@@ -88,6 +88,7 @@ func resample(src rowSource, dw, dh int, emit func(y int, r, g, b []float32)) {
 	band := min(32, max(4, (dh+4*runtime.GOMAXPROCS(0)-1)/(4*runtime.GOMAXPROCS(0))))
 	parallelFor(dh, band, func() func(lo, hi int) {
 		scratch := make([]byte, src.bpp*src.w)
+		frow := make([]float32, 3*src.w)
 		var tmp [3][]float32
 		var acc [3][]float32
 		for c := range acc {
@@ -109,8 +110,8 @@ func resample(src rowSource, dw, dh int, emit func(y int, r, g, b []float32)) {
 			}
 			for sy := sy0; sy < sy1; sy++ {
 				o := (sy - sy0) * dw
-				horizontal(src.row(sy, scratch), src.bpp, &hw,
-					tmp[0][o:o+dw], tmp[1][o:o+dw], tmp[2][o:o+dw])
+				rowToFloat(frow, src.row(sy, scratch), src.bpp)
+				horizontal(frow, &hw, tmp[0][o:o+dw], tmp[1][o:o+dw], tmp[2][o:o+dw])
 			}
 			for y := lo; y < hi; y++ {
 				s := int(vw.start[y]) - sy0
@@ -124,32 +125,64 @@ func resample(src rowSource, dw, dh int, emit func(y int, r, g, b []float32)) {
 	})
 }
 
-// horizontal filters one source row of bpp-byte pixels into three channel
-// planes of len(r) output samples.
-func horizontal(row []byte, bpp int, hw *axisWeights, r, g, b []float32) {
+// byteToFloat converts a byte to float32 by table lookup, which is cheaper
+// than the integer-to-float instruction in the hot loops.
+var byteToFloat = func() (t [256]float32) {
+	for i := range t {
+		t[i] = float32(i)
+	}
+	return t
+}()
+
+// rowToFloat converts a row of bpp-byte pixels to interleaved float32 RGB
+// (alpha dropped); f has room for 3 values per pixel.
+func rowToFloat(f []float32, row []byte, bpp int) {
+	n := len(row) / bpp
+	f = f[:3*n]
+	if bpp == 3 {
+		for i, v := range row[:3*n] {
+			f[i] = byteToFloat[v]
+		}
+		return
+	}
+	for i := 0; i < n; i++ {
+		p := row[bpp*i : bpp*i+3 : bpp*i+3]
+		q := f[3*i : 3*i+3 : 3*i+3]
+		q[0], q[1], q[2] = byteToFloat[p[0]], byteToFloat[p[1]], byteToFloat[p[2]]
+	}
+}
+
+// horizontal filters one source row, given as interleaved float32 RGB, into
+// three channel planes of len(r) output samples. Taps are taken two at a
+// time into separate accumulators so the additions do not wait on each
+// other.
+func horizontal(f []float32, hw *axisWeights, r, g, b []float32) {
 	g = g[:len(r)]
 	b = b[:len(r)]
 	for x := range r {
 		s, n := int(hw.start[x]), int(hw.n[x])
 		ws := hw.w[x*hw.stride : x*hw.stride+n]
-		seg := row[s*bpp : (s+n)*bpp]
-		var ar, ag, ab float32
-		if bpp == 4 {
-			for k, wk := range ws {
-				p := seg[4*k : 4*k+3 : 4*k+3]
-				ar += wk * float32(p[0])
-				ag += wk * float32(p[1])
-				ab += wk * float32(p[2])
-			}
-		} else {
-			for k, wk := range ws {
-				p := seg[3*k : 3*k+3 : 3*k+3]
-				ar += wk * float32(p[0])
-				ag += wk * float32(p[1])
-				ab += wk * float32(p[2])
-			}
+		seg := f[3*s : 3*(s+n)]
+		var r0, g0, b0, r1, g1, b1 float32
+		k := 0
+		for ; k+1 < len(ws); k += 2 {
+			w0, w1 := ws[k], ws[k+1]
+			p := seg[3*k : 3*k+6 : 3*k+6]
+			r0 += w0 * p[0]
+			g0 += w0 * p[1]
+			b0 += w0 * p[2]
+			r1 += w1 * p[3]
+			g1 += w1 * p[4]
+			b1 += w1 * p[5]
 		}
-		r[x], g[x], b[x] = ar, ag, ab
+		if k < len(ws) {
+			wk := ws[k]
+			p := seg[3*k : 3*k+3 : 3*k+3]
+			r0 += wk * p[0]
+			g0 += wk * p[1]
+			b0 += wk * p[2]
+		}
+		r[x], g[x], b[x] = r0+r1, g0+g1, b0+b1
 	}
 }
 

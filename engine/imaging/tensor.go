@@ -13,7 +13,9 @@ import (
 // (v/255 − 0.5) / 0.5, i.e. into [−1, 1].
 //
 // Colours are taken straight (non-premultiplied) and alpha is dropped, like
-// PIL's convert("RGB"). dst must have length 3*size*size; when nil it is
+// PIL's convert("RGB"). The Python processor resizes uint8 tensors, so its
+// resized values are also rounded to whole steps of 1/255; here they stay
+// float, which differs from it by at most 0.5/255 before normalisation. dst must have length 3*size*size; when nil it is
 // allocated. The result is dst. ToTensor panics if size is not positive, img
 // is empty, or dst has the wrong length. Typical decoder outputs
 // (*image.YCbCr, *image.NRGBA, *image.RGBA, *image.Gray, *image.Paletted)
@@ -45,6 +47,9 @@ func toTensor(src rowSource, size int, dst []float32) []float32 {
 		for c, p := range [3][]float32{r, g, b} {
 			out := dst[c*plane+y*size : c*plane+(y+1)*size]
 			for x, v := range p[:len(out)] {
+				// Weights sum to 1 only up to float32 rounding; clamping
+				// keeps a white pixel from landing a hair above 1.
+				v = min(max(v, 0), 255)
 				out[x] = (v/255 - 0.5) / 0.5
 			}
 		}

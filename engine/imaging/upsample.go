@@ -28,7 +28,10 @@ func lerpWeights(in, out int) lerpAxis {
 		if i0 < in-1 {
 			i1++
 		}
-		l1 := s - float64(i0)
+		// Quantising the weight to 2^-24 makes both weights exact float32
+		// values that sum to exactly 1, so a constant field interpolates to
+		// itself wherever the products are exact (e.g. 0.5 stays 0.5).
+		l1 := math.Round((s-float64(i0))*(1<<24)) / (1 << 24)
 		la.i0[i], la.i1[i] = int32(i0), int32(i1)
 		la.l0[i], la.l1[i] = float32(1-l1), float32(l1)
 	}
@@ -67,14 +70,21 @@ func UpsampleLogits(src []float32, sw, sh, dw, dh int, dst []float32) []float32 
 	checkField("UpsampleLogits", src, sw, sh, dw, dh)
 	dst = ensureLen("UpsampleLogits", dst, dw*dh)
 	ux, uy := lerpWeights(sw, dw), lerpWeights(sh, dh)
+	runs := columnRuns(&ux)
 	parallelFor(dh, max(1, upsampleBand/dw), func() func(lo, hi int) {
 		row := make([]float32, sw)
 		return func(lo, hi int) {
 			for y := lo; y < hi; y++ {
 				blendRows(row, src, sw, &uy, y)
 				out := dst[y*dw : (y+1)*dw]
-				for x := range out {
-					out[x] = lerp(ux.l0[x], row[ux.i0[x]], ux.l1[x], row[ux.i1[x]])
+				for _, r := range runs {
+					a, b := row[r.i0], row[r.i1]
+					o := out[r.x0:r.x1]
+					l0 := ux.l0[r.x0:r.x1][:len(o)]
+					l1 := ux.l1[r.x0:r.x1][:len(o)]
+					for i := range o {
+						o[i] = lerp(l0[i], a, l1[i], b)
+					}
 				}
 			}
 		}
@@ -108,8 +118,14 @@ func UpsampleThreshold(src []float32, sw, sh, dw, dh int, threshold float32, dst
 					signRow(out, row, &ux, runs)
 					continue
 				}
-				for x := range out {
-					out[x] = b2u(lerp(ux.l0[x], row[ux.i0[x]], ux.l1[x], row[ux.i1[x]]) > threshold)
+				for _, r := range runs {
+					a, b := row[r.i0], row[r.i1]
+					o := out[r.x0:r.x1]
+					l0 := ux.l0[r.x0:r.x1][:len(o)]
+					l1 := ux.l1[r.x0:r.x1][:len(o)]
+					for i := range o {
+						o[i] = b2u(lerp(l0[i], a, l1[i], b) > threshold)
+					}
 				}
 			}
 		}
@@ -154,7 +170,7 @@ func signRow(out []byte, row []float32, ux *lerpAxis, runs []columnRun) {
 				o[i] = 1
 			}
 		default:
-			l0 := ux.l0[r.x0:r.x1]
+			l0 := ux.l0[r.x0:r.x1][:len(o)]
 			l1 := ux.l1[r.x0:r.x1][:len(o)]
 			for i := range o {
 				o[i] = b2u(lerp(l0[i], a, l1[i], b) > 0)

@@ -436,6 +436,16 @@ export class GatewayDO extends DurableObject<Env> {
       r.next_reap_at = Date.now() + this.cfg.reapIntervalMs;
       return;
     }
+    if (r.state === "ready" && r.instance_id !== null && !isDestroying(r, r.instance_id)) {
+      // The list doubles as a health check of the current worker (host gone, container exited).
+      const cur = found.find((i) => i.id === r.instance_id);
+      const status = String(cur?.actual_status ?? "");
+      if (!cur || FATAL_STATUSES.has(status)) {
+        const id = r.instance_id;
+        this.setFailed("instance_lost", cur ? `instance ${status}` : "the instance no longer exists on Vast");
+        await this.destroy(id, "instance_lost", log);
+      }
+    }
     for (const inst of found) {
       if (inst.id === r.instance_id || isDestroying(r, inst.id)) continue;
       log.warn("reaping orphan instance", { instance_id: inst.id, label: inst.label });

@@ -1,0 +1,4 @@
+package api
+
+// projectEndpoints are the routes of this resource (filled as it is built).
+var projectEndpoints = []Endpoint{}

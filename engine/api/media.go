@@ -1,0 +1,37 @@
+package api
+
+import "time"
+
+// Media kinds.
+const (
+	KindImage = "image"
+	KindVideo = "video"
+)
+
+// MediaRequest is the JSON form of POST /v1/media: register a local file by
+// path (allowed only when the engine runs for the desktop app). The other
+// form is a multipart upload with the field "file".
+type MediaRequest struct {
+	Path string `json:"path"`
+}
+
+// Media answers POST /v1/media (201) and GET /v1/media/{media_id}.
+type Media struct {
+	MediaID string `json:"media_id"`
+	Kind    string `json:"kind"`
+	Name    string `json:"name,omitempty"`
+	Format  string `json:"format"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	// Frames and FPS are 1 and 0 for images.
+	Frames    int       `json:"frames"`
+	FPS       float64   `json:"fps"`
+	Size      int64     `json:"size"`
+	SHA256    string    `json:"sha256"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MediaList answers GET /v1/media.
+type MediaList struct {
+	Media []Media `json:"media"`
+}

@@ -1,0 +1,274 @@
+// Package segment is the image segmentation service behind POST /v1/pvs/image
+// and `engine segment`: decode → cached embedding → decoder for every object
+// → candidate choice → upsampled, thresholded masks.
+package segment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/embcache"
+	"github.com/samwise-app/samwise/engine/imaging"
+	"github.com/samwise-app/samwise/engine/mask"
+	"github.com/samwise-app/samwise/engine/model"
+	"github.com/samwise-app/samwise/engine/sam"
+)
+
+// Images segments objects on still images with a sam3-tracker bundle.
+type Images struct {
+	tracker  *sam.Tracker
+	manifest *model.Manifest
+	cache    *embcache.Cache
+	gate     Gate
+
+	encodes atomic.Int64
+	mu      sync.Mutex
+	flight  map[embcache.Key]*call
+
+	statMu   sync.Mutex
+	encodeMS float64
+	decodeMS float64
+}
+
+type call struct {
+	done chan struct{}
+	emb  sam.Embedding
+	err  error
+}
+
+// Gate bounds concurrent inference (one process; a small semaphore).
+type Gate chan struct{}
+
+// NewGate makes a gate admitting n concurrent holders.
+func NewGate(n int) Gate { return make(Gate, n) }
+
+// Enter waits for a slot or for ctx.
+func (g Gate) Enter(ctx context.Context) error {
+	select {
+	case g <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Leave frees a slot.
+func (g Gate) Leave() { <-g }
+
+// NewImages wires a loaded tracker to a cache and an inference gate.
+func NewImages(t *sam.Tracker, m *model.Manifest, c *embcache.Cache, g Gate) *Images {
+	return &Images{tracker: t, manifest: m, cache: c, gate: g, flight: map[embcache.Key]*call{}}
+}
+
+// Manifest describes the model in use.
+func (s *Images) Manifest() *model.Manifest { return s.manifest }
+
+// Tracker is the loaded model.
+func (s *Images) Tracker() *sam.Tracker { return s.tracker }
+
+// Encodes counts encoder runs since start (the cache's effect is visible here).
+func (s *Images) Encodes() int64 { return s.encodes.Load() }
+
+// Timings returns the latest measured encode and decode times in ms.
+func (s *Images) Timings() (encodeMS, decodeMS float64) {
+	s.statMu.Lock()
+	defer s.statMu.Unlock()
+	return s.encodeMS, s.decodeMS
+}
+
+// Source is an image to segment: its content hash (the cache key), size, and
+// a loader called only when the embedding is not cached.
+type Source struct {
+	SHA256        string
+	Width, Height int
+	Load          func() (image.Image, error)
+}
+
+func (s *Images) key(src Source) embcache.Key {
+	return embcache.Key{SHA256: src.SHA256, Model: s.manifest.Name, InputSize: s.tracker.InputSize()}
+}
+
+// Cached reports whether src's embedding is already cached.
+func (s *Images) Cached(src Source) bool { return s.cache.Has(s.key(src)) }
+
+// Embedding returns src's embedding, from the cache or by running the
+// encoder once (concurrent callers for the same image share one run).
+func (s *Images) Embedding(ctx context.Context, src Source) (emb sam.Embedding, cached bool, err error) {
+	k := s.key(src)
+	if e, ok := s.cache.Get(k); ok {
+		return e, true, nil
+	}
+	s.mu.Lock()
+	if c, ok := s.flight[k]; ok {
+		s.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.emb, true, c.err
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
+	c := &call{done: make(chan struct{})}
+	s.flight[k] = c
+	s.mu.Unlock()
+	c.emb, c.err = s.encode(ctx, src, k)
+	s.mu.Lock()
+	delete(s.flight, k)
+	s.mu.Unlock()
+	close(c.done)
+	return c.emb, false, c.err
+}
+
+func (s *Images) encode(ctx context.Context, src Source, k embcache.Key) (sam.Embedding, error) {
+	img, err := src.Load()
+	if err != nil {
+		return nil, err
+	}
+	pixels := imaging.ToTensor(img, s.tracker.InputSize(), nil)
+	if err := s.gate.Enter(ctx); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	emb, err := s.tracker.Encode(ctx, pixels)
+	s.gate.Leave()
+	if err != nil {
+		return nil, err
+	}
+	s.encodes.Add(1)
+	s.statMu.Lock()
+	s.encodeMS = ms(time.Since(start))
+	s.statMu.Unlock()
+	s.cache.Put(k, emb)
+	return emb, nil
+}
+
+// Object is one segmented object at full resolution.
+type Object struct {
+	ID         int
+	Pred       sam.Prediction
+	Chosen     int
+	Mask       *mask.Mask
+	Candidates []*mask.Mask // all candidates, when multimask was asked for
+}
+
+// Result is a whole answer.
+type Result struct {
+	Objects []Object
+	Timing  api.Timing
+}
+
+// Segment runs the decoder for every object of req on src.
+func (s *Images) Segment(ctx context.Context, src Source, req *api.PVSImageRequest) (*Result, error) {
+	if err := Validate(req, src.Width, src.Height); err != nil {
+		return nil, err
+	}
+	FillLabels(req)
+	start := time.Now()
+	emb, cached, err := s.Embedding(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	encoded := time.Now()
+	res := &Result{Timing: api.Timing{Cached: cached}}
+	if !cached {
+		res.Timing.EncodeMS = ms(encoded.Sub(start))
+	}
+
+	// Mask-only objects pass through; the rest go to the decoder.
+	var prompts []sam.Prompt
+	var decoded []int
+	res.Objects = make([]Object, len(req.Objects))
+	for i, o := range req.Objects {
+		res.Objects[i].ID = o.ObjectID
+		given, err := promptMask(o, src.Width, src.Height)
+		if err != nil {
+			return nil, err
+		}
+		p := sam.Prompt{Points: o.Points, Box: o.Box}
+		for _, l := range o.Labels {
+			p.Labels = append(p.Labels, int64(l))
+		}
+		if given != nil && p.Box == nil {
+			// The tracker graphs take no mask input: a given mask becomes
+			// the box prompt that bounds it.
+			if x0, y0, x1, y1, ok := given.BBox(); ok {
+				p.Box = &[4]float64{float64(x0), float64(y0), float64(x1), float64(y1)}
+			}
+		}
+		if given != nil && len(p.Points) == 0 {
+			res.Objects[i].Mask = given
+			res.Objects[i].Pred = sam.Prediction{IoU: []float32{1}, ObjectScore: 10}
+			continue
+		}
+		prompts = append(prompts, p)
+		decoded = append(decoded, i)
+	}
+	if len(prompts) > 0 {
+		if err := s.gate.Enter(ctx); err != nil {
+			return nil, err
+		}
+		t0 := time.Now()
+		preds, err := s.tracker.Decode(ctx, emb, src.Width, src.Height, prompts)
+		s.gate.Leave()
+		if err != nil {
+			return nil, err
+		}
+		res.Timing.DecodeMS = ms(time.Since(t0))
+		s.statMu.Lock()
+		s.decodeMS = res.Timing.DecodeMS
+		s.statMu.Unlock()
+		for j, i := range decoded {
+			o := &res.Objects[i]
+			o.Pred = preds[j]
+			o.Chosen = o.Pred.Best()
+			o.Mask = Upsample(&o.Pred, o.Chosen, src.Width, src.Height)
+			if req.Multimask {
+				for k := range o.Pred.Logits {
+					if k == o.Chosen {
+						o.Candidates = append(o.Candidates, o.Mask)
+					} else {
+						o.Candidates = append(o.Candidates, Upsample(&o.Pred, k, src.Width, src.Height))
+					}
+				}
+			}
+		}
+	}
+	res.Timing.TotalMS = ms(time.Since(start))
+	return res, nil
+}
+
+// Upsample resizes candidate k's logits to w×h and thresholds them at 0.
+func Upsample(p *sam.Prediction, k, w, h int) *mask.Mask {
+	m := &mask.Mask{W: w, H: h}
+	m.Pix = imaging.UpsampleThreshold(p.Logits[k], p.MaskW, p.MaskH, w, h, 0, nil)
+	return m
+}
+
+func promptMask(o api.PVSObject, w, h int) (*mask.Mask, error) {
+	if o.Mask == nil {
+		return nil, nil
+	}
+	m, err := mask.Decode(*o.Mask)
+	if err != nil {
+		return nil, &InputError{Field: fmt.Sprintf("objects[object_id=%d].mask", o.ObjectID), Msg: err.Error()}
+	}
+	if m.W != w || m.H != h {
+		return nil, &InputError{Field: fmt.Sprintf("objects[object_id=%d].mask", o.ObjectID),
+			Msg: fmt.Sprintf("mask size is [%d, %d] but the image is [%d, %d] (size is [height, width])", m.H, m.W, h, w)}
+	}
+	return m, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// IsInputError reports whether err is the caller's fault (a 4xx).
+func IsInputError(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
+}

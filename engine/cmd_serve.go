@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/samwise-app/samwise/engine/config"
@@ -30,10 +32,19 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if in.LoadErr != nil {
 		log.Error("inference unavailable; serving anyway so /ready can say why", "err", in.LoadErr)
 	}
-	srv, err := server.New(server.Config{
+	scfg := server.Config{
 		Token: cfg.Token, CORSOrigins: cfg.CORSOrigins, MaxBody: int64(cfg.MaxBodyMB) << 20,
 		AllowLocalPaths: cfg.AllowLocalPaths, OverlayDir: cfg.Path("overlays"),
-	}, server.Deps{
+	}
+	if cfg.UI {
+		dir, err := findUI(cfg.UIDir)
+		if err != nil {
+			return err
+		}
+		scfg.UI = os.DirFS(dir)
+		log.Info("serving the annotator UI", "dir", dir)
+	}
+	srv, err := server.New(scfg, server.Deps{
 		DB: in.DB, Media: in.Media, Images: in.Images, Runtime: in.RuntimeInfo(), RuntimeErr: in.LoadErr, Models: in.ModelStatuses,
 	}, log)
 	if err != nil {
@@ -51,4 +62,39 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "engine listening on %s  model: %s  data: %s\n", url, label, cfg.DataDir)
 	log.Info("listening", "url", url, "data_dir", cfg.DataDir)
 	return srv.Serve(ctx, ln, 10*time.Second)
+}
+
+// findUI locates the built frontend: the explicit folder, else ui/ beside
+// the binary, else frontend/dist found walking up from the binary and the
+// working directory.
+func findUI(explicit string) (string, error) {
+	ok := func(d string) bool {
+		_, err := os.Stat(filepath.Join(d, "index.html"))
+		return err == nil
+	}
+	if explicit != "" {
+		if ok(explicit) {
+			return explicit, nil
+		}
+		return "", fmt.Errorf("--ui-dir %s has no index.html: build the frontend (make ui)", explicit)
+	}
+	var starts []string
+	if exe, err := os.Executable(); err == nil {
+		dir := filepath.Dir(exe)
+		if ok(filepath.Join(dir, "ui")) {
+			return filepath.Join(dir, "ui"), nil
+		}
+		starts = append(starts, dir)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	for _, s := range starts {
+		for d, i := s, 0; i < 6; i, d = i+1, filepath.Dir(d) {
+			if c := filepath.Join(d, "frontend", "dist"); ok(c) {
+				return c, nil
+			}
+		}
+	}
+	return "", errors.New("the annotator UI is not built: run make ui (or set --ui-dir to a folder with index.html)")
 }

@@ -25,6 +25,7 @@ type Config struct {
 	DataDir         string
 	Token           secret.Secret
 	UI              bool
+	UIDir           string
 	ORTLibrary      string
 	Provider        string
 	Threads         int
@@ -85,6 +86,7 @@ func (c *Config) Settings() []Setting {
 		{"data_dir", "SAMWISE_DATA_DIR", "data-dir", "where models, media, caches and the database live", (*stringValue)(&c.DataDir)},
 		{"token", "SAMWISE_TOKEN", "token", "bearer token required on /v1 routes (required for non-loopback listeners)", (*secretValue)(&c.Token)},
 		{"ui", "SAMWISE_UI", "ui", "serve the annotator web UI at /", (*boolValue)(&c.UI)},
+		{"ui_dir", "SAMWISE_UI_DIR", "ui-dir", "the built frontend to serve with --ui (default: ui/ beside the binary, else frontend/dist of the source tree)", (*stringValue)(&c.UIDir)},
 		{"ort_library", "SAMWISE_ORT_LIB", "ort-lib", "path to the ONNX Runtime shared library (default: search beside the binary, then build/lib)", (*stringValue)(&c.ORTLibrary)},
 		{"provider", "SAMWISE_PROVIDER", "provider", "execution provider: auto, cpu, coreml or cuda", (*stringValue)(&c.Provider)},
 		{"threads", "SAMWISE_THREADS", "threads", "ONNX Runtime intra-op threads per graph (0: runtime default)", (*intValue)(&c.Threads)},

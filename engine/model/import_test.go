@@ -1,0 +1,183 @@
+package model_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/samwise-app/samwise/engine/model"
+	"github.com/samwise-app/samwise/engine/model/modeltest"
+)
+
+// hubClone is a folder laid out like a download of the whole
+// sam3-tracker-ONNX repository.
+func hubClone(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "sam3-tracker-ONNX")
+	files := map[string][]byte{}
+	for _, f := range modeltest.TrackerFiles() {
+		files[f.Path] = f.Data
+	}
+	files[".cache/huggingface/download/x.lock"] = []byte("x")
+	files["onnx/notes.bin"] = []byte("ignored")
+	writeTree(t, dir, files)
+	return dir
+}
+
+func TestImportWithoutManifest(t *testing.T) {
+	tests := []struct {
+		name      string
+		opts      model.ImportOptions
+		wantName  string
+		precision string
+		graphs    map[string]string
+		files     []string
+	}{
+		{"defaults pick fp32", model.ImportOptions{}, "sam3-tracker-onnx", "fp32",
+			map[string]string{model.RoleVisionEncoder: "onnx/vision_encoder.onnx", model.RoleMaskDecoder: "onnx/prompt_encoder_mask_decoder.onnx"},
+			[]string{"config.json", "manifest.json", "onnx/prompt_encoder_mask_decoder.onnx", "onnx/prompt_encoder_mask_decoder.onnx_data",
+				"onnx/vision_encoder.onnx", "onnx/vision_encoder.onnx_data", "preprocessor_config.json"}},
+		{"fp16 with two data chunks", model.ImportOptions{Name: "t16", Precision: "fp16", Label: "mine"}, "t16", "fp16",
+			map[string]string{model.RoleVisionEncoder: "onnx/vision_encoder_fp16.onnx", model.RoleMaskDecoder: "onnx/prompt_encoder_mask_decoder_fp16.onnx"},
+			[]string{"config.json", "manifest.json", "onnx/prompt_encoder_mask_decoder_fp16.onnx", "onnx/prompt_encoder_mask_decoder_fp16.onnx_data",
+				"onnx/vision_encoder_fp16.onnx", "onnx/vision_encoder_fp16.onnx_data", "onnx/vision_encoder_fp16.onnx_data_1", "preprocessor_config.json"}},
+		{"q4f16 encoder falls back to an fp32 decoder", model.ImportOptions{Name: "tq", Precision: "q4f16"}, "tq", "q4f16",
+			map[string]string{model.RoleVisionEncoder: "onnx/vision_encoder_q4f16.onnx", model.RoleMaskDecoder: "onnx/prompt_encoder_mask_decoder.onnx"},
+			[]string{"config.json", "manifest.json", "onnx/prompt_encoder_mask_decoder.onnx", "onnx/prompt_encoder_mask_decoder.onnx_data",
+				"onnx/vision_encoder_q4f16.onnx", "preprocessor_config.json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := openRegistry(t)
+			src := hubClone(t)
+			b, err := reg.Import(t.Context(), src, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := b.Manifest
+			if m.Name != tt.wantName || b.Name() != tt.wantName || m.Precision != tt.precision || m.Family != model.FamilyTracker || m.Task != model.TaskPVSImage {
+				t.Errorf("manifest = %+v", m)
+			}
+			if tt.opts.Label != "" && m.Label != tt.opts.Label {
+				t.Errorf("label = %q, want %q", m.Label, tt.opts.Label)
+			}
+			for role, p := range tt.graphs {
+				if m.Graphs[role] != p {
+					t.Errorf("graph %s = %q, want %q", role, m.Graphs[role], p)
+				}
+			}
+			if m.Extra["config.json"] != "config.json" {
+				t.Errorf("extra = %v", m.Extra)
+			}
+			if got := listTree(t, b.Dir); !slices.Equal(got, tt.files) {
+				t.Errorf("installed files\n got %v\nwant %v", got, tt.files)
+			}
+			if err := b.Verify(t.Context(), nil); err != nil {
+				t.Error(err)
+			}
+			if _, err := os.Stat(filepath.Join(src, model.ManifestFile)); !errors.Is(err, os.ErrNotExist) {
+				t.Error("import wrote into the source folder")
+			}
+		})
+	}
+}
+
+func TestImportWithManifest(t *testing.T) {
+	reg := openRegistry(t)
+	src := filepath.Join(t.TempDir(), "b")
+	files := trackerFiles()
+	writeTree(t, src, files)
+	data, _ := manifestFor(t, "from-manifest", files).Marshal()
+	writeTree(t, src, map[string][]byte{model.ManifestFile: data, "unlisted.bin": []byte("not copied")})
+
+	b, err := reg.Import(t.Context(), src, model.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Name() != "from-manifest" {
+		t.Errorf("name = %q", b.Name())
+	}
+	if _, err := os.Stat(filepath.Join(b.Dir, "unlisted.bin")); !errors.Is(err, os.ErrNotExist) {
+		t.Error("a file the manifest does not list was copied")
+	}
+	if err := b.Verify(t.Context(), nil); err != nil {
+		t.Error(err)
+	}
+
+	// Same again: refused unless replacing; another name is fine.
+	if _, err := reg.Import(t.Context(), src, model.ImportOptions{}); !errors.Is(err, model.ErrExists) {
+		t.Errorf("second import = %v, want ErrExists", err)
+	}
+	if _, err := reg.Import(t.Context(), src, model.ImportOptions{Replace: true}); err != nil {
+		t.Errorf("import with Replace = %v", err)
+	}
+	b2, err := reg.Import(t.Context(), src, model.ImportOptions{Name: "copy", Label: "Copy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b2.Manifest.Name != "copy" || b2.Manifest.Label != "Copy" {
+		t.Errorf("overrides not applied: %+v", b2.Manifest)
+	}
+
+	// A file that no longer matches its manifest is refused.
+	p := filepath.Join(src, "onnx", "vision_encoder.onnx_data")
+	d, _ := os.ReadFile(p)
+	d[0] ^= 1
+	os.WriteFile(p, d, 0o644)
+	_, err = reg.Import(t.Context(), src, model.ImportOptions{Name: "bad"})
+	mustContain(t, err, "onnx/vision_encoder.onnx_data", "sha256")
+	if _, err := reg.Get("bad"); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("a failed import was installed: %v", err)
+	}
+}
+
+func TestImportRejects(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T) string
+		opts  model.ImportOptions
+		parts []string
+	}{
+		{"path-like name", hubClone, model.ImportOptions{Name: "../evil"}, []string{"invalid model name"}},
+		{"name with a slash", hubClone, model.ImportOptions{Name: "a/b"}, []string{"invalid model name"}},
+		{"unknown precision", hubClone, model.ImportOptions{Precision: "fp8"}, []string{"precision \"fp8\""}},
+		{"no graphs", func(t *testing.T) string {
+			d := t.TempDir()
+			writeTree(t, d, map[string][]byte{"model.safetensors": []byte("x")})
+			return d
+		}, model.ImportOptions{Name: "x"}, []string{"vision_encoder*.onnx", "manifest.json"}},
+		{"ambiguous precision", func(t *testing.T) string {
+			d := t.TempDir()
+			writeTree(t, d, map[string][]byte{
+				"vision_encoder_fp16.onnx": []byte("a"), "vision_encoder_q4f16.onnx": []byte("b"),
+				"prompt_encoder_mask_decoder.onnx": []byte("c"),
+			})
+			return d
+		}, model.ImportOptions{Name: "x"}, []string{"fp16, q4f16", "choose a precision"}},
+		{"not a folder", func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "f.onnx")
+			os.WriteFile(p, []byte("x"), 0o644)
+			return p
+		}, model.ImportOptions{}, []string{"not a folder"}},
+		{"bad manifest", func(t *testing.T) string {
+			d := t.TempDir()
+			writeTree(t, d, map[string][]byte{model.ManifestFile: []byte(`{"format": 9}`)})
+			return d
+		}, model.ImportOptions{}, []string{"format 9"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := openRegistry(t)
+			_, err := reg.Import(t.Context(), tt.setup(t), tt.opts)
+			mustContain(t, err, tt.parts...)
+			if list, _ := reg.List(); len(list) != 0 {
+				t.Errorf("a failed import left %d bundles", len(list))
+			}
+			if _, err := os.Stat(filepath.Join(filepath.Dir(reg.Dir()), "evil")); err == nil {
+				t.Error("import wrote outside the registry")
+			}
+		})
+	}
+}

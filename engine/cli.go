@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"text/tabwriter"
 )
 
 // Main dispatches the engine's subcommands.
@@ -12,6 +13,22 @@ type Main struct {
 	Stderr io.Writer
 	// Getenv reads the environment (os.Getenv; tests substitute a map).
 	Getenv func(string) string
+}
+
+type command struct {
+	name, summary string
+	run           func(m *Main, ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the HTTP API (--ui also serves the annotator)", (*Main).runServe},
+		{"segment", "segment an image from points/boxes: engine segment IMAGE --point x,y[,label] --box x0,y0,x1,y1 -o out.json|out.png", (*Main).runSegment},
+		{"precompute", "compute and cache image embeddings for a folder: engine precompute DIR", (*Main).runPrecompute},
+		{"models", "manage model bundles: list, pull, import, verify, rm", (*Main).runModels},
+		{"bench", "measure click latency, RLE and upsampling speed", (*Main).runBench},
+		{"config", "print every setting with its env var, flag and value", (*Main).runConfig},
+	}
 }
 
 // Run runs the subcommand named by args[0].
@@ -25,10 +42,20 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.usage()
 		return nil
 	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(m, ctx, args[1:])
+		}
+	}
 	m.usage()
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
 func (m *Main) usage() {
-	fmt.Fprintln(m.Stderr, `usage: engine <command> [flags]`)
+	fmt.Fprintln(m.Stderr, "usage: engine <command> [flags]   (engine <command> -h for its flags)")
+	tw := tabwriter.NewWriter(m.Stderr, 0, 4, 2, ' ', 0)
+	for _, c := range commands() {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+	}
+	tw.Flush()
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/samwise-app/samwise/engine/config"
+	"github.com/samwise-app/samwise/engine/instance"
 	"github.com/samwise-app/samwise/engine/model"
 )
 
@@ -99,8 +100,13 @@ func (c *modelsCommand) parse(m *Main, args []string) ([]string, error) {
 	return pos, c.cfg.Validate()
 }
 
+// registry opens the registry with the embedded demo bundles installed.
 func (c *modelsCommand) registry() (*model.Registry, error) {
-	return model.OpenRegistry(c.cfg.Path("models"))
+	reg, err := model.OpenRegistry(c.cfg.Path("models"))
+	if err != nil {
+		return nil, err
+	}
+	return reg, instance.InstallDemos(reg)
 }
 
 // modelInfo is one row of "models list --json".
@@ -164,8 +170,14 @@ func (m *Main) modelsList(args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if len(infos) == 0 {
-		fmt.Fprintf(m.Stderr, "no models in %s; \"engine models pull %s\" downloads SAM 3\n", reg.Dir(), model.CatalogNames()[0])
+	real := 0
+	for _, in := range infos {
+		if !in.Demo && in.Error == "" {
+			real++
+		}
+	}
+	if real == 0 {
+		fmt.Fprintf(m.Stderr, "only the demo models (not SAM 3) are in %s; \"engine models pull %s\" downloads SAM 3\n", reg.Dir(), model.CatalogNames()[0])
 	}
 	return nil
 }

@@ -88,10 +88,13 @@ func TestModelsPullListVerifyRm(t *testing.T) {
 		Name, Task, Family, Label, Precision, Path string
 		Size                                       int64
 	}
-	if err := json.Unmarshal(e.stdout.Bytes(), &rows); err != nil || len(rows) != 1 {
-		t.Fatalf("list --json: %v\n%s", err, e.stdout.String())
+	if err := json.Unmarshal(e.stdout.Bytes(), &rows); err != nil || len(rows) != 2 {
+		t.Fatalf("list --json (the demo and sam3-tracker): %v\n%s", err, e.stdout.String())
 	}
-	if r := rows[0]; r.Name != "sam3-tracker" || r.Precision != "fp16" || r.Family != model.FamilyTracker || r.Size == 0 {
+	if r := rows[0]; r.Name != "demo-tracker" || r.Label != "demo — not SAM 3" {
+		t.Errorf("list --json demo row = %+v", r)
+	}
+	if r := rows[1]; r.Name != "sam3-tracker" || r.Precision != "fp16" || r.Family != model.FamilyTracker || r.Size == 0 {
 		t.Errorf("list --json row = %+v", r)
 	}
 
@@ -110,8 +113,8 @@ func TestModelsPullListVerifyRm(t *testing.T) {
 	if err := e.run(ctx, "rm", "sam3-tracker"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.run(ctx, "list", "--json"); err != nil || strings.TrimSpace(e.stdout.String()) != "[]" {
-		t.Errorf("list after rm: %v %q", err, e.stdout.String())
+	if err := e.run(ctx, "list", "--json"); err != nil || strings.Contains(e.stdout.String(), `"sam3-tracker"`) || !strings.Contains(e.stdout.String(), `"demo-tracker"`) {
+		t.Errorf("list after rm (only the demo should remain): %v %q", err, e.stdout.String())
 	}
 	if err := e.run(ctx, "rm", "sam3-tracker"); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("rm of a missing model = %v", err)

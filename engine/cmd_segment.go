@@ -33,29 +33,29 @@ func (m *Main) runSegment(ctx context.Context, args []string) error {
 	multimask := fs.Bool("multimask", false, "include all candidate masks in the JSON")
 	polygons := fs.Bool("polygons", false, "include polygons in the JSON")
 	// Flags may follow the image path.
-	var image string
+	var imagePath string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		image, args = args[0], args[1:]
+		imagePath, args = args[0], args[1:]
 	}
 	if err := cfg.Load(fs, args, m.Getenv, "data_dir", "ort_library", "provider", "threads", "model", "cache_mem_mb", "cache_disk_mb", "log_level", "log_format"); err != nil {
 		return err
 	}
-	if image == "" && fs.NArg() > 0 {
-		image = fs.Arg(0)
+	if imagePath == "" && fs.NArg() > 0 {
+		imagePath = fs.Arg(0)
 	}
-	if image == "" {
+	if imagePath == "" {
 		return fmt.Errorf("usage: engine segment IMAGE --point x,y[,label] --box x0,y0,x1,y1 -o out.json|out.png")
 	}
 	if len(points) == 0 && box.box == nil {
 		return fmt.Errorf("give at least one --point or a --box")
 	}
-	data, err := os.ReadFile(image)
+	data, err := os.ReadFile(imagePath)
 	if err != nil {
 		return err
 	}
 	w, h, _, err := imaging.DecodeConfig(data)
 	if err != nil {
-		return fmt.Errorf("%s: %w", image, err)
+		return fmt.Errorf("%s: %w", imagePath, err)
 	}
 	in, err := instance.Open(cfg, instance.NewLogger(cfg, os.Stderr), false)
 	if err != nil {

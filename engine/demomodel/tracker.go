@@ -75,6 +75,34 @@ func TrackerDecoder(sp TrackerSpec) ([]byte, error) {
 	objIdx := g.Op("Range", []string{g.Int(0), g.Squeeze(nObj, 0), g.Int(1)})
 	objBox := g.Op("Gather", []string{g.Concat(1, box, full), g.Min(objIdx, nBox)}, onnxgraph.A("axis", int64(1))) // [B,P,4]
 	hasBox := g.Reshape(g.Less(objIdx, nBox), 1, -1, 1)                                                            // [1,P,1]
+
+	aff := promptAffinity(g, sp, pts, lab, objBox, hasBox, e0, e1, e2)
+	masks, iou, objScore := candidates(g, aff)
+	predMasks := g.ReshapeTo(masks, g.Concat(0, nBatch, nObj, g.Ints(3, H, H)))
+
+	g.Output(iou, "iou_scores", F, B, P, onnxgraph.D(3))
+	g.Output(predMasks, "pred_masks", F, B, P, onnxgraph.D(3), onnxgraph.D(H), onnxgraph.D(H))
+	g.Output(objScore, "object_score_logits", F, B, P, onnxgraph.D(1))
+	return g.Model("Samwise demo prompt encoder + mask decoder (not SAM 3): colour affinity to prompts, restricted by boxes.")
+}
+
+// affinity holds, per object and mask pixel: the colour affinity to the
+// positive prompts, its excess over the affinity to the negative prompts,
+// and whether the pixel lies in the object's box.
+type affinity struct {
+	pos, contrast, inside string // [B,P,HW]; inside is bool
+	meanColour            string // [B,P,3]: the prompt's reference colour
+}
+
+// promptAffinity is the classical segmenter shared by the demo decoders.
+// pts [B,P,N,2] and lab [B,P,N] (1 positive, 0 negative, -1 padding) are in
+// model-input pixels; objBox [B,P,4] is each object's box (or the whole
+// plane) and hasBox says which objects really have one. Only the first three
+// channels of each feature level (the colour) are used.
+func promptAffinity(g *onnxgraph.Graph, sp TrackerSpec, pts, lab, objBox, hasBox, e0, e1, e2 string) affinity {
+	F := onnxgraph.Float
+	H := sp.Mask
+	e0, e1, e2 = g.Slice(e0, 1, 0, 3), g.Slice(e1, 1, 0, 3), g.Slice(e2, 1, 0, 3)
 	x0, y0 := g.Slice(objBox, 2, 0, 1), g.Slice(objBox, 2, 1, 2)
 	x1, y1 := g.Slice(objBox, 2, 2, 3), g.Slice(objBox, 2, 3, 4) // [B,P,1] each
 	half := g.Scalar(0.5)
@@ -82,9 +110,10 @@ func TrackerDecoder(sp TrackerSpec) ([]byte, error) {
 
 	// Extend every object's points with its box centre, labelled positive only
 	// when the object has a box and no positive point (else padding, -1).
+	nBatch, nObj := g.ShapeDim(lab, 0), g.ShapeDim(lab, 1)
 	padLab := g.Op("Expand", []string{g.Ints(-1), g.Concat(0, nBatch, nObj, g.Ints(1))})
-	isPos := func(l string) string { return g.Cast(g.Equal(l, g.Int(1)), F) }
-	nPos := g.ReduceSum(isPos(g.Concat(2, lab, padLab)), true, 2) // [B,P,1]
+	isPos := g.Cast(g.Equal(g.Concat(2, lab, padLab), g.Int(1)), F)
+	nPos := g.ReduceSum(isPos, true, 2) // [B,P,1]
 	centreLab := g.Where(g.And(hasBox, g.Equal(nPos, g.Scalar(0))), g.Int(1), g.Int(-1))
 	labExt := g.Concat(2, lab, centreLab)                           // [B,P,N+1]
 	ptsExt := g.Concat(2, pts, g.Unsqueeze(g.Concat(2, cx, cy), 2)) // [B,P,N+1,2]
@@ -93,7 +122,7 @@ func TrackerDecoder(sp TrackerSpec) ([]byte, error) {
 	grid := g.Sub(g.Mul(ptsExt, g.Scalar(float32(2.0/float64(sp.Input)))), g.Scalar(1))
 	samp := g.Op("GridSample", []string{e1, grid}, onnxgraph.A("mode", "bilinear"),
 		onnxgraph.A("padding_mode", "border"), onnxgraph.A("align_corners", int64(0)))
-	samp = g.Transpose(samp, 0, 2, 3, 1) // [B,P,N+1,C]
+	samp = g.Transpose(samp, 0, 2, 3, 1) // [B,P,N+1,3]
 	// ... and for the box centre, the mean of level 2 over the box's central half.
 	gx2, gy2 := pixelCentres(g, H/4, sp.Input)
 	w, h := g.Sub(x1, x0), g.Sub(y1, y0)
@@ -102,17 +131,17 @@ func TrackerDecoder(sp TrackerSpec) ([]byte, error) {
 		g.Not(g.Greater(g.Abs(g.Sub(gx2, cx)), g.Mul(w, q))),
 		g.Not(g.Greater(g.Abs(g.Sub(gy2, cy)), g.Mul(h, q))))
 	wReg := g.Cast(inCentre, F)                                                 // [B,P,H2*W2]
-	e2t := g.Transpose(g.Reshape(e2, 0, C, (H/4)*(H/4)), 0, 2, 1)               // [B,H2*W2,C]
-	regSum := g.MatMul(wReg, e2t)                                               // [B,P,C]
+	e2t := g.Transpose(g.Reshape(e2, 0, 3, (H/4)*(H/4)), 0, 2, 1)               // [B,H2*W2,3]
+	regSum := g.MatMul(wReg, e2t)                                               // [B,P,3]
 	regCnt := g.ReduceSum(wReg, true, 2)                                        // [B,P,1]
-	centreSample := g.Squeeze(g.SliceTail(samp, 2, -1), 2)                      // [B,P,C]
-	centreRef := g.Div(g.Add(regSum, centreSample), g.Add(regCnt, g.Scalar(1))) // [B,P,C]
-	refs := g.Concat(2, g.Slice(samp, 2, 0, -1), g.Unsqueeze(centreRef, 2))     // [B,P,N+1,C]
+	centreSample := g.Squeeze(g.SliceTail(samp, 2, -1), 2)                      // [B,P,3]
+	centreRef := g.Div(g.Add(regSum, centreSample), g.Add(regCnt, g.Scalar(1))) // [B,P,3]
+	refs := g.Concat(2, g.Slice(samp, 2, 0, -1), g.Unsqueeze(centreRef, 2))     // [B,P,N+1,3]
 
 	// Squared colour distance of every pixel to every reference, by matmul.
 	hw := H * H
-	e0f := g.Reshape(e0, 0, C, hw) // [B,C,HW]
-	r := g.Reshape(refs, 0, -1, C) // [B,P(N+1),C]
+	e0f := g.Reshape(e0, 0, 3, hw) // [B,3,HW]
+	r := g.Reshape(refs, 0, -1, 3) // [B,P(N+1),3]
 	dot := g.MatMul(r, e0f)        // [B,P(N+1),HW]
 	ee := g.ReduceSum(g.Mul(e0f, e0f), true, 1)
 	rr := g.ReduceSum(g.Mul(r, r), true, 2)
@@ -131,25 +160,28 @@ func TrackerDecoder(sp TrackerSpec) ([]byte, error) {
 		g.And(g.Not(g.Less(gx, x0)), g.Not(g.Greater(gx, x1))),
 		g.And(g.Not(g.Less(gy, y0)), g.Not(g.Greater(gy, y1)))) // [B,P,HW]
 
-	contrast := g.Sub(aPos, aNeg)
+	// The prompt's reference colour: the mean over positive references.
+	wPos := g.Squeeze(weight(1), 3) // [B,P,N+1]
+	meanRef := g.Div(g.MatMul(g.Unsqueeze(wPos, 2), refs), g.Max(g.Unsqueeze(g.ReduceSum(wPos, true, 2), 3), g.Scalar(1)))
+	return affinity{pos: aPos, contrast: g.Sub(aPos, aNeg), inside: inside, meanColour: g.Squeeze(meanRef, 2)}
+}
+
+// candidates turns affinities into the three candidate masks (logits,
+// [B,P,3,HW]) at the three thresholds, their stability scores [B,P,3] and
+// the presence logit [B,P,1].
+func candidates(g *onnxgraph.Graph, a affinity) (masks, iou, objScore string) {
+	F := onnxgraph.Float
 	scale, floor := g.Scalar(logitScale), g.Scalar(-logitScale)
-	var masks, stab []string
+	var ms, stab []string
 	for _, tau := range thresholds {
-		m := g.Where(inside, g.Mul(g.Min(contrast, g.Sub(aPos, g.Scalar(tau))), scale), floor)
-		masks = append(masks, g.Unsqueeze(m, 2))
+		m := g.Where(a.inside, g.Mul(g.Min(a.contrast, g.Sub(a.pos, g.Scalar(tau))), scale), floor)
+		ms = append(ms, g.Unsqueeze(m, 2))
 		core := g.ReduceSum(g.Cast(g.Greater(m, g.Scalar(2)), F), true, 2)
 		hull := g.ReduceSum(g.Cast(g.Greater(m, g.Scalar(-2)), F), true, 2)
 		stab = append(stab, g.Div(core, g.Max(hull, g.Scalar(1))))
 	}
-	predMasks := g.ReshapeTo(g.Concat(2, masks...), g.Concat(0, nBatch, nObj, g.Ints(3, H, H)))
-	iou := g.Concat(2, stab...) // [B,P,3]
-	margin := g.Where(inside, g.Min(contrast, g.Sub(aPos, g.Scalar(thresholds[1]))), g.Scalar(-1))
-	objScore := g.Mul(g.ReduceMax(margin, true, 2), g.Scalar(10)) // [B,P,1]
-
-	g.Output(iou, "iou_scores", F, B, P, onnxgraph.D(3))
-	g.Output(predMasks, "pred_masks", F, B, P, onnxgraph.D(3), onnxgraph.D(H), onnxgraph.D(H))
-	g.Output(objScore, "object_score_logits", F, B, P, onnxgraph.D(1))
-	return g.Model("Samwise demo prompt encoder + mask decoder (not SAM 3): colour affinity to prompts, restricted by boxes.")
+	margin := g.Where(a.inside, g.Min(a.contrast, g.Sub(a.pos, g.Scalar(thresholds[1]))), g.Scalar(-1))
+	return g.Concat(2, ms...), g.Concat(2, stab...), g.Mul(g.ReduceMax(margin, true, 2), g.Scalar(10))
 }
 
 // pixelCentres computes gx, gy [1,1,n*n]: the centres of an n×n grid's

@@ -113,7 +113,7 @@ func TestModelsPullListVerifyRm(t *testing.T) {
 	if err := e.run(ctx, "rm", "sam3-tracker"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.run(ctx, "list", "--json"); err != nil || strings.Contains(e.stdout.String(), `"sam3-tracker"`) || !strings.Contains(e.stdout.String(), `"demo-tracker"`) {
+	if err := e.run(ctx, "list", "--json"); err != nil || strings.Contains(e.stdout.String(), `"name": "sam3-tracker"`) || !strings.Contains(e.stdout.String(), `"demo-tracker"`) {
 		t.Errorf("list after rm (only the demo should remain): %v %q", err, e.stdout.String())
 	}
 	if err := e.run(ctx, "rm", "sam3-tracker"); !errors.Is(err, model.ErrNotFound) {

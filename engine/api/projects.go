@@ -1,0 +1,104 @@
+package api
+
+import "time"
+
+// Label is one class of a project: a name and a colour ("#rrggbb").
+type Label struct {
+	Name  string `json:"name"`
+	Color string `json:"color"`
+}
+
+// ProjectRequest is the body of POST /v1/projects. Labels without a colour
+// get one from the palette.
+type ProjectRequest struct {
+	Name   string  `json:"name"`
+	Labels []Label `json:"labels,omitempty"`
+}
+
+// ProjectUpdate is the body of PUT /v1/projects/{project_id}: each field
+// that is present replaces the project's. Renames maps old label names to
+// new ones and rewrites them in every annotation of the project, in the same
+// transaction.
+type ProjectUpdate struct {
+	Name    *string           `json:"name,omitempty"`
+	Labels  *[]Label          `json:"labels,omitempty"`
+	Renames map[string]string `json:"renames,omitempty"`
+}
+
+// Project answers POST /v1/projects (201), GET and PUT
+// /v1/projects/{project_id} and POST /v1/projects/{project_id}/media. A
+// project is an ordered list of media with their annotations.
+type Project struct {
+	ProjectID string    `json:"project_id"`
+	Name      string    `json:"name"`
+	Labels    []Label   `json:"labels"`
+	MediaIDs  []string  `json:"media_ids"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ProjectList answers GET /v1/projects (most recently updated first).
+type ProjectList struct {
+	Projects []Project `json:"projects"`
+}
+
+// ProjectMediaRequest is the body of POST /v1/projects/{project_id}/media:
+// media (from POST /v1/media) to append; ids already in the project are
+// skipped.
+type ProjectMediaRequest struct {
+	MediaIDs []string `json:"media_ids"`
+}
+
+// ProjectMedia is one media of a project with its annotation status.
+type ProjectMedia struct {
+	Media Media `json:"media"`
+	// Objects counts the annotated objects; Frames the frames that have a
+	// mask (1 for an annotated image).
+	Objects int `json:"objects"`
+	Frames  int `json:"frames"`
+	// Version is the annotation document's version (0: never saved).
+	Version   int        `json:"version"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
+// ProjectMediaList answers GET /v1/projects/{project_id}/media, in project
+// order.
+type ProjectMediaList struct {
+	Media []ProjectMedia `json:"media"`
+}
+
+// AnnotatedObject is one object of an annotation document. Masks maps frame
+// numbers (decimal strings; images use "0") to the object's mask on that
+// frame, at the media's full resolution.
+type AnnotatedObject struct {
+	ObjectID int            `json:"object_id"`
+	Label    string         `json:"label"`
+	Color    string         `json:"color"`
+	Visible  bool           `json:"visible"`
+	Masks    map[string]RLE `json:"masks"`
+}
+
+// AnnotationDoc answers GET /v1/projects/{project_id}/annotations/{media_id}
+// and is the body and answer of PUT on the same path. Version counts saved
+// edits: a PUT carries the version it edits and is refused with 409 (the
+// error's details hold the current document) when another edit came first;
+// a document never saved has version 0.
+type AnnotationDoc struct {
+	MediaID   string            `json:"media_id,omitempty"`
+	Version   int               `json:"version"`
+	Objects   []AnnotatedObject `json:"objects"`
+	UpdatedAt *time.Time        `json:"updated_at,omitempty"`
+}
+
+// Export formats of GET /v1/projects/{project_id}/export?format=.
+const (
+	ExportCOCO         = "coco"
+	ExportCOCOPolygons = "coco-polygons"
+	ExportYOLO         = "yolo"
+	ExportLabelMe      = "labelme"
+	ExportPNG          = "png"
+	ExportMOTS         = "mots"
+)
+
+// ExportFormats lists the export formats.
+var ExportFormats = []string{ExportCOCO, ExportCOCOPolygons, ExportYOLO, ExportLabelMe, ExportPNG, ExportMOTS}

@@ -1,0 +1,180 @@
+package export
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/mask"
+)
+
+// Category is an export class: the project's labels in order, then labels
+// found only in annotations, then "object" for unlabelled objects.
+type Category struct {
+	ID    int // 1-based
+	Name  string
+	Color string
+}
+
+// unlabelled names the category of objects without a label.
+const unlabelled = "object"
+
+// Categories lists the categories of in.
+func Categories(in Input) []Category {
+	var out []Category
+	index := map[string]bool{}
+	add := func(name, color string) {
+		if !index[name] {
+			index[name] = true
+			out = append(out, Category{ID: len(out) + 1, Name: name, Color: color})
+		}
+	}
+	for _, l := range in.Project.Labels {
+		add(l.Name, l.Color)
+	}
+	for _, it := range in.Items {
+		for _, o := range it.Doc.Objects {
+			if len(o.Masks) > 0 {
+				add(labelOf(o), o.Color)
+			}
+		}
+	}
+	return out
+}
+
+func labelOf(o api.AnnotatedObject) string {
+	if o.Label == "" {
+		return unlabelled
+	}
+	return o.Label
+}
+
+func categoryIDs(cats []Category) map[string]int {
+	ids := make(map[string]int, len(cats))
+	for _, c := range cats {
+		ids[c.Name] = c.ID
+	}
+	return ids
+}
+
+// frame is one exported picture: an image, or one frame of a video.
+type frame struct {
+	Media api.Media
+	Index int // frame number (0 for images)
+	// FileName is where the picture is expected, relative to the dataset
+	// root ("photo.jpg", "clip/000012.jpg"); Stem is a flat unique name for
+	// per-picture files ("photo", "clip_000012").
+	FileName, Stem string
+	Objects        []frameObject
+}
+
+// frameObject is one object's mask on a frame.
+type frameObject struct {
+	ObjectID int
+	Label    string
+	Category int
+	RLE      api.RLE
+	Mask     *mask.Mask
+}
+
+// forEachFrame calls fn with every exported frame in order: every image
+// (annotated or not), and the frames of each video that have a mask. Masks
+// are decoded one frame at a time.
+func forEachFrame(in Input, cats []Category, fn func(f *frame) error) error {
+	ids := categoryIDs(cats)
+	for i, it := range in.Items {
+		name := mediaFileName(in, i)
+		ext := path.Ext(name)
+		stem := strings.TrimSuffix(name, ext)
+		var indices []int
+		if it.Media.Kind == api.KindVideo {
+			indices = maskedFrames(it.Doc)
+		} else {
+			indices = []int{0}
+		}
+		for _, fi := range indices {
+			f := frame{Media: it.Media, Index: fi, FileName: name, Stem: stem}
+			if it.Media.Kind == api.KindVideo {
+				f.FileName = fmt.Sprintf("%s/%06d.jpg", stem, fi)
+				f.Stem = fmt.Sprintf("%s_%06d", stem, fi)
+			}
+			key := strconv.Itoa(fi)
+			for _, o := range it.Doc.Objects {
+				rle, ok := o.Masks[key]
+				if !ok {
+					continue
+				}
+				m, err := mask.Decode(rle)
+				if err != nil {
+					return fmt.Errorf("media %s object %d frame %d: %w", it.Media.MediaID, o.ObjectID, fi, err)
+				}
+				if m.Area() == 0 {
+					continue
+				}
+				f.Objects = append(f.Objects, frameObject{ObjectID: o.ObjectID, Label: labelOf(o), Category: ids[labelOf(o)], RLE: rle, Mask: m})
+			}
+			if err := fn(&f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// maskedFrames lists the frames of a document that carry a non-empty
+// mask, in order.
+func maskedFrames(doc *api.AnnotationDoc) []int {
+	set := map[int]bool{}
+	for _, o := range doc.Objects {
+		for k, r := range o.Masks {
+			f, err := strconv.Atoi(k)
+			if area, _ := r.Area(); err == nil && area > 0 {
+				set[f] = true
+			}
+		}
+	}
+	out := make([]int, 0, len(set))
+	for f := range set {
+		out = append(out, f)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// mediaFileName is the file name of item i: its upload name, made unique
+// within the project by prefixing the media id when names repeat.
+func mediaFileName(in Input, i int) string {
+	m := in.Items[i].Media
+	name := safeName(m)
+	for j, other := range in.Items {
+		if j != i && safeName(other.Media) == name {
+			return m.MediaID[:min(8, len(m.MediaID))] + "_" + name
+		}
+	}
+	return name
+}
+
+func safeName(m api.Media) string {
+	name := path.Base(strings.ReplaceAll(m.Name, "\\", "/"))
+	name = fileNameRE.ReplaceAllString(name, "_")
+	if name == "" || name == "." || name == "/" || strings.Trim(name, "._") == "" {
+		name = m.MediaID + "." + m.Format
+	}
+	return name
+}
+
+// fileNameRE matches what cannot be in a portable file name.
+var fileNameRE = regexp.MustCompile(`[\x00-\x1f/\\:*?"<>|]`)
+
+// bbox returns the mask's COCO box [x, y, w, h].
+func bbox(m *mask.Mask) [4]float64 {
+	x0, y0, x1, y1, ok := m.BBox()
+	if !ok {
+		return [4]float64{}
+	}
+	return [4]float64{float64(x0), float64(y0), float64(x1 - x0), float64(y1 - y0)}
+}

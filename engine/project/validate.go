@@ -1,0 +1,61 @@
+package project
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/samwise-app/samwise/engine/api"
+)
+
+// validateDoc checks a document against its media: unique object ids,
+// label and colour syntax, frame numbers inside the media and masks that
+// decode at the media's size. It fills missing masks with an empty map.
+func validateDoc(doc *api.AnnotationDoc, m *api.Media) error {
+	if doc.Version < 0 {
+		return inputErrorf("version %d: send the version of the document you edited (0 for a new one)", doc.Version)
+	}
+	if doc.Objects == nil {
+		doc.Objects = []api.AnnotatedObject{}
+	}
+	if len(doc.Objects) > MaxObjects {
+		return inputErrorf("objects: at most %d objects per media", MaxObjects)
+	}
+	frames := max(m.Frames, 1)
+	seen := map[int]bool{}
+	for i := range doc.Objects {
+		o := &doc.Objects[i]
+		switch {
+		case o.ObjectID < 1:
+			return inputErrorf("objects[%d].object_id %d: object ids are positive integers", i, o.ObjectID)
+		case seen[o.ObjectID]:
+			return inputErrorf("objects[%d].object_id %d appears twice: give each object its own id", i, o.ObjectID)
+		case len(o.Label) > maxLabelLen:
+			return inputErrorf("objects[%d].label is longer than %d characters", i, maxLabelLen)
+		case o.Color != "" && !ValidColor(o.Color):
+			return inputErrorf("objects[%d].color %q is not a colour; write it as #rrggbb or leave it empty", i, o.Color)
+		}
+		seen[o.ObjectID] = true
+		o.Label = strings.TrimSpace(o.Label)
+		if o.Masks == nil {
+			o.Masks = map[string]api.RLE{}
+		}
+		for key, rle := range o.Masks {
+			f, err := strconv.Atoi(key)
+			if err != nil || f < 0 || f >= frames || strconv.Itoa(f) != key {
+				if m.Kind == api.KindImage {
+					return inputErrorf("objects[%d].masks[%q]: an image has one frame; key its mask \"0\"", i, key)
+				}
+				return inputErrorf("objects[%d].masks[%q]: keys are frame numbers from 0 to %d (the video has %d frames)", i, key, frames-1, frames)
+			}
+			if rle.Size != [2]int{m.Height, m.Width} {
+				return inputErrorf("objects[%d].masks[%q]: size [%d, %d] does not match the media (height %d, width %d); masks are [height, width] at the media's full resolution",
+					i, key, rle.Size[0], rle.Size[1], m.Height, m.Width)
+			}
+			if _, err := rle.Area(); err != nil {
+				return inputErrorf("objects[%d].masks[%q]: %v; send COCO compressed RLE (column-major counts) as pycocotools writes it", i, key,
+					strings.TrimPrefix(err.Error(), "mask: "))
+			}
+		}
+	}
+	return nil
+}

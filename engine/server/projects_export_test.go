@@ -1,0 +1,150 @@
+package server_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/enginetest"
+	"github.com/samwise-app/samwise/engine/mask"
+)
+
+// TestProjectExports downloads every format of a project with one
+// annotated image and checks the files hold that annotation.
+func TestProjectExports(t *testing.T) {
+	e := enginetest.Start(t)
+	p, m, rle := annotated(t, e)
+	proj := "/v1/projects/" + p.ProjectID
+	must(t, e, 200, "PUT", proj+"/annotations/"+m.MediaID, api.AnnotationDoc{Objects: []api.AnnotatedObject{{ObjectID: 4, Label: "pear", Visible: true, Masks: map[string]api.RLE{"0": rle}}}}, nil)
+	want := decode(t, &rle)
+
+	get := func(format string) (*http.Response, []byte) {
+		resp, err := http.Get(e.URL + proj + "/export?format=" + format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: status %d: %s", format, resp.StatusCode, data)
+		}
+		if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment; filename=Fruit-") {
+			t.Errorf("%s: Content-Disposition %q", format, cd)
+		}
+		return resp, data
+	}
+	unzip := func(data []byte) map[string][]byte {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]byte{}
+		for _, f := range zr.File {
+			rc, _ := f.Open()
+			out[f.Name], _ = io.ReadAll(rc)
+			rc.Close()
+		}
+		return out
+	}
+
+	t.Run("coco", func(t *testing.T) {
+		_, data := get("coco")
+		var doc struct {
+			Images []struct {
+				ID            int    `json:"id"`
+				FileName      string `json:"file_name"`
+				Width, Height int
+			} `json:"images"`
+			Annotations []struct {
+				ID           int        `json:"id"`
+				ImageID      int        `json:"image_id"`
+				CategoryID   int        `json:"category_id"`
+				Segmentation api.RLE    `json:"segmentation"`
+				Area         int        `json:"area"`
+				BBox         [4]float64 `json:"bbox"`
+				IsCrowd      int        `json:"iscrowd"`
+			} `json:"annotations"`
+			Categories []struct {
+				ID   int    `json:"id"`
+				Name string `json:"name"`
+			} `json:"categories"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Images) != 1 || doc.Images[0].Width != m.Width || doc.Images[0].Height != m.Height || doc.Images[0].FileName != "scene.png" {
+			t.Fatalf("images %+v", doc.Images)
+		}
+		if len(doc.Categories) != 2 || doc.Categories[1].Name != "pear" || len(doc.Annotations) != 1 {
+			t.Fatalf("categories %+v, %d annotations", doc.Categories, len(doc.Annotations))
+		}
+		a := doc.Annotations[0]
+		got := decode(t, &a.Segmentation)
+		x0, y0, x1, y1, _ := want.BBox()
+		if mask.IoU(got, want) != 1 || a.Area != want.Area() || a.CategoryID != 2 || a.ImageID != doc.Images[0].ID || a.IsCrowd != 0 ||
+			a.BBox != [4]float64{float64(x0), float64(y0), float64(x1 - x0), float64(y1 - y0)} {
+			t.Errorf("annotation %+v (mask area %d)", a, want.Area())
+		}
+	})
+	t.Run("coco-polygons", func(t *testing.T) {
+		_, data := get("coco-polygons")
+		var doc struct {
+			Annotations []struct {
+				Segmentation [][]float64 `json:"segmentation"`
+				Area         int         `json:"area"`
+			} `json:"annotations"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Annotations) != 1 || len(doc.Annotations[0].Segmentation) == 0 {
+			t.Fatalf("annotations %+v", doc.Annotations)
+		}
+		if iou := mask.IoU(mask.Rasterize(doc.Annotations[0].Segmentation, m.Width, m.Height), want); iou < 0.95 {
+			t.Errorf("polygons rasterise to IoU %.3f with the mask", iou)
+		}
+	})
+	t.Run("yolo", func(t *testing.T) {
+		files := unzip(func() []byte { _, d := get("yolo"); return d }())
+		line := strings.Fields(string(files["labels/scene.txt"]))
+		if len(line) < 7 || line[0] != "1" || !strings.Contains(string(files["data.yaml"]), `1: "pear"`) {
+			t.Errorf("labels %q, data.yaml %q", files["labels/scene.txt"], files["data.yaml"])
+		}
+	})
+	t.Run("labelme", func(t *testing.T) {
+		files := unzip(func() []byte { _, d := get("labelme"); return d }())
+		var doc struct {
+			Shapes []struct {
+				Label   string `json:"label"`
+				GroupID int    `json:"group_id"`
+			} `json:"shapes"`
+			ImagePath   string `json:"imagePath"`
+			ImageWidth  int    `json:"imageWidth"`
+			ImageHeight int    `json:"imageHeight"`
+		}
+		if err := json.Unmarshal(files["scene.json"], &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Shapes) == 0 || doc.Shapes[0].Label != "pear" || doc.Shapes[0].GroupID != 4 || doc.ImagePath != "scene.png" || doc.ImageWidth != m.Width {
+			t.Errorf("labelme %+v", doc)
+		}
+	})
+	t.Run("png", func(t *testing.T) {
+		files := unzip(func() []byte { _, d := get("png"); return d }())
+		got, err := mask.FromPNG(files["objects/scene/4.png"], m.Width, m.Height)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mask.IoU(got, want) != 1 {
+			t.Error("the object PNG differs from the mask")
+		}
+		if _, ok := files["labels/scene.png"]; !ok {
+			t.Errorf("no label PNG among %d files", len(files))
+		}
+	})
+}

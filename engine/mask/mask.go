@@ -10,6 +10,7 @@
 package mask
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
@@ -23,8 +24,10 @@ const MaxPixels = 1 << 28
 // is Pix[y*W+x]. Pix has length W*H. Functions in this package write only 0
 // and 1 and read any non-zero byte as set.
 type Mask struct {
+	// W and H are the width and height in pixels.
 	W, H int
-	Pix  []byte
+	// Pix holds the pixels, row by row.
+	Pix []byte
 }
 
 // New returns an empty (all zero) mask of w×h pixels. It panics if w or h is
@@ -69,30 +72,8 @@ func (m *Mask) Set(x, y int, v bool) {
 
 // Area returns the number of set pixels.
 func (m *Mask) Area() int {
-	return countNonZero(m.Pix[:m.W*m.H])
-}
-
-// countNonZero counts the non-zero bytes of p, eight at a time.
-func countNonZero(p []byte) int {
-	n := 0
-	i := 0
-	for ; i+8 <= len(p); i += 8 {
-		v := binary.LittleEndian.Uint64(p[i : i+8])
-		if v == 0 {
-			continue
-		}
-		// Fold every byte onto its lowest bit, then count those bits.
-		v |= v >> 4
-		v |= v >> 2
-		v |= v >> 1
-		n += bits.OnesCount64(v & 0x0101010101010101)
-	}
-	for ; i < len(p); i++ {
-		if p[i] != 0 {
-			n++
-		}
-	}
-	return n
+	n := m.W * m.H
+	return n - bytes.Count(m.Pix[:n], zero)
 }
 
 // BBox returns the tight bounding box of the set pixels as pixel xyxy with

@@ -18,9 +18,7 @@ func (m *Mask) PNG() ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	// Masks compress well at any level; favour the speed of interactive use.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
+	if err := png.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("mask: encode PNG: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -1,0 +1,144 @@
+// Browser end-to-end test of the image annotator against a real engine on
+// the demo model: open an image, click → mask, negative click shrinks it,
+// undo/redo, label, export COCO, reload keeps everything; bad files get a
+// clear message and change nothing.
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { clickImage, maskAlpha, outDir, rleArea, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
+import { standardScene } from "./scene.mjs";
+
+let engine, chrome, page;
+const W = 1200;
+const H = 900;
+const scene = standardScene(W, H, 3);
+
+before(async () => {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, "scene.png"), scene.png);
+  engine = await startEngine();
+  chrome = await startBrowser();
+  page = chrome.context.pages()[0] ?? (await chrome.context.newPage());
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto(engine.url);
+  await page.waitForSelector(".project-select option", { state: "attached" });
+});
+
+after(async () => {
+  await chrome?.stop();
+  await engine?.stop();
+});
+
+const objects = async () => (await snapshot(page)).objects;
+
+test("annotate an image: click, negative click, undo/redo, label, export, reload", async () => {
+  await page.setInputFiles(".media-panel input[type=file]", path.join(outDir, "scene.png"));
+  await until(page, () => window.__samwise.snapshot().mediaId && document.querySelector(".media-item.current"), null, "the image to open");
+  await screenshot(page, "01-opened.png");
+
+  // A click on the red ellipse: a mask appears under the click.
+  await clickImage(page, ...scene.points.red);
+  const first = await until(page, () => { const s = window.__samwise.snapshot(); return !s.busy && s.objects[0]?.area > 0 && s.objects[0].area; }, null, "a mask after the click");
+  assert.ok((await maskAlpha(page, ...scene.points.red.map(Math.round))) > 0, "the mask layer shows the mask at the click");
+  assert.equal(await maskAlpha(page, ...scene.points.background.map(Math.round)), 0, "no mask on the background");
+  // The demo model takes the red's look-alike shadow too.
+  assert.ok((await maskAlpha(page, ...scene.points.shadow.map(Math.round))) > 0, "the first mask covers the shadow");
+
+  // A negative click on the shadow shrinks the mask.
+  await clickImage(page, ...scene.points.shadow, "right");
+  const second = await until(page, (a) => { const s = window.__samwise.snapshot(); return !s.busy && s.objects[0].area < a && s.objects[0].area; }, first, "the mask to shrink");
+  assert.ok(second > 0.5 * first * 0.5, `the mask kept the red ellipse (${second} of ${first})`);
+  assert.equal(await maskAlpha(page, ...scene.points.shadow.map(Math.round)), 0, "the shadow left the mask");
+  assert.equal((await objects()).length, 1, "both clicks refined one object");
+  await screenshot(page, "02-negative-click.png");
+
+  // Undo brings the first mask back; redo the second.
+  await page.locator(".stage").focus();
+  await page.keyboard.press("z");
+  await until(page, (a) => window.__samwise.snapshot().objects[0]?.area === a, first, "undo to restore the first mask");
+  await page.keyboard.press("Shift+Z");
+  await until(page, (a) => window.__samwise.snapshot().objects[0]?.area === a, second, "redo to restore the second mask");
+
+  // A label: add "fruit", then key 1 gives it to the object.
+  await page.fill(".label-add", "fruit");
+  await page.press(".label-add", "Enter");
+  await page.waitForSelector(".label-name");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("1");
+  await until(page, () => window.__samwise.snapshot().objects[0]?.label === "fruit", null, "the label");
+  const saved = await until(page, () => { const s = window.__samwise.snapshot().save; return s?.state === "saved" && s.version > 0 && s; }, null, "autosave");
+  await screenshot(page, "03-labelled.png");
+
+  // Export COCO: the file holds the object with its label and area.
+  await page.click(".export-menu summary");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click('button[data-format="coco"]')]);
+  const file = path.join(outDir, "export-coco.json");
+  await download.saveAs(file);
+  const coco = JSON.parse(readFileSync(file, "utf8"));
+  assert.equal(coco.images.length, 1);
+  assert.deepEqual([coco.images[0].width, coco.images[0].height], [W, H]);
+  const cat = coco.categories.find((c) => c.name === "fruit");
+  assert.ok(cat, "the label is a category");
+  assert.equal(coco.annotations.length, 1);
+  const ann = coco.annotations[0];
+  assert.equal(ann.category_id, cat.id);
+  assert.equal(ann.image_id, coco.images[0].id);
+  assert.equal(ann.iscrowd, 0);
+  assert.deepEqual(ann.segmentation.size, [H, W]);
+  assert.equal(rleArea(ann.segmentation), second, "the RLE's area is the mask's");
+  assert.equal(ann.area, second);
+  assert.equal(ann.bbox.length, 4);
+
+  // Reload: the annotation comes back from the engine.
+  await page.reload();
+  await until(page, () => window.__samwise.snapshot().objects.length === 1, null, "the annotation after reload");
+  const back = (await objects())[0];
+  assert.equal(back.label, "fruit");
+  assert.equal(back.area, second);
+  assert.equal((await snapshot(page)).save.version, saved.version);
+  await until(page, () => document.querySelector("canvas.masks")?.width > 0, null, "the mask layer");
+  await page.waitForTimeout(100);
+  assert.ok((await maskAlpha(page, ...scene.points.red.map(Math.round))) > 0, "the mask is drawn after reload");
+  await screenshot(page, "04-reloaded.png");
+});
+
+test("the brush adds to the current object and is one undo step", async () => {
+  const before = (await objects())[0].area;
+  await page.locator(".stage").focus();
+  await page.keyboard.press("b");
+  const [x0, y0] = scene.points.green;
+  const a = await page.evaluate(([x, y]) => window.__samwise.toClient(x, y), [x0, y0]);
+  await page.mouse.move(a[0], a[1]);
+  await page.mouse.down();
+  await page.mouse.move(a[0] + 40, a[1], { steps: 5 });
+  await page.mouse.up();
+  const grown = await until(page, (b) => window.__samwise.snapshot().objects[0].area > b && window.__samwise.snapshot().objects[0].area, before, "the brush stroke");
+  assert.ok(grown > before);
+  await page.keyboard.press("z");
+  await until(page, (b) => window.__samwise.snapshot().objects[0].area === b, before, "undo of the stroke");
+  await page.keyboard.press("v");
+});
+
+test("bad files get the engine's message and change nothing", async () => {
+  const beforeSnap = await snapshot(page);
+  const mediaCount = await page.locator(".media-item").count();
+  // A text file dropped on the window.
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    d.items.add(new File(["hello, not a picture\n"], "notes.txt", { type: "text/plain" }));
+    return d;
+  });
+  await page.dispatchEvent("body", "drop", { dataTransfer: dt });
+  const msg1 = await until(page, () => [...document.querySelectorAll(".toast.error")].map((t) => t.textContent).find((t) => t.includes("notes.txt")), null, "an error for the text file");
+  assert.match(msg1, /notes\.txt: .*(unsupported|image|video)/i);
+  // A 0-byte file from the picker.
+  await page.setInputFiles(".media-panel input[type=file]", { name: "empty.png", mimeType: "image/png", buffer: Buffer.alloc(0) });
+  const msg2 = await until(page, () => [...document.querySelectorAll(".toast.error")].map((t) => t.textContent).find((t) => t.includes("empty.png")), null, "an error for the empty file");
+  assert.match(msg2, /empty/i);
+  await screenshot(page, "05-bad-input.png");
+  assert.equal(await page.locator(".media-item").count(), mediaCount, "no media was added");
+  const afterSnap = await snapshot(page);
+  assert.deepEqual(afterSnap.objects, beforeSnap.objects, "the annotations did not change");
+  assert.equal(afterSnap.mediaId, beforeSnap.mediaId);
+});

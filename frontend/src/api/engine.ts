@@ -1,0 +1,80 @@
+// Typed calls of the engine routes the annotator uses (shapes from the
+// generated types only).
+import type { Client } from "./client";
+import type {
+  AnnotationDoc,
+  Label,
+  Media,
+  PVSImageRequest,
+  PVSImageResponse,
+  Project,
+  ProjectList,
+  ProjectMediaList,
+  Ready,
+} from "./types.gen";
+
+const enc = encodeURIComponent;
+
+export class Engine {
+  constructor(readonly client: Client) {}
+
+  /** GET /ready answers 503 until a model is loaded: read its body anyway. */
+  async ready(): Promise<Ready> {
+    const resp = await fetch("/ready");
+    return (await resp.json()) as Ready;
+  }
+
+  upload(file: Blob, name: string): Promise<Media> {
+    const form = new FormData();
+    form.append("file", file, name);
+    return this.client.fetch("POST", "/v1/media", form).then((r) => r.json() as Promise<Media>);
+  }
+
+  registerPath(path: string): Promise<Media> {
+    return this.client.json("POST", "/v1/media", { path });
+  }
+
+  mediaFile(id: string): Promise<Blob> {
+    return this.client.blob(`/v1/media/${enc(id)}/file`);
+  }
+
+  projects(): Promise<ProjectList> {
+    return this.client.json("GET", "/v1/projects");
+  }
+
+  createProject(name: string, labels: Label[]): Promise<Project> {
+    return this.client.json("POST", "/v1/projects", { name, labels });
+  }
+
+  updateProject(id: string, update: { name?: string; labels?: Label[]; renames?: Record<string, string> }): Promise<Project> {
+    return this.client.json("PUT", `/v1/projects/${enc(id)}`, update);
+  }
+
+  addMedia(id: string, mediaIds: string[]): Promise<Project> {
+    return this.client.json("POST", `/v1/projects/${enc(id)}/media`, { media_ids: mediaIds });
+  }
+
+  removeMedia(id: string, mediaId: string): Promise<Project> {
+    return this.client.json("DELETE", `/v1/projects/${enc(id)}/media/${enc(mediaId)}`);
+  }
+
+  projectMedia(id: string): Promise<ProjectMediaList> {
+    return this.client.json("GET", `/v1/projects/${enc(id)}/media`);
+  }
+
+  annotations(id: string, mediaId: string): Promise<AnnotationDoc> {
+    return this.client.json("GET", `/v1/projects/${enc(id)}/annotations/${enc(mediaId)}`);
+  }
+
+  saveAnnotations(id: string, mediaId: string, doc: AnnotationDoc): Promise<AnnotationDoc> {
+    return this.client.json("PUT", `/v1/projects/${enc(id)}/annotations/${enc(mediaId)}`, doc);
+  }
+
+  segment(req: PVSImageRequest): Promise<PVSImageResponse> {
+    return this.client.json("POST", "/v1/pvs/image", req);
+  }
+
+  export(id: string, format: string): Promise<{ blob: Blob; filename: string }> {
+    return this.client.download(`/v1/projects/${enc(id)}/export?format=${enc(format)}`);
+  }
+}

@@ -1,0 +1,333 @@
+// The editing core shared by the image and video views: the annotation
+// state with its undo history, autosave, AI prompts (one request in flight,
+// clicks coalesced; a result amends the click's undo step and only ever
+// changes the object it was asked for), brush and eraser strokes, and the
+// stage that shows it all.
+import type { AnnotationDoc, Label, RLE } from "../api/types.gen";
+import * as A from "../editor/annotations";
+import { Autosaver, type SaveStatus, type SaveError } from "../editor/autosave";
+import { History } from "../editor/history";
+import { LatestOnly } from "../editor/latest";
+import { stampDisc, stampSegment } from "../mask/brush";
+import { emptyBitmap, encode, type Bitmap } from "../mask/rle";
+import { bitmapOf } from "../view/overlay";
+import { Stage, type Tool } from "../view/stage";
+import type { Viewport } from "../view/viewport";
+import type { SegmentRequest, Segmenter } from "./segmenter";
+
+export const objectPalette = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45", "#fabed4", "#469990"];
+
+export interface AnnotatorOptions {
+  width: number;
+  height: number;
+  doc: AnnotationDoc;
+  labels: () => Label[];
+  segmenter: Segmenter;
+  save: (doc: AnnotationDoc) => Promise<AnnotationDoc>;
+  toSaveError: (e: unknown) => SaveError;
+  onSaveStatus: (s: SaveStatus) => void;
+  onError: (message: string) => void;
+  saveDelayMs?: number;
+}
+
+export class Annotator {
+  readonly stage: Stage;
+  readonly history: History<A.AnnotationState>;
+  readonly autosave: Autosaver;
+  frame = 0;
+  tool: Tool = "prompt";
+  brushRadius = 12;
+  /** The label given to new objects (the last one chosen). */
+  defaultLabel = "";
+  /** True while the model works on a prompt. */
+  busy = false;
+  private readonly listeners = new Set<() => void>();
+  private readonly ai: LatestOnly<SegmentRequest, RLE | null>;
+  private clickStep: A.AnnotationState | null = null;
+  private stroke: { id: number; bm: Bitmap; last: A.Point; erase: boolean; created: boolean } | null = null;
+
+  constructor(private readonly opts: AnnotatorOptions) {
+    this.history = new History(A.fromDoc(opts.doc));
+    this.defaultLabel = opts.labels()[0]?.name ?? "";
+    this.stage = new Stage({
+      tool: () => this.tool,
+      brushRadius: () => this.brushRadius,
+      click: (p, positive) => this.click(p, positive),
+      box: (b) => this.box(b),
+      strokeStart: (p, erase) => this.strokeStart(p, erase),
+      strokeMove: (p) => this.strokeMove(p),
+      strokeEnd: () => this.strokeEnd(),
+      drawUI: (ctx, view) => this.drawPrompts(ctx, view),
+    });
+    this.autosave = new Autosaver({
+      version: opts.doc.version,
+      delayMs: opts.saveDelayMs ?? 400,
+      snapshot: (version) => A.toDoc(this.state, version),
+      save: opts.save,
+      onStatus: opts.onSaveStatus,
+      toError: opts.toSaveError,
+    });
+    this.ai = new LatestOnly(
+      (req) => {
+        this.setBusy(true);
+        return opts.segmenter.segment(req);
+      },
+      (req, rle) => this.applyResult(req, rle),
+      (_, err) => opts.onError((err as Error).message ?? String(err)),
+      () => this.setBusy(false),
+    );
+  }
+
+  get state(): A.AnnotationState {
+    return this.history.present;
+  }
+
+  get current(): A.EditorObject | undefined {
+    return A.find(this.state, this.state.current);
+  }
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Repaints masks and prompts and tells the panels. */
+  render(): void {
+    const key = String(this.frame);
+    this.stage.masks.paint(
+      this.state.objects
+        .filter((o) => o.visible && o.masks[key])
+        .map((o) => ({ id: o.id, color: o.color, mask: o.masks[key], selected: o.id === this.state.current })),
+    );
+    this.stage.redrawUI();
+    for (const fn of this.listeners) fn();
+  }
+
+  /** Records an edit: one undo step, a repaint and an autosave. */
+  private commit(next: A.AnnotationState): void {
+    if (next === this.state) return;
+    this.history.push(next);
+    this.edited();
+  }
+
+  private edited(): void {
+    this.render();
+    this.autosave.changed();
+  }
+
+  undo(): void {
+    if (this.history.undo()) this.edited();
+  }
+
+  redo(): void {
+    if (this.history.redo()) this.edited();
+  }
+
+  /** A colour for a new object: its label's, else the next palette colour. */
+  colorFor(label: string, id: number): string {
+    return this.opts.labels().find((l) => l.name === label)?.color ?? objectPalette[(id - 1) % objectPalette.length];
+  }
+
+  newObject(): void {
+    const id = A.nextId(this.state);
+    this.commit(A.addObject(this.state, this.defaultLabel, this.colorFor(this.defaultLabel, id)));
+  }
+
+  select(id: number | null): void {
+    // Selection is not an edit: no undo step, no save.
+    this.history.amend(A.select(this.state, id));
+    this.render();
+  }
+
+  selectNext(delta: number): void {
+    const objs = this.state.objects;
+    if (!objs.length) return;
+    const i = objs.findIndex((o) => o.id === this.state.current);
+    this.select(objs[(i + delta + objs.length) % objs.length].id);
+  }
+
+  setLabel(id: number, label: string): void {
+    this.defaultLabel = label;
+    this.commit(A.updateObject(this.state, id, (o) => ({ ...o, label, color: this.colorFor(label, o.id) })));
+  }
+
+  /** Keys 1-9: the n-th project label for the current object (and new ones). */
+  setLabelIndex(n: number): void {
+    const l = this.opts.labels()[n];
+    if (!l) return;
+    this.defaultLabel = l.name;
+    if (this.current) this.setLabel(this.current.id, l.name);
+    else this.render();
+  }
+
+  setColor(id: number, color: string): void {
+    this.commit(A.updateObject(this.state, id, (o) => ({ ...o, color })));
+  }
+
+  toggleVisible(id: number): void {
+    this.commit(A.updateObject(this.state, id, (o) => ({ ...o, visible: !o.visible })));
+  }
+
+  remove(id: number): void {
+    this.commit(A.removeObject(this.state, id));
+  }
+
+  /** Label renamed in the project: follow it here (no undo step). */
+  renameLabel(from: string, to: string): void {
+    this.history.amend(A.renameLabel(this.state, from, to));
+    if (this.defaultLabel === from) this.defaultLabel = to;
+    this.render();
+  }
+
+  /** Replaces the document (after loading the engine's copy). */
+  load(doc: AnnotationDoc): void {
+    this.history.push(A.fromDoc(doc));
+    this.autosave.acceptTheirs(doc);
+    this.render();
+  }
+
+  /** Ensures there is a current object to prompt or paint. */
+  private target(): A.AnnotationState {
+    if (this.current) return this.state;
+    const id = A.nextId(this.state);
+    return A.addObject(this.state, this.defaultLabel, this.colorFor(this.defaultLabel, id));
+  }
+
+  click(p: A.Point, positive: boolean): void {
+    const s = this.target();
+    const id = s.current!;
+    const prev = A.promptsOf(A.find(s, id), this.frame);
+    const prompts: A.Prompts = { ...prev, points: [...prev.points, [p[0], p[1]]], labels: [...prev.labels, positive ? 1 : 0] };
+    this.prompt(A.setPrompts(s, id, this.frame, prompts), id, prompts);
+  }
+
+  box(b: A.Box): void {
+    const s = this.target();
+    const id = s.current!;
+    const prompts: A.Prompts = { ...A.promptsOf(A.find(s, id), this.frame), box: b };
+    this.prompt(A.setPrompts(s, id, this.frame, prompts), id, prompts);
+  }
+
+  /** Clears the current object's prompts on this frame (its mask stays). */
+  clearPrompts(): void {
+    const cur = this.current;
+    if (cur && A.promptsOf(cur, this.frame).points.length + (A.promptsOf(cur, this.frame).box ? 1 : 0) > 0) {
+      this.commit(A.setPrompts(this.state, cur.id, this.frame, A.noPrompts));
+    }
+  }
+
+  private prompt(next: A.AnnotationState, id: number, prompts: A.Prompts): void {
+    this.history.push(next);
+    this.clickStep = next;
+    this.render(); // no save yet: the prompts alone are not annotations
+    this.ai.submit({ objectId: id, frame: this.frame, prompts });
+  }
+
+  /** An AI answer: it changes only its object, and only if that object
+   * still has the prompts it answers (else a newer request is coming, or
+   * the click was undone). */
+  private applyResult(req: SegmentRequest, rle: RLE | null): void {
+    const o = A.find(this.state, req.objectId);
+    if (!o || !A.samePrompts(A.promptsOf(o, req.frame), req.prompts)) return;
+    const next = A.setMask(this.state, req.objectId, req.frame, rle);
+    if (this.state === this.clickStep) this.history.amend(next);
+    else this.history.push(next);
+    this.clickStep = null;
+    this.edited();
+  }
+
+  /** Applies masks computed elsewhere (video propagation) as one step. */
+  applyMasks(masks: { objectId: number; frame: number; mask: RLE | null }[], newStep: boolean): void {
+    let s = this.state;
+    for (const m of masks) if (A.find(s, m.objectId)) s = A.setMask(s, m.objectId, m.frame, m.mask);
+    if (s === this.state) return;
+    if (newStep) this.history.push(s);
+    else this.history.amend(s);
+    this.edited();
+  }
+
+  private setBusy(b: boolean): void {
+    if (this.busy === b) return;
+    this.busy = b;
+    this.stage.root.classList.toggle("busy", b);
+    for (const fn of this.listeners) fn();
+  }
+
+  private strokeStart(p: A.Point, erase: boolean): void {
+    let s = this.state;
+    let created = false;
+    if (!this.current) {
+      if (erase) return;
+      s = this.target();
+      created = true;
+    }
+    const o = A.find(s, s.current)!;
+    const rle = o.masks[String(this.frame)];
+    const { width, height } = this.stage.imageSize;
+    const bm = rle ? { ...bitmapOf(rle), data: bitmapOf(rle).data.slice() } : emptyBitmap(width, height);
+    if (created) this.history.push(s);
+    this.stroke = { id: o.id, bm, last: p, erase, created };
+    stampDisc(bm, p[0], p[1], this.brushRadius, erase ? 0 : 1);
+    this.stage.masks.dab(p[0], p[1], this.brushRadius, o.color, erase);
+  }
+
+  private strokeMove(p: A.Point): void {
+    const st = this.stroke;
+    if (!st) return;
+    stampSegment(st.bm, st.last[0], st.last[1], p[0], p[1], this.brushRadius, st.erase ? 0 : 1);
+    const color = A.find(this.state, st.id)?.color ?? "#fff";
+    const steps = Math.max(1, Math.ceil(Math.hypot(p[0] - st.last[0], p[1] - st.last[1]) / Math.max(1, this.brushRadius / 2)));
+    for (let i = 1; i <= steps; i++) {
+      const t = i / steps;
+      this.stage.masks.dab(st.last[0] + (p[0] - st.last[0]) * t, st.last[1] + (p[1] - st.last[1]) * t, this.brushRadius, color, st.erase);
+    }
+    st.last = p;
+  }
+
+  private strokeEnd(): void {
+    const st = this.stroke;
+    this.stroke = null;
+    if (!st) return;
+    const next = A.setMask(this.state, st.id, this.frame, encode(st.bm));
+    if (st.created) this.history.amend(next);
+    else this.history.push(next);
+    this.edited();
+  }
+
+  private drawPrompts(ctx: CanvasRenderingContext2D, view: Viewport): void {
+    const o = this.current;
+    if (!o) return;
+    const p = A.promptsOf(o, this.frame);
+    if (p.box) {
+      const [x0, y0] = view.toScreen(p.box[0], p.box[1]);
+      const [x1, y1] = view.toScreen(p.box[2], p.box[3]);
+      ctx.strokeStyle = "#ffd54a";
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
+    }
+    p.points.forEach((pt, i) => {
+      const [x, y] = view.toScreen(pt[0], pt[1]);
+      const pos = p.labels[i] === 1;
+      ctx.beginPath();
+      ctx.arc(x, y, 6, 0, Math.PI * 2);
+      ctx.fillStyle = pos ? "#2ecc71" : "#e74c3c";
+      ctx.fill();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = "#fff";
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(x - 3, y);
+      ctx.lineTo(x + 3, y);
+      if (pos) {
+        ctx.moveTo(x, y - 3);
+        ctx.lineTo(x, y + 3);
+      }
+      ctx.stroke();
+    });
+  }
+
+  destroy(): void {
+    this.stage.destroy();
+    this.listeners.clear();
+  }
+}

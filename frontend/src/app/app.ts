@@ -1,0 +1,422 @@
+// The annotator application: header (project, model, save state, export,
+// help), media list, the current media's view, tools and object panels, and
+// the keyboard. It talks only to the engine's /v1 API.
+import { ApiError } from "../api/client";
+import type { Engine } from "../api/engine";
+import type { Label, Media, Project } from "../api/types.gen";
+import type { SaveStatus } from "../editor/autosave";
+import { el, replace } from "../view/dom";
+import { ask } from "./dialogs";
+import { exportMenu, saveBlob } from "./exportMenu";
+import { showHelp } from "./help";
+import { openImage } from "./imageView";
+import { MediaList } from "./mediaList";
+import type { MediaView, ViewContext } from "./mediaView";
+import { Messages } from "./messages";
+import { ObjectPanel } from "./objectPanel";
+import { ReadyBadge } from "./readyBadge";
+import { SaveBadge } from "./saveBadge";
+import { actionFor, type Action } from "./shortcuts";
+import { Toolbar } from "./toolbar";
+
+const projectKey = "samwise.project";
+const labelPalette = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45", "#fabed4"];
+
+/** Opens a video; loaded on demand so the image tool never waits for it. */
+type VideoOpener = (ctx: ViewContext, media: Media) => Promise<MediaView>;
+
+export class App {
+  readonly messages = new Messages();
+  readonly ready: ReadyBadge;
+  readonly save = new SaveBadge();
+  readonly toolbar = new Toolbar();
+  readonly objects: ObjectPanel;
+  readonly media: MediaList;
+  project: Project | null = null;
+  view: MediaView | null = null;
+  private readonly projectSelect = el("select", { class: "project-select", "aria-label": "Project" });
+  private readonly centre = el("main", { class: "centre" });
+  private opening: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly openVideo: VideoOpener,
+  ) {
+    this.ready = new ReadyBadge(engine);
+    this.objects = new ObjectPanel({
+      add: (name) => void this.addLabel(name),
+      rename: (from, to) => void this.renameLabel(from, to),
+      recolor: (name, color) => void this.recolorLabel(name, color),
+    });
+    this.media = new MediaList(engine, {
+      open: (id) => void this.open(id),
+      files: (files) => void this.addFiles(files),
+      paths: (paths) => void this.addPaths(paths),
+    });
+    this.projectSelect.addEventListener("change", () => void this.switchProject(this.projectSelect.value));
+  }
+
+  /** Builds the page into root and loads the last project. */
+  async start(root: HTMLElement): Promise<void> {
+    const header = el(
+      "header",
+      { class: "topbar" },
+      el("span", { class: "brand" }, "Samwise"),
+      this.projectSelect,
+      el("button", { class: "small", title: "Rename project", onclick: () => void this.renameProject() }, "Rename"),
+      el("span", { class: "spacer" }),
+      this.save.root,
+      this.ready.badge,
+      exportMenu((f) => void this.export(f)),
+      el("button", { class: "small", title: "Keyboard shortcuts (?)", onclick: showHelp }, "?"),
+    );
+    const right = el("div", { class: "right" }, this.toolbar.root, this.objects.root);
+    replace(root, header, this.ready.banner, el("div", { class: "body" }, this.media.root, this.centre, right), this.messages.root);
+    this.showEmpty();
+    this.listen();
+    void this.ready.refresh();
+    await this.loadProjects();
+  }
+
+  private showEmpty(): void {
+    replace(
+      this.centre,
+      el("div", { class: "empty" }, el("h2", {}, "Open images to start"), el("p", {}, "Drop images or videos here, or use “Open images or videos…”. Click an object to segment it; press ? for shortcuts.")),
+    );
+  }
+
+  get labels(): Label[] {
+    return this.project?.labels ?? [];
+  }
+
+  private async loadProjects(): Promise<void> {
+    try {
+      let { projects } = await this.engine.projects();
+      if (!projects.length) projects = [await this.engine.createProject("My project", [])];
+      const last = localStorage.getItem(projectKey);
+      const p = projects.find((x) => x.project_id === last) ?? projects[0];
+      this.fillProjects(projects, p.project_id);
+      await this.useProject(p);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private fillProjects(projects: Project[], current: string): void {
+    replace(
+      this.projectSelect,
+      ...projects.map((p) => el("option", { value: p.project_id, selected: p.project_id === current }, p.name)),
+      el("option", { value: "__new" }, "New project…"),
+    );
+  }
+
+  private async switchProject(id: string): Promise<void> {
+    try {
+      await this.closeView();
+      if (id === "__new") {
+        const name = await ask("New project", "Name");
+        if (name?.trim()) await this.useProject(await this.engine.createProject(name.trim(), []));
+        const { projects } = await this.engine.projects();
+        this.fillProjects(projects, this.project?.project_id ?? "");
+        return;
+      }
+      const { projects } = await this.engine.projects();
+      const p = projects.find((x) => x.project_id === id);
+      if (p) await this.useProject(p);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private async useProject(p: Project): Promise<void> {
+    this.project = p;
+    localStorage.setItem(projectKey, p.project_id);
+    this.objects.setLabels(p.labels);
+    const { media } = await this.engine.projectMedia(p.project_id);
+    this.media.set(media);
+    this.media.setCurrent(null);
+    this.showEmpty();
+    if (media.length) await this.open(media[0].media.media_id);
+  }
+
+  private async renameProject(): Promise<void> {
+    if (!this.project) return;
+    const name = await ask("Rename project", "Name", this.project.name);
+    if (!name?.trim()) return;
+    try {
+      this.project = await this.engine.updateProject(this.project.project_id, { name: name.trim() });
+      const { projects } = await this.engine.projects();
+      this.fillProjects(projects, this.project.project_id);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Uploads files, adds them to the project and opens the first. A file
+   * the engine refuses (not an image or video, unreadable, empty) is
+   * reported with the engine's message; nothing else changes. */
+  async addFiles(files: File[]): Promise<void> {
+    const ids: string[] = [];
+    for (const f of files) {
+      try {
+        ids.push((await this.engine.upload(f, f.name)).media_id);
+      } catch (e) {
+        this.messages.error(`${f.name}: ${(e as Error).message}`);
+      }
+    }
+    await this.added(ids);
+  }
+
+  async addPaths(paths: string[]): Promise<void> {
+    const ids: string[] = [];
+    for (const p of paths) {
+      try {
+        ids.push((await this.engine.registerPath(p)).media_id);
+      } catch (e) {
+        this.messages.error(`${p}: ${(e as Error).message}`);
+      }
+    }
+    await this.added(ids);
+  }
+
+  private async added(ids: string[]): Promise<void> {
+    if (!ids.length || !this.project) return;
+    try {
+      this.project = await this.engine.addMedia(this.project.project_id, ids);
+      this.media.set((await this.engine.projectMedia(this.project.project_id)).media);
+      await this.open(ids[0]);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Opens a media of the project (saving the current one first). */
+  open(mediaId: string): Promise<void> {
+    this.opening = this.opening.then(() => this.doOpen(mediaId));
+    return this.opening;
+  }
+
+  private async doOpen(mediaId: string): Promise<void> {
+    if (!this.project || this.view?.media.media_id === mediaId) return;
+    const item = this.media.items.find((m) => m.media.media_id === mediaId);
+    if (!item) return;
+    try {
+      await this.closeView();
+      this.media.setCurrent(mediaId);
+      replace(this.centre, el("div", { class: "empty" }, "Loading…"));
+      const ctx = this.viewContext();
+      const view =
+        item.media.kind === "video"
+          ? await this.openVideo(ctx, item.media)
+          : await openImage(ctx, item.media, await this.engine.annotations(this.project.project_id, mediaId));
+      this.view = view;
+      replace(this.centre, view.root);
+      view.mounted();
+      view.annotator.onChange(() => {
+        this.objects.render();
+        this.toolbar.render();
+      });
+      this.toolbar.attach(view.annotator);
+      this.toolbar.setTool("prompt");
+      this.objects.attach(view.annotator);
+      this.onSaveStatus(view.annotator.autosave.state);
+      view.annotator.stage.root.focus();
+    } catch (e) {
+      this.fail(e);
+      this.showEmpty();
+    }
+  }
+
+  private viewContext(): ViewContext {
+    const projectId = this.project!.project_id;
+    return {
+      engine: this.engine,
+      projectId,
+      labels: () => this.labels,
+      onSaveStatus: (s) => this.onSaveStatus(s),
+      onError: (m) => this.messages.error(m),
+      onSegmented: (t) => void this.ready.refresh(t),
+    };
+  }
+
+  private onSaveStatus(s: SaveStatus): void {
+    const v = this.view;
+    this.save.show(s, {
+      retry: () => void v?.annotator.autosave.retry(),
+      keepMine: () => void v?.annotator.autosave.keepMine(),
+      loadTheirs: () => {
+        if (v && s.theirs) v.annotator.load(s.theirs);
+      },
+    });
+    if (v && s.state === "saved") {
+      this.media.setStatus(v.media.media_id, v.annotator.state.objects.filter((o) => Object.keys(o.masks).length).length, s.version);
+    }
+  }
+
+  /** Saves and closes the current view. */
+  private async closeView(): Promise<void> {
+    const v = this.view;
+    if (!v) return;
+    await v.annotator.autosave.flush();
+    this.view = null;
+    this.toolbar.attach(null);
+    this.objects.attach(null);
+    this.save.show(null, { retry: () => {}, keepMine: () => {}, loadTheirs: () => {} });
+    v.destroy();
+  }
+
+  private async addLabel(name: string): Promise<void> {
+    if (!this.project) return;
+    if (this.labels.some((l) => l.name === name)) {
+      this.messages.error(`There is already a label “${name}”.`);
+      return;
+    }
+    const labels = [...this.labels, { name, color: labelPalette[this.labels.length % labelPalette.length] }];
+    await this.updateLabels({ labels });
+    if (this.view && !this.view.annotator.defaultLabel) this.view.annotator.defaultLabel = name;
+  }
+
+  private async renameLabel(from: string, to: string): Promise<void> {
+    if (this.labels.some((l) => l.name === to)) {
+      this.messages.error(`There is already a label “${to}”.`);
+      this.objects.render();
+      return;
+    }
+    // Save first so the engine renames the label in what this view has.
+    await this.view?.annotator.autosave.flush();
+    const labels = this.labels.map((l) => (l.name === from ? { ...l, name: to } : l));
+    if (await this.updateLabels({ labels, renames: { [from]: to } })) {
+      const a = this.view?.annotator;
+      if (a) a.load(await this.engine.annotations(this.project!.project_id, this.view!.media.media_id));
+    }
+  }
+
+  private async recolorLabel(name: string, color: string): Promise<void> {
+    await this.updateLabels({ labels: this.labels.map((l) => (l.name === name ? { ...l, color } : l)) });
+  }
+
+  private async updateLabels(update: { labels: Label[]; renames?: Record<string, string> }): Promise<boolean> {
+    try {
+      this.project = await this.engine.updateProject(this.project!.project_id, update);
+      this.objects.setLabels(this.project.labels);
+      return true;
+    } catch (e) {
+      this.fail(e);
+      this.objects.render();
+      return false;
+    }
+  }
+
+  private async export(format: string): Promise<void> {
+    if (!this.project) return;
+    try {
+      await this.view?.annotator.autosave.flush();
+      const { blob, filename } = await this.engine.export(this.project.project_id, format);
+      saveBlob(blob, filename);
+      this.messages.info(`Exported ${filename}`);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.messages.error(e instanceof ApiError || e instanceof Error ? e.message : String(e));
+  }
+
+  private listen(): void {
+    window.addEventListener("keydown", (e) => {
+      const t = e.target as HTMLElement;
+      if (t.closest("input, select, textarea, .dialog")) return;
+      const act = actionFor(e);
+      if (act && this.run(act)) e.preventDefault();
+    });
+    // Drag-and-drop anywhere.
+    window.addEventListener("dragover", (e) => {
+      e.preventDefault();
+      document.body.classList.add("dropping");
+    });
+    window.addEventListener("dragleave", (e) => {
+      if (!e.relatedTarget) document.body.classList.remove("dropping");
+    });
+    window.addEventListener("drop", (e) => {
+      e.preventDefault();
+      document.body.classList.remove("dropping");
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length) void this.addFiles(files);
+    });
+    const flush = () => void this.view?.annotator.autosave.flush();
+    window.addEventListener("pagehide", flush);
+    document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
+  }
+
+  /** Runs a shortcut; false when it does nothing here. */
+  run(act: Action): boolean {
+    if (act === "help") {
+      showHelp();
+      return true;
+    }
+    if (act === "next-media" || act === "prev-media") {
+      const id = this.media.neighbour(act === "next-media" ? 1 : -1);
+      if (id) void this.open(id);
+      return true;
+    }
+    const v = this.view;
+    if (!v) return false;
+    if (v.action(act)) return true;
+    const a = v.annotator;
+    if (act.startsWith("label-")) {
+      a.setLabelIndex(Number(act.slice(6)));
+      return true;
+    }
+    switch (act) {
+      case "new-object":
+        a.newObject();
+        break;
+      case "undo":
+        a.undo();
+        break;
+      case "redo":
+        a.redo();
+        break;
+      case "brush":
+      case "eraser":
+      case "prompt":
+        this.toolbar.setTool(act);
+        break;
+      case "clear-prompts":
+        if (a.tool !== "prompt") this.toolbar.setTool("prompt");
+        else a.clearPrompts();
+        break;
+      case "smaller":
+        this.toolbar.resizeBrush(1 / 1.2);
+        break;
+      case "larger":
+        this.toolbar.resizeBrush(1.2);
+        break;
+      case "fit":
+        a.stage.fit();
+        break;
+      case "zoom-in":
+        a.stage.zoom(1.25);
+        break;
+      case "zoom-out":
+        a.stage.zoom(1 / 1.25);
+        break;
+      case "toggle-visible":
+        if (a.current) a.toggleVisible(a.current.id);
+        break;
+      case "delete-object":
+        if (a.current) a.remove(a.current.id);
+        break;
+      case "next-object":
+        a.selectNext(1);
+        break;
+      case "prev-object":
+        a.selectNext(-1);
+        break;
+      default:
+        return false;
+    }
+    return true;
+  }
+}

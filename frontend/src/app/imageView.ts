@@ -1,0 +1,43 @@
+// The image view: the picture decoded once (createImageBitmap) into the
+// stage, annotations from the project, AI masks from POST /v1/pvs/image.
+import type { AnnotationDoc, Media } from "../api/types.gen";
+import { el } from "../view/dom";
+import { Annotator } from "./annotator";
+import { saveError, type MediaView, type ViewContext } from "./mediaView";
+import { ImageSegmenter } from "./segmenter";
+
+export async function openImage(ctx: ViewContext, media: Media, doc: AnnotationDoc): Promise<MediaView> {
+  const blob = await ctx.engine.mediaFile(media.media_id);
+  const bitmap = await createImageBitmap(blob);
+  const seg = new ImageSegmenter(ctx.engine, media.media_id);
+  const annotator = new Annotator({
+    width: media.width,
+    height: media.height,
+    doc,
+    labels: ctx.labels,
+    segmenter: {
+      segment: async (req) => {
+        const res = await seg.segment(req);
+        ctx.onSegmented(seg.lastTiming);
+        return res;
+      },
+    },
+    save: (d) => ctx.engine.saveAnnotations(ctx.projectId, media.media_id, d),
+    toSaveError: saveError,
+    onSaveStatus: ctx.onSaveStatus,
+    onError: ctx.onError,
+  });
+  const root = el("div", { class: "view image-view" }, annotator.stage.root);
+  return {
+    media,
+    annotator,
+    root,
+    mounted: () => {
+      annotator.stage.setPicture(bitmap, media.width, media.height);
+      bitmap.close(); // drawn once; zoom and pan never redraw it
+      annotator.render();
+    },
+    action: () => false,
+    destroy: () => annotator.destroy(),
+  };
+}

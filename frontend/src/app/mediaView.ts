@@ -1,0 +1,37 @@
+// What the app shows for one media: an image view or a video view, both
+// built on an Annotator.
+import type { ApiError } from "../api/client";
+import type { Engine } from "../api/engine";
+import type { AnnotationDoc, Label, Media } from "../api/types.gen";
+import type { SaveError, SaveStatus } from "../editor/autosave";
+import type { Annotator } from "./annotator";
+import type { Action } from "./shortcuts";
+
+export interface MediaView {
+  readonly media: Media;
+  readonly annotator: Annotator;
+  /** The element that fills the centre (stage, plus a timeline for video). */
+  readonly root: HTMLElement;
+  /** Called once the root is in the document (layout is known). */
+  mounted(): void;
+  /** Handles view-specific keys (frames); false when not handled. */
+  action(a: Action): boolean;
+  destroy(): void;
+}
+
+/** What views need from the app. */
+export interface ViewContext {
+  engine: Engine;
+  projectId: string;
+  labels: () => Label[];
+  onSaveStatus: (s: SaveStatus) => void;
+  onError: (message: string) => void;
+  /** Called after each AI answer (timings for the model badge). */
+  onSegmented: (timing: { encode_ms: number; decode_ms: number } | null) => void;
+}
+
+export function saveError(e: unknown): SaveError {
+  const err = e as ApiError;
+  if (err.status === 409 && err.details) return { message: err.message, conflict: err.details as AnnotationDoc };
+  return { message: err.message ?? String(e) };
+}

@@ -1,0 +1,103 @@
+// The object list (label, colour, visibility, delete; click selects) and
+// the project's labels (add, rename, recolour).
+import type { Label } from "../api/types.gen";
+import { area } from "../mask/rle";
+import { el, replace } from "../view/dom";
+import type { Annotator } from "./annotator";
+
+export interface LabelEvents {
+  add(name: string): void;
+  rename(from: string, to: string): void;
+  recolor(name: string, color: string): void;
+}
+
+export class ObjectPanel {
+  readonly root = el("aside", { class: "object-panel" });
+  private readonly objects = el("ul", { class: "object-list", "aria-label": "Objects" });
+  private readonly labels = el("ul", { class: "label-list", "aria-label": "Labels" });
+  private annotator: Annotator | null = null;
+  private labelList: Label[] = [];
+
+  constructor(private readonly events: LabelEvents) {
+    const add = el("input", { class: "label-add", placeholder: "new label, Enter", "aria-label": "New label" });
+    add.addEventListener("keydown", (e) => {
+      e.stopPropagation();
+      if (e.key === "Enter" && add.value.trim()) {
+        this.events.add(add.value.trim());
+        add.value = "";
+      }
+    });
+    this.root.append(
+      el("h3", {}, "Objects ", el("button", { class: "small", title: "New object (N)", onclick: () => this.annotator?.newObject() }, "+ New")),
+      this.objects,
+      el("h3", {}, "Labels"),
+      this.labels,
+      add,
+    );
+  }
+
+  attach(a: Annotator | null): void {
+    this.annotator = a;
+    this.render();
+  }
+
+  setLabels(labels: Label[]): void {
+    this.labelList = labels;
+    this.render();
+  }
+
+  render(): void {
+    const a = this.annotator;
+    const frame = a ? String(a.frame) : "0";
+    replace(
+      this.objects,
+      ...(a?.state.objects ?? []).map((o) => {
+        const select = el(
+          "select",
+          { class: "object-label", "aria-label": `Label of object ${o.id}` },
+          el("option", { value: "" }, "(no label)"),
+          ...this.labelList.map((l) => el("option", { value: l.name, selected: l.name === o.label }, l.name)),
+          o.label && !this.labelList.some((l) => l.name === o.label) ? el("option", { value: o.label, selected: true }, o.label) : null,
+        );
+        select.addEventListener("change", () => a!.setLabel(o.id, select.value));
+        select.addEventListener("click", (e) => e.stopPropagation());
+        const m = o.masks[frame];
+        const px = m ? area(m) : 0;
+        return el(
+          "li",
+          { class: `object-item${o.id === a!.state.current ? " current" : ""}${o.visible ? "" : " hidden-object"}`, "data-object-id": String(o.id), onclick: () => a!.select(o.id) },
+          el("span", { class: "swatch", style: `background:${o.color}` }),
+          el("span", { class: "object-id" }, `#${o.id}`),
+          select,
+          el("span", { class: "object-area", title: "pixels on this frame" }, px ? px.toLocaleString() : "—"),
+          el("button", { class: "icon", title: o.visible ? "Hide (H)" : "Show (H)", onclick: (e: Event) => (e.stopPropagation(), a!.toggleVisible(o.id)) }, o.visible ? "◉" : "○"),
+          el("button", { class: "icon", title: "Delete (Del)", onclick: (e: Event) => (e.stopPropagation(), a!.remove(o.id)) }, "✕"),
+        );
+      }),
+    );
+    replace(
+      this.labels,
+      ...this.labelList.map((l, i) => {
+        const name = el("input", { class: "label-name", value: l.name, "aria-label": `Label ${i + 1} name` });
+        name.addEventListener("keydown", (e) => {
+          e.stopPropagation();
+          if (e.key === "Enter") name.blur();
+        });
+        name.addEventListener("change", () => {
+          const to = name.value.trim();
+          if (to && to !== l.name) this.events.rename(l.name, to);
+          else name.value = l.name;
+        });
+        const color = el("input", { type: "color", value: l.color, class: "label-color", "aria-label": `Label ${i + 1} colour` });
+        color.addEventListener("change", () => this.events.recolor(l.name, color.value));
+        return el(
+          "li",
+          { class: `label-item${a?.defaultLabel === l.name ? " default" : ""}` },
+          el("kbd", {}, i < 9 ? String(i + 1) : ""),
+          color,
+          name,
+        );
+      }),
+    );
+  }
+}

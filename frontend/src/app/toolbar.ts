@@ -1,0 +1,62 @@
+// Tools (prompt, brush, eraser), brush size, undo/redo, zoom and fit.
+import { el, replace } from "../view/dom";
+import type { Tool } from "../view/stage";
+import type { Annotator } from "./annotator";
+
+export class Toolbar {
+  readonly root = el("div", { class: "toolbar", role: "toolbar" });
+  private annotator: Annotator | null = null;
+
+  attach(a: Annotator | null): void {
+    this.annotator = a;
+    this.render();
+  }
+
+  render(): void {
+    const a = this.annotator;
+    if (!a) {
+      replace(this.root);
+      return;
+    }
+    const tool = (t: Tool, label: string, key: string) =>
+      el("button", { class: `tool${a.tool === t ? " active" : ""}`, "data-tool": t, title: `${label} (${key})`, onclick: () => this.setTool(t) }, label);
+    const size = el("input", { type: "range", min: "1", max: "200", value: String(a.brushRadius), "aria-label": "Brush size" });
+    size.addEventListener("input", () => {
+      a.brushRadius = Number(size.value);
+      sizeLabel.textContent = `${a.brushRadius}px`;
+      a.stage.redrawUI();
+    });
+    const sizeLabel = el("span", { class: "size-label" }, `${a.brushRadius}px`);
+    replace(
+      this.root,
+      tool("prompt", "AI click", "V"),
+      tool("brush", "Brush", "B"),
+      tool("eraser", "Eraser", "E"),
+      el("label", { class: "brush-size", title: "Brush size ([ ])" }, size, sizeLabel),
+      el("span", { class: "sep" }),
+      el("button", { title: "Undo (Z)", disabled: !a.history.canUndo, onclick: () => a.undo() }, "↶ Undo"),
+      el("button", { title: "Redo (Shift+Z)", disabled: !a.history.canRedo, onclick: () => a.redo() }, "↷ Redo"),
+      el("span", { class: "sep" }),
+      el("button", { title: "Zoom out (−)", onclick: () => a.stage.zoom(1 / 1.25) }, "−"),
+      el("button", { title: "Fit (F)", onclick: () => a.stage.fit() }, "Fit"),
+      el("button", { title: "Zoom in (+)", onclick: () => a.stage.zoom(1.25) }, "+"),
+      a.busy ? el("span", { class: "busy-label" }, "segmenting…") : null,
+    );
+  }
+
+  setTool(t: Tool): void {
+    if (!this.annotator) return;
+    this.annotator.tool = t;
+    this.annotator.stage.root.dataset.tool = t;
+    this.annotator.stage.redrawUI();
+    this.render();
+  }
+
+  resizeBrush(factor: number): void {
+    const a = this.annotator;
+    if (!a) return;
+    a.brushRadius = Math.max(1, Math.min(200, Math.round(a.brushRadius * factor + (factor > 1 ? 1 : -1))));
+    a.stage.redrawUI();
+    this.render();
+  }
+}

@@ -1,0 +1,113 @@
+// The editable annotations of one media: objects with labels, colours,
+// visibility, per-frame masks (COCO RLE) and the prompts that made them.
+// States are immutable; every function returns a new state, so the undo
+// history can hold them cheaply (unchanged objects and masks are shared).
+import type { AnnotatedObject, AnnotationDoc, RLE } from "../api/types.gen";
+
+export type Point = [number, number];
+export type Box = [number, number, number, number];
+
+/** The prompts of one object on one frame. */
+export interface Prompts {
+  points: Point[];
+  labels: number[]; // 1 positive, 0 negative
+  box?: Box;
+}
+
+export interface EditorObject {
+  id: number;
+  label: string;
+  color: string;
+  visible: boolean;
+  masks: Record<string, RLE>;
+  prompts: Record<string, Prompts>;
+}
+
+export interface AnnotationState {
+  objects: EditorObject[];
+  /** The selected object, or null. */
+  current: number | null;
+}
+
+export const emptyState: AnnotationState = { objects: [], current: null };
+
+export const noPrompts: Prompts = { points: [], labels: [] };
+
+export function fromDoc(doc: AnnotationDoc): AnnotationState {
+  const objects = doc.objects.map(
+    (o): EditorObject => ({ id: o.object_id, label: o.label, color: o.color, visible: o.visible, masks: { ...o.masks }, prompts: {} }),
+  );
+  return { objects, current: objects.length ? objects[objects.length - 1].id : null };
+}
+
+export function toDoc(state: AnnotationState, version: number): AnnotationDoc {
+  return {
+    version,
+    objects: state.objects.map(
+      (o): AnnotatedObject => ({ object_id: o.id, label: o.label, color: o.color, visible: o.visible, masks: o.masks }),
+    ),
+  };
+}
+
+export function find(state: AnnotationState, id: number | null): EditorObject | undefined {
+  return state.objects.find((o) => o.id === id);
+}
+
+export function nextId(state: AnnotationState): number {
+  return state.objects.reduce((m, o) => Math.max(m, o.id), 0) + 1;
+}
+
+/** Adds an empty object and selects it. */
+export function addObject(state: AnnotationState, label: string, color: string): AnnotationState {
+  const id = nextId(state);
+  return { objects: [...state.objects, { id, label, color, visible: true, masks: {}, prompts: {} }], current: id };
+}
+
+export function select(state: AnnotationState, id: number | null): AnnotationState {
+  return { ...state, current: id };
+}
+
+/** Applies fn to object id (unchanged state when there is none). */
+export function updateObject(state: AnnotationState, id: number, fn: (o: EditorObject) => EditorObject): AnnotationState {
+  let changed = false;
+  const objects = state.objects.map((o) => {
+    if (o.id !== id) return o;
+    changed = true;
+    return fn(o);
+  });
+  return changed ? { ...state, objects } : state;
+}
+
+export function setMask(state: AnnotationState, id: number, frame: number, mask: RLE | null): AnnotationState {
+  return updateObject(state, id, (o) => {
+    const masks = { ...o.masks };
+    if (mask) masks[String(frame)] = mask;
+    else delete masks[String(frame)];
+    return { ...o, masks };
+  });
+}
+
+export function setPrompts(state: AnnotationState, id: number, frame: number, p: Prompts): AnnotationState {
+  return updateObject(state, id, (o) => ({ ...o, prompts: { ...o.prompts, [String(frame)]: p } }));
+}
+
+export function promptsOf(o: EditorObject | undefined, frame: number): Prompts {
+  return o?.prompts[String(frame)] ?? noPrompts;
+}
+
+export function removeObject(state: AnnotationState, id: number): AnnotationState {
+  const objects = state.objects.filter((o) => o.id !== id);
+  const current = state.current === id ? (objects.at(-1)?.id ?? null) : state.current;
+  return { objects, current };
+}
+
+/** Renames a label on every object that has it. */
+export function renameLabel(state: AnnotationState, from: string, to: string): AnnotationState {
+  if (!state.objects.some((o) => o.label === from)) return state;
+  return { ...state, objects: state.objects.map((o) => (o.label === from ? { ...o, label: to } : o)) };
+}
+
+/** True when two prompt sets are the same (to match answers to requests). */
+export function samePrompts(a: Prompts, b: Prompts): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { area, decode, decodeCounts, encode, emptyBitmap, runs, type Bitmap } from "./rle";
+
+// The rows of a mask: '#' set, '.' unset.
+function parse(...rows: string[]): Bitmap {
+  const bm = emptyBitmap(rows[0].length, rows.length);
+  rows.forEach((r, y) => [...r].forEach((c, x) => (bm.data[y * bm.width + x] = c === "#" ? 1 : 0)));
+  return bm;
+}
+
+function rect(w: number, h: number, x0: number, y0: number, x1: number, y1: number): Bitmap {
+  const bm = emptyBitmap(w, h);
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) bm.data[y * w + x] = 1;
+  return bm;
+}
+
+// The same golden encodings as engine/mask/rle_test.go (worked out from
+// pycocotools' maskApi.c).
+const goldens: [string, Bitmap, number[], string][] = [
+  ["1x1 set", parse("#"), [0, 1], "01"],
+  ["2x2 zero", parse("..", ".."), [4], "4"],
+  ["4x3", parse(".##.", ".#..", "##.#"), [2, 5, 4, 1], "254L"],
+  ["first pixel set", parse("##", ".#", "#."), [0, 1, 1, 3, 1], "01120"],
+  ["all one", parse("###", "###"), [0, 6], "06"],
+  ["all zero", parse("...", "..."), [6], "6"],
+  ["last pixel", parse("...", "..#"), [5, 1], "51"],
+  ["run of 16", parse(...".".repeat(16).split(""), "#", "#", "#", "#"), [16, 4], "`04"],
+  ["run over 32", rect(40, 1, 33, 0, 40, 1), [33, 7], "Q17"],
+  ["run over 1024", rect(1200, 1, 1100, 0, 1150, 1), [1100, 50, 50], "\\R1b1b1"],
+  [
+    "negative multi-byte delta",
+    (() => {
+      const m = rect(1011, 1, 0, 0, 1000, 1);
+      m.data[1010] = 1;
+      return m;
+    })(),
+    [0, 1000, 10, 1],
+    "0Xo0:iPO",
+  ],
+];
+
+describe("COCO RLE", () => {
+  for (const [name, bm, counts, str] of goldens) {
+    it(`encodes and decodes ${name} like pycocotools`, () => {
+      expect(runs(bm)).toEqual(counts);
+      const rle = encode(bm);
+      expect(rle).toEqual({ size: [bm.height, bm.width], counts: str });
+      expect(decodeCounts(str, bm.width * bm.height)).toEqual(counts);
+      expect(decode(rle).data).toEqual(bm.data);
+      expect(area(rle)).toBe(bm.data.reduce((a, v) => a + v, 0));
+    });
+  }
+
+  it("round-trips a random mask", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const bm = emptyBitmap(97, 61);
+    for (let i = 0; i < bm.data.length; i++) bm.data[i] = rnd() < 0.3 ? 1 : 0;
+    expect(decode(encode(bm)).data).toEqual(bm.data);
+  });
+
+  it("rejects malformed strings", () => {
+    expect(() => decodeCounts("0!", 2)).toThrow(/character/);
+    expect(() => decodeCounts("3", 4)).toThrow(/cover/);
+    expect(() => decodeCounts("5", 4)).toThrow(/range/);
+    expect(() => decodeCounts("0P", 1)).toThrow(/truncated/);
+  });
+});

@@ -15,3 +15,6 @@ var Models embed.FS
 
 // DemoTracker is the demo bundle for point/box prompts on images.
 const DemoTracker = "demo-tracker"
+
+// DemoVideo is the demo bundle for tracking through video.
+const DemoVideo = "demo-video"

@@ -45,7 +45,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		log.Info("serving the annotator UI", "dir", dir)
 	}
 	srv, err := server.New(scfg, server.Deps{
-		DB: in.DB, Media: in.Media, Images: in.Images, Runtime: in.RuntimeInfo(), RuntimeErr: in.LoadErr, Models: in.ModelStatuses,
+		DB: in.DB, Media: in.Media, Images: in.Images, Videos: in.Videos, Jobs: in.Jobs, Runtime: in.RuntimeInfo(), RuntimeErr: in.LoadErr, Models: in.ModelStatuses,
 	}, log)
 	if err != nil {
 		return err
@@ -61,6 +61,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "engine listening on %s  model: %s  data: %s\n", url, label, cfg.DataDir)
 	log.Info("listening", "url", url, "data_dir", cfg.DataDir)
+	if in.Videos != nil {
+		go in.Videos.Run(ctx)
+	}
 	return srv.Serve(ctx, ln, 10*time.Second)
 }
 

@@ -13,8 +13,18 @@ import (
 type TrackerSpec struct {
 	Input    int64   // square model input, pixels (SAM 3: 1008)
 	Mask     int64   // low-resolution mask and level-0 feature size (SAM 3: 288)
-	Channels int64   // feature channels per level (SAM 3: 32, 64, 256)
+	Channels int64   // feature channels of levels 0 and 1 (SAM 3: 32, 64)
 	Sigma    float32 // colour affinity width, in normalised [-1, 1] units
+	// Level2 is the channel count of level 2 (SAM 3: 256); 0 means Channels.
+	// The colour is in its first three channels, the rest are zero.
+	Level2 int64
+}
+
+func (sp TrackerSpec) level2() int64 {
+	if sp.Level2 > 0 {
+		return sp.Level2
+	}
+	return sp.Channels
 }
 
 // DefaultTracker is the shipped demo: 576² input, 288² masks like SAM 3.
@@ -34,17 +44,27 @@ func TrackerEncoder(sp TrackerSpec) ([]byte, error) {
 	g := onnxgraph.New("demo_vision_encoder")
 	px := g.Input("pixel_values", onnxgraph.Float, onnxgraph.Sym("batch"), onnxgraph.D(3), onnxgraph.D(sp.Input), onnxgraph.D(sp.Input))
 	var e0 string
-	if k := sp.Input / sp.Mask; sp.Input%sp.Mask == 0 {
+	if k := sp.Input / sp.Mask; k == 1 && sp.Input == sp.Mask {
+		e0 = px
+	} else if sp.Input%sp.Mask == 0 {
 		e0 = g.AvgPool(px, k, k, 0)
 	} else {
 		e0 = g.Resize(px, g.Concat(0, g.Slice(g.Shape(px), 0, 0, 2), g.Ints(sp.Mask, sp.Mask)))
 	}
 	e1 := g.AvgPool(e0, 2, 2, 0)
 	e2 := g.AvgPool(e1, 2, 2, 0)
+	if extra := sp.level2() - sp.Channels; extra > 0 {
+		zeros := g.Mul(g.Slice(e2, 1, 0, 1), g.Scalar(0))
+		parts := []string{e2}
+		for i := int64(0); i < extra; i++ {
+			parts = append(parts, zeros)
+		}
+		e2 = g.Concat(1, parts...)
+	}
 	b := onnxgraph.Sym("batch")
 	g.Output(e0, "image_embeddings.0", onnxgraph.Float, b, onnxgraph.D(sp.Channels), onnxgraph.D(sp.Mask), onnxgraph.D(sp.Mask))
 	g.Output(e1, "image_embeddings.1", onnxgraph.Float, b, onnxgraph.D(sp.Channels), onnxgraph.D(sp.Mask/2), onnxgraph.D(sp.Mask/2))
-	g.Output(e2, "image_embeddings.2", onnxgraph.Float, b, onnxgraph.D(sp.Channels), onnxgraph.D(sp.Mask/4), onnxgraph.D(sp.Mask/4))
+	g.Output(e2, "image_embeddings.2", onnxgraph.Float, b, onnxgraph.D(sp.level2()), onnxgraph.D(sp.Mask/4), onnxgraph.D(sp.Mask/4))
 	return g.Model("Samwise demo vision encoder (not SAM 3): multi-scale colour features.")
 }
 
@@ -67,7 +87,7 @@ func TrackerDecoder(sp TrackerSpec) ([]byte, error) {
 	box := g.Input("input_boxes", F, B, NB, onnxgraph.D(4))
 	e0 := g.Input("image_embeddings.0", F, B, onnxgraph.D(C), onnxgraph.D(H), onnxgraph.D(H))
 	e1 := g.Input("image_embeddings.1", F, B, onnxgraph.D(C), onnxgraph.D(H/2), onnxgraph.D(H/2))
-	e2 := g.Input("image_embeddings.2", F, B, onnxgraph.D(C), onnxgraph.D(H/4), onnxgraph.D(H/4))
+	e2 := g.Input("image_embeddings.2", F, B, onnxgraph.D(sp.level2()), onnxgraph.D(H/4), onnxgraph.D(H/4))
 
 	// Each object's box: boxes[p] when there is one, else the whole plane.
 	nBatch, nObj, nBox := g.ShapeDim(lab, 0), g.ShapeDim(lab, 1), g.ShapeDim(box, 1)

@@ -22,11 +22,12 @@ type Cache struct {
 	dir        string
 	log        *slog.Logger
 
-	mu       sync.Mutex
-	lru      *list.List // front = most recent; values are *item
-	items    map[Key]*list.Element
-	memBytes int64
-	stats    Stats
+	mu        sync.Mutex
+	diskBytes int64      // -1 until the folder was scanned
+	lru       *list.List // front = most recent; values are *item
+	items     map[Key]*list.Element
+	memBytes  int64
+	stats     Stats
 }
 
 type item struct {
@@ -48,7 +49,7 @@ func New(dir string, memBudget, diskBudget int64, log *slog.Logger) *Cache {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Cache{memBudget: memBudget, diskBudget: diskBudget, dir: dir, log: log.With("subsystem", "embcache"),
-		lru: list.New(), items: map[Key]*list.Element{}}
+		lru: list.New(), items: map[Key]*list.Element{}, diskBytes: -1}
 }
 
 // Get returns the embedding for k from memory, else from disk (promoting it
@@ -83,6 +84,28 @@ func (c *Cache) Put(k Key, e Entry) {
 	}
 	c.putMem(k, e)
 	c.writeDisk(k, e)
+}
+
+// GetDisk reads k from the disk tier only, without promoting it to memory
+// (video frames are read once per pass; keeping them in memory would only
+// push out the images being clicked).
+func (c *Cache) GetDisk(k Key) (Entry, bool) {
+	e, ok := c.readDisk(k)
+	c.mu.Lock()
+	if ok {
+		c.stats.DiskHits++
+	} else {
+		c.stats.Misses++
+	}
+	c.mu.Unlock()
+	return e, ok
+}
+
+// PutDisk stores k on disk only.
+func (c *Cache) PutDisk(k Key, e Entry) {
+	if k.valid() == nil {
+		c.writeDisk(k, e)
+	}
 }
 
 // Stats returns a snapshot of the counters.
@@ -184,7 +207,18 @@ func (c *Cache) writeDisk(k Key, e Entry) {
 		c.log.Warn("cannot write cache file", "path", final, "err", err)
 		return
 	}
-	c.trimDisk()
+	c.mu.Lock()
+	over := c.diskBytes < 0 || c.diskBytes > c.diskBudget
+	if c.diskBytes >= 0 {
+		if st, err := os.Stat(final); err == nil {
+			c.diskBytes += st.Size()
+		}
+		over = c.diskBytes > c.diskBudget
+	}
+	c.mu.Unlock()
+	if over {
+		c.trimDisk()
+	}
 }
 
 // trimDisk deletes the least recently used files until the disk budget holds.
@@ -211,16 +245,19 @@ func (c *Cache) trimDisk() {
 		files = append(files, f{filepath.Join(c.dir, de.Name()), info.Size(), info.ModTime()})
 		total += info.Size()
 	}
-	if total <= c.diskBudget {
-		return
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].mod.Before(files[j].mod) })
-	for _, x := range files {
-		if total <= c.diskBudget {
-			break
+	if total > c.diskBudget {
+		// Down to 90% of the budget, so trimming is not needed on every write.
+		sort.Slice(files, func(i, j int) bool { return files[i].mod.Before(files[j].mod) })
+		for _, x := range files {
+			if total <= c.diskBudget*9/10 {
+				break
+			}
+			if os.Remove(x.path) == nil {
+				total -= x.size
+			}
 		}
-		if os.Remove(x.path) == nil {
-			total -= x.size
-		}
 	}
+	c.mu.Lock()
+	c.diskBytes = total
+	c.mu.Unlock()
 }

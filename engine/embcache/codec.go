@@ -33,7 +33,7 @@ func Encode(w io.Writer, ts map[string]*ort.Tensor) error {
 	sort.Strings(names)
 	bw.Write(magic[:])
 	binary.Write(bw, binary.LittleEndian, uint32(len(names)))
-	buf := make([]byte, 8)
+	chunk := make([]byte, 64<<10)
 	for _, n := range names {
 		t := ts[n]
 		if t.Type != ort.Float32 {
@@ -46,9 +46,12 @@ func Encode(w io.Writer, ts map[string]*ort.Tensor) error {
 		for _, d := range t.Shape {
 			binary.Write(bw, binary.LittleEndian, d)
 		}
-		for _, v := range t.F32 {
-			binary.LittleEndian.PutUint32(buf, math.Float32bits(v))
-			bw.Write(buf[:4])
+		for i := 0; i < len(t.F32); i += len(chunk) / 4 {
+			part := t.F32[i:min(len(t.F32), i+len(chunk)/4)]
+			for j, v := range part {
+				binary.LittleEndian.PutUint32(chunk[4*j:], math.Float32bits(v))
+			}
+			bw.Write(chunk[:4*len(part)])
 		}
 	}
 	bw.Write(trailer[:])

@@ -5,6 +5,7 @@
 package instance
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,18 +13,21 @@ import (
 	"log/slog"
 	"os"
 	"path"
-	"strings"
+	"time"
 
 	"github.com/samwise-app/samwise/assets"
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/config"
 	"github.com/samwise-app/samwise/engine/embcache"
+	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/media"
 	"github.com/samwise-app/samwise/engine/model"
 	"github.com/samwise-app/samwise/engine/ort"
 	"github.com/samwise-app/samwise/engine/sam"
 	"github.com/samwise-app/samwise/engine/segment"
 	"github.com/samwise-app/samwise/engine/store"
+	"github.com/samwise-app/samwise/engine/track"
+	"github.com/samwise-app/samwise/engine/video"
 )
 
 // Instance is an opened engine.
@@ -37,6 +41,8 @@ type Instance struct {
 	Cache    *embcache.Cache
 	Gate     segment.Gate
 	Images   *segment.Images // nil when no image model could be loaded
+	Jobs     *jobs.Manager   // nil without the database
+	Videos   *track.Service  // nil when no video model could be loaded
 	// LoadErr says why inference is unavailable (Runtime or Images nil).
 	LoadErr error
 }
@@ -76,6 +82,12 @@ func Open(cfg config.Config, log *slog.Logger, withDB bool) (*Instance, error) {
 		}
 		in.DB = db
 		in.Media = media.New(cfg.Path("media"), db)
+		in.Media.ProbeVideo = probeVideo
+		in.Jobs = jobs.New(db, cfg.Jobs, log)
+		if err := in.Jobs.Open(); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	in.Cache = embcache.New(cfg.Path("cache", "embeddings"), int64(cfg.CacheMemMB)<<20, int64(cfg.CacheDiskMB)<<20, log)
 	prov, _ := ort.ParseProvider(cfg.Provider)
@@ -97,7 +109,41 @@ func Open(cfg config.Config, log *slog.Logger, withDB bool) (*Instance, error) {
 	}
 	in.Images = segment.NewImages(t, b.Manifest, in.Cache, in.Gate)
 	log.Info("image model loaded", "model", b.Manifest.Name, "label", b.Manifest.Label, "provider", t.Provider(), "input_size", t.InputSize())
+	if withDB {
+		in.openVideo(rt)
+	}
 	return in, nil
+}
+
+// openVideo loads the video model; without one, video sessions answer 503
+// and images keep working.
+func (in *Instance) openVideo(rt *ort.Runtime) {
+	b, err := PickModel(in.Registry, in.Config.VideoModel, model.FamilyVideo)
+	if err != nil {
+		in.Log.Warn("no video model", "err", err)
+		return
+	}
+	vt, err := sam.OpenVideoTracker(rt, b, ort.SessionOptions{})
+	if err != nil {
+		in.Log.Error("cannot load the video model", "model", b.Manifest.Name, "err", err)
+		return
+	}
+	in.Videos = track.New(vt, b.Manifest, in.Cache, in.Gate, in.DB, in.Media, in.Jobs,
+		track.Options{TTL: in.Config.SessionTTL, MemoryBudget: int64(in.Config.SessionMemMB) << 20}, in.Log)
+	in.Log.Info("video model loaded", "model", b.Manifest.Name, "label", b.Manifest.Label, "input_size", vt.InputSize())
+}
+
+// probeVideo tells the media library what a video file or frames folder is.
+func probeVideo(ctx context.Context, path string) (media.Info, error) {
+	v, err := video.Probe(ctx, path)
+	if err != nil {
+		return media.Info{}, err
+	}
+	format := v.Codec
+	if v.Folder {
+		format = "frames"
+	}
+	return media.Info{Kind: api.KindVideo, Format: format, Width: v.Width, Height: v.Height, Frames: v.Frames, FPS: v.FPS}, nil
 }
 
 // RequireImages returns the image service or why it is unavailable.
@@ -113,6 +159,11 @@ func (in *Instance) RequireImages() (*segment.Images, error) {
 
 // Close releases models and the database.
 func (in *Instance) Close() {
+	if in.Jobs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		in.Jobs.Close(ctx)
+		cancel()
+	}
 	if in.Images != nil {
 		in.Images.Tracker().Close()
 	}
@@ -162,16 +213,21 @@ func InstallDemos(reg *model.Registry) error {
 	return nil
 }
 
-// PickImageModel returns the named bundle, or the best installed
-// sam3-tracker (a real one before the demo).
+// PickImageModel returns the image model to use.
 func PickImageModel(reg *model.Registry, name string) (*model.Bundle, error) {
+	return PickModel(reg, name, model.FamilyTracker)
+}
+
+// PickModel returns the named bundle (which must be of the family), or the
+// best installed bundle of the family: a real one (sam3-*) before the demo.
+func PickModel(reg *model.Registry, name, family string) (*model.Bundle, error) {
 	if name != "" {
 		b, err := reg.Get(name)
 		if err != nil {
 			return nil, fmt.Errorf("model %q: %w (see engine models list)", name, err)
 		}
-		if b.Manifest.Family != model.FamilyTracker {
-			return nil, fmt.Errorf("model %q is a %s bundle; images need a %s bundle", name, b.Manifest.Family, model.FamilyTracker)
+		if b.Manifest.Family != family {
+			return nil, fmt.Errorf("model %q is a %s bundle; a %s bundle is needed here", name, b.Manifest.Family, family)
 		}
 		return b, nil
 	}
@@ -181,15 +237,15 @@ func PickImageModel(reg *model.Registry, name string) (*model.Bundle, error) {
 	}
 	var best *model.Bundle
 	for _, b := range bs {
-		if b.Manifest == nil || b.Manifest.Family != model.FamilyTracker {
+		if b.Manifest == nil || b.Manifest.Family != family {
 			continue
 		}
-		if best == nil || (best.Manifest.Demo && !b.Manifest.Demo) || (!b.Manifest.Demo && strings.HasPrefix(b.Manifest.Name, "sam3-tracker") && b.Manifest.Name < best.Manifest.Name) {
+		if best == nil || (best.Manifest.Demo && !b.Manifest.Demo) {
 			best = b
 		}
 	}
 	if best == nil {
-		return nil, errors.New("no sam3-tracker model is installed (the demo should be): run engine models list")
+		return nil, fmt.Errorf("no %s model is installed: run engine models list", family)
 	}
 	return best, nil
 }

@@ -45,6 +45,12 @@ const (
 	RoleConceptDecoder = "decoder"
 )
 
+// Extra file names (keys of Manifest.Extra).
+const (
+	ExtraVideoConstants = "video_constants" // sam3-video: .npz of constants
+	ExtraTokenizer      = "tokenizer"       // sam3-concept: tokenizer.json
+)
+
 // Manifest describes a bundle.
 type Manifest struct {
 	Format int    `json:"format"`

@@ -42,11 +42,11 @@ type Graph struct {
 	inits   []*onnx.TensorProto
 	inputs  []*onnx.ValueInfoProto
 	outputs []*onnx.ValueInfoProto
-	next    int
+	next    *int // shared with subgraphs, so every name is unique
 }
 
 // New starts an empty graph.
-func New(name string) *Graph { return &Graph{name: name} }
+func New(name string) *Graph { return &Graph{name: name, next: new(int)} }
 
 // Input declares a graph input and returns its name.
 func (g *Graph) Input(name string, elem int32, dims ...Dim) string {
@@ -78,8 +78,34 @@ func valueInfo(name string, elem int32, dims []Dim) *onnx.ValueInfoProto {
 }
 
 func (g *Graph) fresh(op string) string {
-	g.next++
-	return fmt.Sprintf("%s_%d", op, g.next)
+	*g.next++
+	return fmt.Sprintf("%s_%d", op, *g.next)
+}
+
+// If adds an If node: cond is a one-element bool tensor; each branch builds
+// a subgraph (which may use the outer graph's values) and returns its
+// outputs, of the element types given, in the same order.
+func (g *Graph) If(cond string, types []int32, then, els func(sub *Graph) []string) []string {
+	branch := func(name string, build func(*Graph) []string) *onnx.GraphProto {
+		sub := &Graph{name: g.fresh(name), next: g.next}
+		outs := build(sub)
+		for i, o := range outs {
+			id := sub.Op("Identity", []string{o})
+			sub.outputs = append(sub.outputs, &onnx.ValueInfoProto{Name: id, Type: &onnx.TypeProto{Value: &onnx.TypeProto_TensorType{
+				TensorType: &onnx.TypeProto_Tensor{ElemType: types[i]}}}})
+		}
+		return &onnx.GraphProto{Name: sub.name, Node: sub.nodes, Initializer: sub.inits, Output: sub.outputs}
+	}
+	name := g.fresh("If")
+	outs := make([]string, len(types))
+	for i := range outs {
+		outs[i] = fmt.Sprintf("%s_o%d", name, i)
+	}
+	g.nodes = append(g.nodes, &onnx.NodeProto{OpType: "If", Name: name, Input: []string{cond}, Output: outs, Attribute: []*onnx.AttributeProto{
+		{Name: "then_branch", Type: onnx.AttributeProto_GRAPH, G: branch("then", then)},
+		{Name: "else_branch", Type: onnx.AttributeProto_GRAPH, G: branch("else", els)},
+	}})
+	return outs
 }
 
 // Attr is a node attribute.
@@ -198,6 +224,7 @@ func (g *Graph) Less(a, b string) string    { return g.Op("Less", []string{a, b}
 func (g *Graph) Equal(a, b string) string   { return g.Op("Equal", []string{a, b}) }
 func (g *Graph) And(a, b string) string     { return g.Op("And", []string{a, b}) }
 func (g *Graph) Not(a string) string        { return g.Op("Not", []string{a}) }
+func (g *Graph) Or(a, b string) string      { return g.Op("Or", []string{a, b}) }
 
 // Cast converts to element type to.
 func (g *Graph) Cast(a string, to int32) string { return g.Op("Cast", []string{a}, A("to", int64(to))) }

@@ -37,6 +37,9 @@ type SessionOptions struct {
 	// DisableOptimization turns ONNX Runtime graph optimisation off (some
 	// tracker graphs are sensitive to it).
 	DisableOptimization bool
+	// Outputs, when set, limits the session to these outputs: ONNX Runtime
+	// then skips the nodes only other outputs need.
+	Outputs []string
 }
 
 // Session is one loaded graph.

@@ -73,6 +73,17 @@ func (r *Runtime) Load(path string, so SessionOptions) (*Session, error) {
 		return nil, fmt.Errorf("reading graph %s: %w", path, err)
 	}
 	s := &Session{path: path, inputs: convertIO(ins), outputs: convertIO(outs)}
+	if len(so.Outputs) > 0 {
+		var keep []IO
+		for _, name := range so.Outputs {
+			io, ok := find(s.outputs, name)
+			if !ok {
+				return nil, fmt.Errorf("graph %s has no output %q (it has %s)", path, name, strings.Join(names(s.outputs), ", "))
+			}
+			keep = append(keep, io)
+		}
+		s.outputs = keep
+	}
 	want := so.Provider
 	if want == "" {
 		want = r.opts.Provider
@@ -255,14 +266,16 @@ func toValue(t *Tensor) (onnx.Value, error) {
 func fromValue(v onnx.Value) (*Tensor, error) {
 	shape := append([]int64(nil), v.GetShape()...)
 	switch x := v.(type) {
+	// Outputs allocated by ONNX Runtime are already copied into Go memory
+	// by onnxruntime_go; the slices outlive Destroy.
 	case *onnx.Tensor[float32]:
-		return &Tensor{Type: Float32, Shape: shape, F32: append([]float32(nil), x.GetData()...)}, nil
+		return &Tensor{Type: Float32, Shape: shape, F32: x.GetData()}, nil
 	case *onnx.Tensor[int64]:
-		return &Tensor{Type: Int64, Shape: shape, I64: append([]int64(nil), x.GetData()...)}, nil
+		return &Tensor{Type: Int64, Shape: shape, I64: x.GetData()}, nil
 	case *onnx.Tensor[int32]:
-		return &Tensor{Type: Int32, Shape: shape, I32: append([]int32(nil), x.GetData()...)}, nil
+		return &Tensor{Type: Int32, Shape: shape, I32: x.GetData()}, nil
 	case *onnx.Tensor[bool]:
-		return &Tensor{Type: Bool, Shape: shape, B: append([]bool(nil), x.GetData()...)}, nil
+		return &Tensor{Type: Bool, Shape: shape, B: x.GetData()}, nil
 	}
 	return nil, fmt.Errorf("unsupported output value %T (graphs must have float32, int64, int32 or bool outputs)", v)
 }

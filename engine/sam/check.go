@@ -11,7 +11,7 @@ import (
 )
 
 // want is an expected graph input or output: name, type and rank, with -2 in
-// Dims meaning "any size" and other values fixed.
+// dims meaning "any size" and other values fixed; nil dims accept any rank.
 type want struct {
 	name string
 	typ  ort.DType
@@ -52,6 +52,9 @@ func checkIO(kind string, got []ort.IO, wants []want) []string {
 		}
 		if g.Type != w.typ {
 			problems = append(problems, fmt.Sprintf("%s %q is %s, expected %s", kind, w.name, g.Type, w.typ))
+		}
+		if w.dims == nil { // any rank
+			continue
 		}
 		if len(g.Shape) != len(w.dims) {
 			problems = append(problems, fmt.Sprintf("%s %q has rank %d, expected %d", kind, w.name, len(g.Shape), len(w.dims)))

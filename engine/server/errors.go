@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/media"
 	"github.com/samwise-app/samwise/engine/segment"
+	"github.com/samwise-app/samwise/engine/track"
 )
 
 // writeJSON writes v with status.
@@ -39,7 +41,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			fmt.Sprintf("the request body is larger than the limit of %d bytes", maxBytes.Limit), nil)
 	case errors.Is(err, media.ErrBadID), segment.IsInputError(err), errors.Is(err, media.ErrEmpty), errors.Is(err, media.ErrBadPath):
 		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, err.Error(), nil)
-	case errors.Is(err, media.ErrNotFound), errors.Is(err, media.ErrNoFile):
+	case errors.Is(err, media.ErrNotFound), errors.Is(err, media.ErrNoFile), errors.Is(err, track.ErrNotFound), errors.Is(err, track.ErrNoObject), errors.Is(err, jobs.ErrNotFound):
+		s.writeError(w, r, http.StatusNotFound, api.CodeNotFound, err.Error(), nil)
+	case errors.Is(err, track.ErrEnded), errors.Is(err, track.ErrBusy), errors.Is(err, jobs.ErrNotResumable):
+		s.writeError(w, r, http.StatusConflict, api.CodeConflict, err.Error(), nil)
+	case errors.Is(err, media.ErrNotFound):
 		s.writeError(w, r, http.StatusNotFound, api.CodeNotFound, err.Error(), nil)
 	case errors.Is(err, media.ErrUnsupported):
 		s.writeError(w, r, http.StatusUnsupportedMediaType, api.CodeUnsupportedMedia, err.Error(), nil)

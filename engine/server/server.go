@@ -16,11 +16,13 @@ import (
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/apigen"
+	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/media"
 	"github.com/samwise-app/samwise/engine/ort"
 	"github.com/samwise-app/samwise/engine/secret"
 	"github.com/samwise-app/samwise/engine/segment"
 	"github.com/samwise-app/samwise/engine/store"
+	"github.com/samwise-app/samwise/engine/track"
 )
 
 // Version is the engine version reported by /ready and /openapi.json.
@@ -43,9 +45,12 @@ type Config struct {
 // Deps are the services behind the handlers. Images may be nil until a
 // model is loaded (then /ready says why).
 type Deps struct {
-	DB      *store.DB
-	Media   *media.Library
-	Images  *segment.Images
+	DB     *store.DB
+	Media  *media.Library
+	Images *segment.Images
+	// Videos and Jobs may be nil (no video model, no database).
+	Videos  *track.Service
+	Jobs    *jobs.Manager
 	Runtime ort.Info
 	// RuntimeErr explains why inference is unavailable.
 	RuntimeErr error

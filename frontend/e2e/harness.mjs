@@ -13,10 +13,10 @@ export const frontendDir = path.resolve(here, "..");
 export const repoDir = path.resolve(frontendDir, "..");
 export const outDir = path.join(frontendDir, "test-output");
 
-export async function startEngine() {
+export async function startEngine(extraArgs = []) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "samwise-e2e-"));
   const bin = process.env.SAMWISE_ENGINE_BIN ?? path.join(repoDir, "bin", "engine");
-  const proc = spawn(bin, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--ui", "--ui-dir", path.join(frontendDir, "dist"), "--log-level", "warn", "--provider", "cpu"], {
+  const proc = spawn(bin, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--ui", "--ui-dir", path.join(frontendDir, "dist"), "--log-level", "warn", "--provider", "cpu", ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

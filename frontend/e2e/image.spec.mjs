@@ -142,3 +142,25 @@ test("bad files get the engine's message and change nothing", async () => {
   assert.deepEqual(afterSnap.objects, beforeSnap.objects, "the annotations did not change");
   assert.equal(afterSnap.mediaId, beforeSnap.mediaId);
 });
+
+test("a token the engine requires is asked once and kept", async () => {
+  const secured = await startEngine(["--token", "s3cret-token"]);
+  const p2 = await chrome.context.newPage();
+  try {
+    await p2.goto(secured.url);
+    await p2.waitForSelector(".dialog input[type=password]");
+    await p2.fill(".dialog input[type=password]", "s3cret-token");
+    await p2.press(".dialog input[type=password]", "Enter");
+    await p2.waitForSelector(".project-select option", { state: "attached" });
+    // Uploads and the picture itself go through with the token.
+    await p2.setInputFiles(".media-panel input[type=file]", path.join(outDir, "scene.png"));
+    await until(p2, () => document.querySelector("canvas.picture")?.width > 0, null, "the picture with the token");
+    await p2.reload();
+    await p2.waitForSelector(".media-item", { state: "attached" });
+    assert.equal(await p2.locator(".dialog").count(), 0, "no second question after reload");
+  } finally {
+    await p2.evaluate(() => localStorage.removeItem("samwise.token"));
+    await p2.close();
+    await secured.stop();
+  }
+});

@@ -294,6 +294,20 @@ export interface Endpoints {
   "GET /v1/projects/{project_id}/annotations/{media_id}": { request: never; response: AnnotationDoc };
   "PUT /v1/projects/{project_id}/annotations/{media_id}": { request: AnnotationDoc; response: AnnotationDoc };
   "GET /v1/projects/{project_id}/export": { request: never; response: Blob };
+  "POST /v1/pvs/video/sessions": { request: VideoSessionRequest; response: VideoSession };
+  "GET /v1/pvs/video/{session_id}": { request: never; response: VideoSession };
+  "DELETE /v1/pvs/video/{session_id}": { request: never; response: VideoSession };
+  "POST /v1/pvs/video/{session_id}/annotations": { request: VideoAnnotationRequest; response: FrameResult };
+  "POST /v1/pvs/video/{session_id}/propagate": { request: PropagateRequest; response: JobAccepted };
+  "GET /v1/pvs/video/{session_id}/frames/{frame}": { request: never; response: FrameResult };
+  "GET /v1/pvs/video/{session_id}/results": { request: never; response: SessionResults };
+  "GET /v1/pvs/video/{session_id}/export": { request: never; response: Blob };
+  "GET /v1/media/{media_id}/frames/{frame}": { request: never; response: Blob };
+  "GET /v1/jobs": { request: never; response: JobList };
+  "GET /v1/jobs/{job_id}": { request: never; response: Job };
+  "DELETE /v1/jobs/{job_id}": { request: never; response: Job };
+  "POST /v1/jobs/{job_id}/resume": { request: never; response: JobAccepted };
+  "GET /v1/jobs/{job_id}/results": { request: never; response: JobResults };
 }
 
 export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "mots"] as const;

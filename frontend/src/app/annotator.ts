@@ -10,7 +10,7 @@ import { History } from "../editor/history";
 import { LatestOnly } from "../editor/latest";
 import { stampDisc, stampSegment } from "../mask/brush";
 import { emptyBitmap, encode, type Bitmap } from "../mask/rle";
-import { bitmapOf } from "../view/overlay";
+import { bitmapOf, remember } from "../view/overlay";
 import { Stage, type Tool } from "../view/stage";
 import type { Viewport } from "../view/viewport";
 import type { SegmentRequest, Segmenter } from "./segmenter";
@@ -288,7 +288,10 @@ export class Annotator {
     const st = this.stroke;
     this.stroke = null;
     if (!st) return;
-    const next = A.setMask(this.state, st.id, this.frame, encode(st.bm));
+    st.bm.box = undefined; // painted: bounds unknown
+    const rle = encode(st.bm);
+    remember(rle, st.bm);
+    const next = A.setMask(this.state, st.id, this.frame, rle);
     if (st.created) this.history.amend(next);
     else this.history.push(next);
     this.edited();

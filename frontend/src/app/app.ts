@@ -249,7 +249,9 @@ export class App {
       },
     });
     if (v && s.state === "saved") {
-      this.media.setStatus(v.media.media_id, v.annotator.state.objects.filter((o) => Object.keys(o.masks).length).length, s.version);
+      const objs = v.annotator.state.objects.filter((o) => Object.keys(o.masks).length);
+      const frames = new Set(objs.flatMap((o) => Object.keys(o.masks)));
+      this.media.setStatus(v.media.media_id, { objects: objs.length, frames: frames.size, version: s.version });
     }
   }
 

@@ -75,11 +75,10 @@ export class MediaList {
   }
 
   /** Updates one media's status after a save. */
-  setStatus(mediaId: string, objects: number, version: number): void {
+  setStatus(mediaId: string, status: { objects: number; frames: number; version: number }): void {
     const it = this.items.find((m) => m.media.media_id === mediaId);
-    if (it && (it.objects !== objects || it.version !== version)) {
-      it.objects = objects;
-      it.version = version;
+    if (it && (it.objects !== status.objects || it.frames !== status.frames || it.version !== status.version)) {
+      Object.assign(it, status);
       this.render();
     }
   }

@@ -51,6 +51,12 @@ describe("COCO RLE", () => {
     });
   }
 
+  it("finds the bounds of the set pixels while decoding", () => {
+    expect(decode(encode(parse("....", ".##.", ".#..", "...."))).box).toEqual([1, 1, 2, 2]);
+    expect(decode(encode(parse("...", "..."))).box).toBeNull();
+    expect(decode(encode(parse("..#", "#.."))).box).toEqual([0, 0, 2, 1]);
+  });
+
   it("round-trips a random mask", () => {
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);

@@ -10,6 +10,9 @@ export interface Bitmap {
   width: number;
   height: number;
   data: Uint8Array;
+  /** Bounds of the set pixels [x0, y0, x1, y1] (inclusive) when known;
+   * null when no pixel is set. */
+  box?: [number, number, number, number] | null;
 }
 
 export function emptyBitmap(width: number, height: number): Bitmap {
@@ -72,16 +75,29 @@ export function decode(rle: RLE): Bitmap {
   const bm = emptyBitmap(width, height);
   const d = bm.data;
   let pos = 0; // column-major index
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
   for (let i = 0; i < counts.length; i++) {
     const n = counts[i];
-    if (i & 1) {
+    if (i & 1 && n > 0) {
       for (let q = pos; q < pos + n; q++) {
         const x = (q / height) | 0;
         d[(q - x * height) * width + x] = 1;
       }
+      const xa = (pos / height) | 0;
+      const xb = ((pos + n - 1) / height) | 0;
+      x0 = Math.min(x0, xa);
+      x1 = Math.max(x1, xb);
+      if (xa === xb) {
+        y0 = Math.min(y0, pos - xa * height);
+        y1 = Math.max(y1, pos + n - 1 - xa * height);
+      } else {
+        y0 = 0;
+        y1 = height - 1;
+      }
     }
     pos += n;
   }
+  bm.box = x1 < 0 ? null : [x0, y0, x1, y1];
   return bm;
 }
 

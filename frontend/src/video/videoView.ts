@@ -152,9 +152,9 @@ class VideoView implements MediaView {
     const running = this.job !== null;
     replace(
       this.controls,
-      b("⏮", "Previous frame (←)", () => void this.showFrame(this.annotator.frame - 1)),
-      b(this.playing ? "⏸" : "▶", "Play / pause (K)", () => this.togglePlay()),
-      b("⏭", "Next frame (→)", () => void this.showFrame(this.annotator.frame + 1)),
+      b("‹ Prev", "Previous frame (←)", () => void this.showFrame(this.annotator.frame - 1)),
+      b(this.playing ? "Pause" : "Play", "Play / pause (K)", () => this.togglePlay()),
+      b("Next ›", "Next frame (→)", () => void this.showFrame(this.annotator.frame + 1)),
       el("span", { class: "sep" }),
       b("◀ Propagate", "Track the prompted objects backward from this frame", () => void this.propagate("backward"), running),
       b("Propagate ◀▶", "Track both ways from this frame", () => void this.propagate("both"), running),

@@ -8,6 +8,11 @@ import { decode, type Bitmap } from "../mask/rle";
 /** Decoded masks, by RLE object (states share RLE objects between steps). */
 const decoded = new WeakMap<RLE, Bitmap>();
 
+/** Records the bitmap an RLE was encoded from (no decode needed later). */
+export function remember(rle: RLE, bm: Bitmap): void {
+  decoded.set(rle, bm);
+}
+
 export function bitmapOf(rle: RLE): Bitmap {
   let bm = decoded.get(rle);
   if (!bm) {
@@ -68,10 +73,12 @@ export class MaskLayer {
       const fill = pack(r, g, b, o.selected ? 140 : 100);
       const edge = o.selected ? white : pack(r, g, b, 255);
       const d = bm.data;
-      for (let y = 0; y < h; y++) {
+      const box = bm.box === undefined ? [0, 0, w - 1, h - 1] : bm.box;
+      if (!box) continue;
+      for (let y = box[1]; y <= box[3]; y++) {
         const row = y * w;
         const inner = y >= t && y < h - t;
-        for (let x = 0; x < w; x++) {
+        for (let x = box[0]; x <= box[2]; x++) {
           const i = row + x;
           if (!d[i]) continue;
           const border = !inner || x < t || x >= w - t || !d[i - t] || !d[i + t] || !d[i - t * w] || !d[i + t * w];

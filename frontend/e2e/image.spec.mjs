@@ -120,6 +120,35 @@ test("the brush adds to the current object and is one undo step", async () => {
   await page.keyboard.press("v");
 });
 
+test("edits the engine cannot save are kept locally and restored", async () => {
+  const count = (await objects()).length;
+  // The engine stops answering saves (as if it crashed).
+  const failPut = (route) => (route.request().method() === "PUT" ? route.abort() : route.continue());
+  await page.route("**/annotations/**", failPut);
+  await page.locator(".stage").focus();
+  await page.keyboard.press("n");
+  const st = await until(page, () => { const s = window.__samwise.snapshot().save; return s?.state === "error" && s; }, null, "the save to fail");
+  assert.match(st.message, /cannot reach the engine/);
+  assert.match(await page.locator(".save-badge").textContent(), /Not saved/);
+  // The page is closed and opened again while saves still fail: the edit
+  // comes back from the local journal.
+  page.once("dialog", (d) => d.accept());
+  await page.reload();
+  await until(page, (n) => window.__samwise.snapshot().objects.length === n, count + 1, "the restored edit");
+  await until(page, () => [...document.querySelectorAll(".toast")].some((t) => /Restored/.test(t.textContent)), null, "the note about restored edits");
+  await until(page, () => window.__samwise.snapshot().save?.state === "error", null, "the restored edit's save to fail too");
+  // The engine is back: Retry saves it.
+  await page.unroute("**/annotations/**", failPut);
+  await page.click(".save-badge button");
+  await until(page, () => window.__samwise.snapshot().save?.state === "saved", null, "the restored edit to be saved");
+  await page.reload();
+  await until(page, (n) => window.__samwise.snapshot().objects.length === n, count + 1, "the edit after another reload");
+  // Leave the image as the next test expects it.
+  await page.locator(".stage").focus();
+  await page.keyboard.press("Delete");
+  await until(page, (n) => window.__samwise.snapshot().objects.length === n && window.__samwise.snapshot().save?.state === "saved", count, "the deletion to be saved");
+});
+
 test("bad files get the engine's message and change nothing", async () => {
   const beforeSnap = await snapshot(page);
   const mediaCount = await page.locator(".media-item").count();

@@ -7,6 +7,7 @@ import type { AnnotationDoc, Label, RLE } from "../api/types.gen";
 import * as A from "../editor/annotations";
 import { Autosaver, type SaveStatus, type SaveError } from "../editor/autosave";
 import { History } from "../editor/history";
+import type { Journal } from "../editor/journal";
 import { LatestOnly } from "../editor/latest";
 import { stampDisc, stampSegment } from "../mask/brush";
 import { emptyBitmap, encode, type Bitmap } from "../mask/rle";
@@ -27,6 +28,8 @@ export interface AnnotatorOptions {
   toSaveError: (e: unknown) => SaveError;
   onSaveStatus: (s: SaveStatus) => void;
   onError: (message: string) => void;
+  /** Keeps edits that could not be saved (see editor/journal.ts). */
+  journal?: Journal;
   saveDelayMs?: number;
 }
 
@@ -64,7 +67,11 @@ export class Annotator {
       delayMs: opts.saveDelayMs ?? 400,
       snapshot: (version) => A.toDoc(this.state, version),
       save: opts.save,
-      onStatus: opts.onSaveStatus,
+      onStatus: (st) => {
+        if (st.state === "saved") opts.journal?.clear();
+        if (st.state === "error") this.keepUnsaved();
+        opts.onSaveStatus(st);
+      },
       toError: opts.toSaveError,
     });
     this.ai = new LatestOnly(
@@ -177,6 +184,18 @@ export class Annotator {
     this.history.amend(A.renameLabel(this.state, from, to));
     if (this.defaultLabel === from) this.defaultLabel = to;
     this.render();
+  }
+
+  /** Writes unsaved edits to the local journal (page closing, engine
+   * unreachable). */
+  keepUnsaved(): void {
+    if (this.autosave.state.state !== "saved") this.opts.journal?.write(A.toDoc(this.state, this.autosave.version));
+  }
+
+  /** Brings back edits kept by the journal as one undo step, and saves them. */
+  restore(doc: AnnotationDoc): void {
+    this.history.push(A.fromDoc(doc));
+    this.edited();
   }
 
   /** Replaces the document (after loading the engine's copy). */

@@ -113,6 +113,12 @@ export class App {
   private async switchProject(id: string): Promise<void> {
     try {
       await this.closeView();
+    } catch (e) {
+      this.projectSelect.value = this.project?.project_id ?? "";
+      this.fail(e);
+      return;
+    }
+    try {
       if (id === "__new") {
         const name = await ask("New project", "Name");
         if (name?.trim()) await this.useProject(await this.engine.createProject(name.trim(), []));
@@ -202,6 +208,11 @@ export class App {
     if (!item) return;
     try {
       await this.closeView();
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    try {
       this.media.setCurrent(mediaId);
       replace(this.centre, el("div", { class: "empty" }, "Loading…"));
       const ctx = this.viewContext();
@@ -235,6 +246,7 @@ export class App {
       labels: () => this.labels,
       onSaveStatus: (s) => this.onSaveStatus(s),
       onError: (m) => this.messages.error(m),
+      onNote: (m) => this.messages.info(m),
       onSegmented: (t) => void this.ready.refresh(t),
     };
   }
@@ -255,11 +267,16 @@ export class App {
     }
   }
 
-  /** Saves and closes the current view. */
+  /** Saves and closes the current view; throws (keeping the view) when
+   * its annotations cannot be saved. */
   private async closeView(): Promise<void> {
     const v = this.view;
     if (!v) return;
     await v.annotator.autosave.flush();
+    const st = v.annotator.autosave.state;
+    if (st.state === "error" || st.state === "conflict") {
+      throw new Error(`The annotations of ${v.media.name ?? v.media.media_id} are not saved (${st.message ?? st.state}): retry or resolve the conflict first.`);
+    }
     this.view = null;
     this.toolbar.attach(null);
     this.objects.attach(null);
@@ -346,9 +363,22 @@ export class App {
       const files = [...(e.dataTransfer?.files ?? [])];
       if (files.length) void this.addFiles(files);
     });
-    const flush = () => void this.view?.annotator.autosave.flush();
-    window.addEventListener("pagehide", flush);
-    document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
+    // Leaving the page: save now, and keep what is not saved yet locally.
+    const leave = () => {
+      const a = this.view?.annotator;
+      if (!a) return;
+      a.keepUnsaved();
+      void a.autosave.flush();
+    };
+    window.addEventListener("pagehide", leave);
+    document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && leave());
+    window.addEventListener("beforeunload", (e) => {
+      const st = this.view?.annotator.autosave.state.state;
+      if (st && st !== "saved") {
+        this.view!.annotator.keepUnsaved();
+        e.preventDefault();
+      }
+    });
   }
 
   /** Runs a shortcut; false when it does nothing here. */

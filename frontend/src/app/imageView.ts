@@ -3,13 +3,14 @@
 import type { AnnotationDoc, Media } from "../api/types.gen";
 import { el } from "../view/dom";
 import { Annotator } from "./annotator";
-import { saveError, type MediaView, type ViewContext } from "./mediaView";
+import { journalFor, saveError, type MediaView, type ViewContext } from "./mediaView";
 import { ImageSegmenter } from "./segmenter";
 
 export async function openImage(ctx: ViewContext, media: Media, doc: AnnotationDoc): Promise<MediaView> {
   const blob = await ctx.engine.mediaFile(media.media_id);
   const bitmap = await createImageBitmap(blob);
   const seg = new ImageSegmenter(ctx.engine, media.media_id);
+  const { journal, kept } = journalFor(ctx, media.media_id, doc);
   const annotator = new Annotator({
     width: media.width,
     height: media.height,
@@ -26,6 +27,7 @@ export async function openImage(ctx: ViewContext, media: Media, doc: AnnotationD
     toSaveError: saveError,
     onSaveStatus: ctx.onSaveStatus,
     onError: ctx.onError,
+    journal,
   });
   const root = el("div", { class: "view image-view" }, annotator.stage.root);
   return {
@@ -36,6 +38,10 @@ export async function openImage(ctx: ViewContext, media: Media, doc: AnnotationD
       annotator.stage.setPicture(bitmap, media.width, media.height);
       bitmap.close(); // drawn once; zoom and pan never redraw it
       annotator.render();
+      if (kept) {
+        annotator.restore(kept);
+        ctx.onNote("Restored edits that were not saved in the last session.");
+      }
     },
     action: () => false,
     destroy: () => annotator.destroy(),

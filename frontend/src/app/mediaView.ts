@@ -4,6 +4,7 @@ import type { ApiError } from "../api/client";
 import type { Engine } from "../api/engine";
 import type { AnnotationDoc, Label, Media } from "../api/types.gen";
 import type { SaveError, SaveStatus } from "../editor/autosave";
+import { Journal } from "../editor/journal";
 import type { Annotator } from "./annotator";
 import type { Action } from "./shortcuts";
 
@@ -26,6 +27,7 @@ export interface ViewContext {
   labels: () => Label[];
   onSaveStatus: (s: SaveStatus) => void;
   onError: (message: string) => void;
+  onNote: (message: string) => void;
   /** Called after each AI answer (timings for the model badge). */
   onSegmented: (timing: { encode_ms: number; decode_ms: number } | null) => void;
 }
@@ -34,4 +36,11 @@ export function saveError(e: unknown): SaveError {
   const err = e as ApiError;
   if (err.status === 409 && err.details) return { message: err.message, conflict: err.details as AnnotationDoc };
   return { message: err.message ?? String(e) };
+}
+
+/** The journal of one media, and the edits it kept from an earlier session
+ * (null when none apply to the engine's current document). */
+export function journalFor(ctx: ViewContext, mediaId: string, doc: AnnotationDoc): { journal: Journal; kept: AnnotationDoc | null } {
+  const journal = new Journal(localStorage, Journal.key(ctx.projectId, mediaId));
+  return { journal, kept: journal.recover(doc) };
 }

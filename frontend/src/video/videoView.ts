@@ -3,9 +3,9 @@
 // propagation forward/backward/both with progress and cancel, and a
 // timeline of prompted and masked frames. Masks land in the same
 // annotation document as images (per frame), so they autosave and export.
-import type { FrameResult, Media, RLE, VideoSession } from "../api/types.gen";
+import type { AnnotationDoc, FrameResult, Media, RLE, VideoSession } from "../api/types.gen";
 import { Annotator } from "../app/annotator";
-import { saveError, type MediaView, type ViewContext } from "../app/mediaView";
+import { journalFor, saveError, type MediaView, type ViewContext } from "../app/mediaView";
 import type { SegmentRequest } from "../app/segmenter";
 import type { Action } from "../app/shortcuts";
 import { el, replace } from "../view/dom";
@@ -35,15 +35,18 @@ class VideoView implements MediaView {
   private playing = 0;
   private shown = -1;
   private firstBatch = true;
+  private kept: AnnotationDoc | null;
 
   constructor(
     private readonly ctx: ViewContext,
     private readonly api: VideoApi,
     readonly media: Media,
     private readonly session: VideoSession,
-    doc: Parameters<typeof Annotator.prototype.load>[0],
+    doc: AnnotationDoc,
   ) {
     this.frames = new FrameCache((n) => api.frame(media.media_id, n));
+    const { journal, kept } = journalFor(ctx, media.media_id, doc);
+    this.kept = kept;
     this.annotator = new Annotator({
       width: media.width,
       height: media.height,
@@ -54,6 +57,7 @@ class VideoView implements MediaView {
       toSaveError: saveError,
       onSaveStatus: ctx.onSaveStatus,
       onError: ctx.onError,
+      journal,
       saveDelayMs: 800,
     });
     this.timeline = new Timeline((f) => void this.showFrame(f));
@@ -69,6 +73,10 @@ class VideoView implements MediaView {
   mounted(): void {
     this.annotator.stage.fit();
     this.updateTimeline();
+    if (this.kept) {
+      this.annotator.restore(this.kept);
+      this.ctx.onNote("Restored edits that were not saved in the last session.");
+    }
   }
 
   async showFrame(n: number): Promise<void> {

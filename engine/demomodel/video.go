@@ -120,7 +120,7 @@ func memoryPath(g *onnxgraph.Graph, sp TrackerSpec, embed, hr0 string) []string 
 // The demo's fused feature keeps the frame's colour and adds: the spatial
 // prior — the most recent memory's mask grown by a few cells, or the whole
 // frame when that mask is empty (the object left; search everywhere) — and
-// the remembered colour from the object pointers that saw the object.
+// the remembered colour: that of the most recent pointer that saw the object.
 func MemoryAttention(sp TrackerSpec) ([]byte, error) {
 	g := onnxgraph.New("demo_memory_attention")
 	F := onnxgraph.Float
@@ -129,16 +129,18 @@ func MemoryAttention(sp TrackerSpec) ([]byte, error) {
 	cur := g.Input("current_vision_feat", F, onnxgraph.D(1), onnxgraph.D(sp.level2()), onnxgraph.D(L), onnxgraph.D(L))
 	g.Input("current_vision_pos_embed", F, onnxgraph.D(L*L), onnxgraph.D(1), onnxgraph.D(sp.level2()))
 	ptrs := g.Input("memory_obj_ptrs", F, K, onnxgraph.D(videoPointer))
-	g.Input("memory_obj_tpos", F, K)
+	tpos := g.Input("memory_obj_tpos", F, K)
 	feats := g.Input("memory_mask_feats", F, M, onnxgraph.D(videoMemory), onnxgraph.D(L), onnxgraph.D(L))
 	g.Input("memory_mask_pos", F, M, onnxgraph.D(videoMemory), onnxgraph.D(L), onnxgraph.D(L))
 	tidx := g.Input("memory_mask_tpos_idx", onnxgraph.Int64, M)
 
-	present := g.Slice(ptrs, 1, 3, 4)                                   // [K,1]
-	sum := g.ReduceSum(g.Mul(g.Slice(ptrs, 1, 0, 3), present), true, 0) // [1,3]
-	count := g.ReduceSum(present, true, 0)                              // [1,1]
-	colour := g.Div(sum, g.Max(count, g.Scalar(1e-6)))                  // [1,3]
-	valid := g.Cast(g.Greater(count, g.Scalar(0)), F)                   // [1,1]
+	// The remembered colour is the most recent pointer that saw the object
+	// (so a correction on a later frame wins over the first prompt).
+	present := g.Slice(ptrs, 1, 3, 4)                                                                         // [K,1]
+	key := g.Add(g.Reshape(tpos, -1, 1), g.Mul(g.Sub(g.Scalar(1), present), g.Scalar(1e6)))                   // [K,1]
+	latest := g.Op("ArgMin", []string{key}, onnxgraph.A("axis", int64(0)), onnxgraph.A("keepdims", int64(0))) // [1]
+	colour := g.Slice(g.Op("Gather", []string{ptrs, latest}, onnxgraph.A("axis", int64(0))), 1, 0, 3)         // [1,3]
+	valid := g.Cast(g.Greater(g.ReduceSum(present, true, 0), g.Scalar(0)), F)                                 // [1,1]
 
 	recent := g.Op("ArgMin", []string{tidx}, onnxgraph.A("axis", int64(0)), onnxgraph.A("keepdims", int64(1))) // [1]
 	mask := g.Op("Gather", []string{g.Slice(feats, 1, 0, 1), recent}, onnxgraph.A("axis", int64(0)))           // [1,1,L,L]

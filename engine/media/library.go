@@ -121,46 +121,84 @@ func (l *Library) Upload(ctx context.Context, name string, r io.Reader, limit in
 	return m, l.db.PutMedia(m)
 }
 
-// Register records a local file by path without copying it (desktop app).
+// Register records a local file — or a folder of JPEG/PNG frames, which is
+// a video — by path, without copying it (desktop app).
 func (l *Library) Register(ctx context.Context, path string) (*store.Media, error) {
 	if !filepath.IsAbs(path) {
 		return nil, fmt.Errorf("%w: %q must be an absolute path", ErrBadPath, path)
 	}
-	f, err := os.Open(path)
+	st, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s", ErrNoFile, path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadPath, err)
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	var sum string
+	var size int64
+	if st.IsDir() {
+		sum, size, err = hashFolder(path)
+	} else {
+		sum, size, err = hashFile(path)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a folder: open the files inside it", ErrBadPath, path)
-	}
-	if st.Size() == 0 {
-		return nil, ErrEmpty
-	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return nil, fmt.Errorf("%w: reading %s: %v", ErrBadPath, path, err)
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	info, err := l.probe(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	m := &store.Media{Media: record(sum[:IDLength], sum, filepath.Base(path), st.Size(), info), Path: path, Local: true, ModTime: st.ModTime().UnixNano()}
+	m := &store.Media{Media: record(sum[:IDLength], sum, filepath.Base(path), size, info), Path: path, Local: true, ModTime: st.ModTime().UnixNano()}
 	return m, l.db.PutMedia(m)
+}
+
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, fmt.Errorf("%w: %v", ErrBadPath, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("%w: reading %s: %v", ErrBadPath, path, err)
+	}
+	if n == 0 {
+		return "", 0, ErrEmpty
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// hashFolder hashes a frames folder: every file's name and content, in
+// name order.
+func hashFolder(dir string) (string, int64, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return "", 0, fmt.Errorf("%w: %v", ErrBadPath, err)
+	}
+	h := sha256.New()
+	var total int64
+	for _, e := range ents {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		sum, n, err := hashFile(filepath.Join(dir, e.Name()))
+		if err != nil && !errors.Is(err, ErrEmpty) {
+			return "", 0, err
+		}
+		fmt.Fprintf(h, "%s\x00%s\n", e.Name(), sum)
+		total += n
+	}
+	if total == 0 {
+		return "", 0, fmt.Errorf("%w: the folder %s holds no files", ErrEmpty, dir)
+	}
+	return hex.EncodeToString(h.Sum(nil)), total, nil
 }
 
 // ReadAll returns the bytes of a media file, checking that a registered
 // local file has not changed.
 func (l *Library) ReadAll(m *store.Media) ([]byte, error) {
-	if m.Local {
+	if m.Local && m.Kind == api.KindImage {
 		st, err := os.Stat(m.Path)
 		if err != nil {
 			return nil, fmt.Errorf("%s is no longer readable: %w", m.Path, err)
@@ -186,14 +224,14 @@ func (l *Library) Image(m *store.Media) (image.Image, error) {
 }
 
 func (l *Library) probe(ctx context.Context, path string) (Info, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Info{}, err
+	var head []byte
+	if f, err := os.Open(path); err == nil {
+		head = make([]byte, 64<<10)
+		n, _ := io.ReadFull(f, head)
+		head = head[:n]
+		f.Close()
 	}
-	head := make([]byte, 64<<10)
-	n, _ := io.ReadFull(f, head)
-	f.Close()
-	if isImage(head[:n]) {
+	if isImage(head) {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return Info{}, err

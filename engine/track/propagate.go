@@ -65,6 +65,11 @@ func plan(rec *Record, req *api.PropagateRequest) ([]span, error) {
 	bad := func(field, format string, a ...any) error {
 		return &InputError{Field: field, Msg: fmt.Sprintf(format, a...)}
 	}
+	switch req.Direction {
+	case "", api.Forward, api.Backward, api.Both:
+	default:
+		return nil, bad("direction", "direction %q: use forward, backward or both", req.Direction)
+	}
 	var prompted []int
 	for obj := range rec.Prompts {
 		prompted = append(prompted, rec.promptedFrames(obj)...)
@@ -98,8 +103,6 @@ func plan(rec *Record, req *api.PropagateRequest) ([]span, error) {
 		return span{from: f, to: limit(f, 0, -1), reverse: true}
 	}
 	switch req.Direction {
-	case "", api.Forward:
-		return []span{fwd()}, nil
 	case api.Backward:
 		return []span{bwd()}, nil
 	case api.Both:
@@ -113,7 +116,7 @@ func plan(rec *Record, req *api.PropagateRequest) ([]span, error) {
 		}
 		return []span{f, b}, nil
 	}
-	return nil, bad("direction", "direction %q: use forward, backward or both", req.Direction)
+	return []span{fwd()}, nil // forward, the default
 }
 
 // runPropagate is the job runner.

@@ -80,6 +80,15 @@ export async function startBrowser() {
   };
 }
 
+/** Opens the app in the browser's first page and waits for the project. */
+export async function openApp(chrome, url) {
+  const page = chrome.context.pages()[0] ?? (await chrome.context.newPage());
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto(url);
+  await page.waitForSelector(".project-select option", { state: "attached" });
+  return page;
+}
+
 export async function screenshot(page, name) {
   mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: path.join(outDir, name) });

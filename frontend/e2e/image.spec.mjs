@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { clickImage, maskAlpha, outDir, rleArea, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
+import { clickImage, openApp, maskAlpha, outDir, rleArea, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
 import { standardScene } from "./scene.mjs";
 
 let engine, chrome, page;
@@ -19,10 +19,7 @@ before(async () => {
   writeFileSync(path.join(outDir, "scene.png"), scene.png);
   engine = await startEngine();
   chrome = await startBrowser();
-  page = chrome.context.pages()[0] ?? (await chrome.context.newPage());
-  page.on("pageerror", (e) => console.error("page error:", e.message));
-  await page.goto(engine.url);
-  await page.waitForSelector(".project-select option", { state: "attached" });
+  page = await openApp(chrome, engine.url);
 });
 
 after(async () => {

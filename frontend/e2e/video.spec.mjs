@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { clickImage, outDir, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
+import { clickImage, openApp, outDir, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
 
 let engine, chrome, page;
 const video = path.join(outDir, "moving-box.mp4");
@@ -26,10 +26,7 @@ before(async () => {
   ]);
   engine = await startEngine();
   chrome = await startBrowser();
-  page = chrome.context.pages()[0] ?? (await chrome.context.newPage());
-  page.on("pageerror", (e) => console.error("page error:", e.message));
-  await page.goto(engine.url);
-  await page.waitForSelector(".project-select option", { state: "attached" });
+  page = await openApp(chrome, engine.url);
 });
 
 after(async () => {

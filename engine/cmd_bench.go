@@ -9,7 +9,9 @@ import (
 	"image"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"text/tabwriter"
 	"time"
@@ -20,11 +22,10 @@ import (
 	"github.com/samwise-app/samwise/engine/imaging"
 	"github.com/samwise-app/samwise/engine/instance"
 	"github.com/samwise-app/samwise/engine/mask"
-	"github.com/samwise-app/samwise/engine/media"
+	"github.com/samwise-app/samwise/engine/model"
 	"github.com/samwise-app/samwise/engine/sam"
 	"github.com/samwise-app/samwise/engine/segment"
 	"github.com/samwise-app/samwise/engine/server"
-	"github.com/samwise-app/samwise/engine/store"
 	"github.com/samwise-app/samwise/engine/synth"
 )
 
@@ -36,6 +37,8 @@ type benchResult struct {
 	BaseMS   float64 `json:"baseline_ms"`
 	Ratio    float64 `json:"ratio"`
 	Goal     string  `json:"goal,omitempty"`
+	// invert reports the ratio of speeds (baseline time over measured time).
+	invert bool
 }
 
 // runBench measures, in one run: click latency through HTTP against the raw
@@ -47,12 +50,46 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 	fs.SetOutput(m.Stderr)
 	n := fs.Int("n", 30, "iterations per measurement (medians are reported)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	videoFrames := fs.Int("video-frames", 150, "frames of the generated video for the propagation benchmark")
+	videoW := fs.Int("video-width", 1280, "width of the generated video")
+	videoH := fs.Int("video-height", 720, "height of the generated video")
 	if err := cfg.Load(fs, args, m.Getenv, "data_dir", "ort_library", "provider", "threads", "model", "log_level", "log_format"); err != nil {
 		return err
 	}
 	cfg.LogLevel = "warn"
 	log := instance.NewLogger(cfg, os.Stderr)
-	in, err := instance.Open(cfg, log, false)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	// A private data folder (database, media, caches) that sees the user's
+	// models, so benchmarking leaves no trace and measures real encoder runs.
+	reg, err := model.OpenRegistry(cfg.Path("models"))
+	if err != nil {
+		return err
+	}
+	if err := instance.InstallDemos(reg); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "samwise-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.Symlink(reg.Dir(), filepath.Join(tmp, "models")); err != nil {
+		return err
+	}
+	bcfg := cfg
+	bcfg.DataDir = tmp
+	in, err := instance.Open(bcfg, log, true)
 	if err != nil {
 		return err
 	}
@@ -61,20 +98,7 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-
-	// A private database and media folder, so benchmarking leaves no trace.
-	tmp, err := os.MkdirTemp("", "samwise-bench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	db, err := store.Open(tmp + "/bench.db")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	lib := media.New(tmp+"/media", db)
-	srv, err := server.New(server.Config{}, server.Deps{DB: db, Media: lib, Images: img, Runtime: in.RuntimeInfo()}, log)
+	srv, err := server.New(server.Config{}, server.Deps{DB: in.DB, Media: in.Media, Images: img, Videos: in.Videos, Jobs: in.Jobs, Runtime: in.RuntimeInfo()}, log)
 	if err != nil {
 		return err
 	}
@@ -139,9 +163,24 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		mp := float64(mw*mh) / 1e6
 		results = append(results, benchResult{Name: fmt.Sprintf("upsample+threshold %d²→%s (per MP)", pred.MaskW, size[2]), Measured: upMS / mp, Baseline: "per megapixel"})
 	}
+	if in.Videos != nil {
+		vr, err := benchVideo(ctx, c, *videoFrames, *videoW, *videoH, tmp)
+		if err != nil {
+			return fmt.Errorf("video benchmark: %w", err)
+		}
+		results = append(results, vr...)
+		n, bytes := in.Videos.LiveSessions()
+		if n > 0 {
+			results = append(results, benchResult{Name: "tracker memory per live session (1 object)", Measured: float64(bytes) / float64(n) / (1 << 20), Baseline: "MiB, not ms"})
+		}
+	}
 	for i := range results {
-		if results[i].BaseMS > 0 {
-			results[i].Ratio = results[i].Measured / results[i].BaseMS
+		r := &results[i]
+		switch {
+		case r.BaseMS > 0 && r.invert:
+			r.Ratio = r.BaseMS / r.Measured
+		case r.BaseMS > 0:
+			r.Ratio = r.Measured / r.BaseMS
 		}
 	}
 	man := img.Manifest()

@@ -26,8 +26,12 @@ type Cache struct {
 	diskBytes int64      // -1 until the folder was scanned
 	lru       *list.List // front = most recent; values are *item
 	items     map[Key]*list.Element
-	memBytes  int64
-	stats     Stats
+
+	startWriter sync.Once
+	writes      chan diskWrite
+	pending     sync.WaitGroup
+	memBytes    int64
+	stats       Stats
 }
 
 type item struct {
@@ -101,12 +105,33 @@ func (c *Cache) GetDisk(k Key) (Entry, bool) {
 	return e, ok
 }
 
-// PutDisk stores k on disk only.
+// PutDisk stores k on disk only. The write happens in the background (one
+// writer, a short queue), so it overlaps the next frame's work; Wait waits
+// for it.
 func (c *Cache) PutDisk(k Key, e Entry) {
-	if k.valid() == nil {
-		c.writeDisk(k, e)
+	if k.valid() != nil || c.dir == "" || c.diskBudget == 0 {
+		return
 	}
+	c.startWriter.Do(func() {
+		c.writes = make(chan diskWrite, 4)
+		go func() {
+			for w := range c.writes {
+				c.writeDisk(w.k, w.e)
+				c.pending.Done()
+			}
+		}()
+	})
+	c.pending.Add(1)
+	c.writes <- diskWrite{k, e}
 }
+
+type diskWrite struct {
+	k Key
+	e Entry
+}
+
+// Wait blocks until background disk writes are done.
+func (c *Cache) Wait() { c.pending.Wait() }
 
 // Stats returns a snapshot of the counters.
 func (c *Cache) Stats() Stats {

@@ -51,6 +51,9 @@ type Run struct {
 	Resume int
 	start  time.Time
 	first  int
+
+	pending []pendingFrame
+	flushed time.Time
 }
 
 // Runner does a kind of job. It calls r.SetTotal once it knows the work and

@@ -58,7 +58,7 @@ func (m *Manager) execute(ctx context.Context, id string, resume int) {
 		m.log.Error("cannot start job", "job", id, "err", err)
 		return
 	}
-	r := &Run{m: m, rec: rec, Resume: resume, start: time.Now(), first: resume}
+	r := &Run{m: m, rec: rec, Resume: resume, start: time.Now(), first: resume, flushed: time.Now()}
 	m.log.Info("job started", "job", id, "kind", rec.Kind, "resume_from", resume)
 	err = func() (err error) {
 		defer func() {
@@ -68,6 +68,9 @@ func (m *Manager) execute(ctx context.Context, id string, resume int) {
 		}()
 		return m.runners[rec.Kind](ctx, r)
 	}()
+	if ferr := r.Flush(); ferr != nil && err == nil {
+		err = ferr
+	}
 	m.finish(id, ctx, err)
 }
 
@@ -120,17 +123,46 @@ func (r *Run) SetTotal(total int) error {
 	return r.m.put(r.rec)
 }
 
-// Commit stores frame result number seq (0-based, in production order)
-// together with the job's progress, in one transaction; also runs extra in
-// that transaction (the caller's own records, e.g. the session's latest
-// masks).
+// Commit records frame result number seq (0-based, in production order)
+// with extra, the caller's own records for that frame (e.g. the session's
+// latest masks). Frames are written in batches — one transaction, with the
+// job's progress, every flushEvery or flushFrames frames — so a slow disk
+// sync does not pace the model; progress only counts written frames, so
+// every frame reported done is on disk.
 func (r *Run) Commit(seq int, fr api.FrameResult, extra func(tx *bolt.Tx) error) error {
 	raw, err := json.Marshal(fr)
 	if err != nil {
 		return err
 	}
+	r.pending = append(r.pending, pendingFrame{seq: seq, raw: raw, extra: extra})
+	if len(r.pending) >= flushFrames || time.Since(r.flushed) >= flushEvery {
+		return r.Flush()
+	}
+	return nil
+}
+
+// Batching of Commit.
+const (
+	flushFrames = 64
+	flushEvery  = 250 * time.Millisecond
+)
+
+type pendingFrame struct {
+	seq   int
+	raw   []byte
+	extra func(tx *bolt.Tx) error
+}
+
+// Flush writes the pending frames and the job's progress in one
+// transaction. The manager calls it when the runner returns, whatever the
+// outcome, so cancelling keeps every computed frame.
+func (r *Run) Flush() error {
+	r.flushed = time.Now()
+	if len(r.pending) == 0 {
+		return nil
+	}
 	p := &r.rec.Progress
-	p.Done = seq + 1
+	p.Done = r.pending[len(r.pending)-1].seq + 1
 	if el := time.Since(r.start).Seconds(); el > 0 && p.Done > r.first {
 		p.FPS = float64(p.Done-r.first) / el
 		if p.Total > p.Done && p.FPS > 0 {
@@ -139,21 +171,24 @@ func (r *Run) Commit(seq int, fr api.FrameResult, extra func(tx *bolt.Tx) error)
 			p.ETASeconds = 0
 		}
 	}
-	err = r.m.db.Update(func(tx *bolt.Tx) error {
+	err := r.m.db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.Bucket(bucketResults).CreateBucketIfNotExists([]byte(r.rec.JobID))
 		if err != nil {
 			return err
 		}
-		if err := b.Put(seqKey(seq), raw); err != nil {
-			return err
-		}
-		if extra != nil {
-			if err := extra(tx); err != nil {
+		for _, f := range r.pending {
+			if err := b.Put(seqKey(f.seq), f.raw); err != nil {
 				return err
+			}
+			if f.extra != nil {
+				if err := f.extra(tx); err != nil {
+					return err
+				}
 			}
 		}
 		return store.PutJSON(tx, bucketJobs, r.rec.JobID, r.rec)
 	})
+	r.pending = r.pending[:0]
 	r.m.notify(r.rec.JobID)
 	return err
 }

@@ -2,6 +2,7 @@ package track
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/samwise-app/samwise/engine/embcache"
@@ -15,11 +16,15 @@ func (s *Service) frameKey(ss *Session, f int) embcache.Key {
 	return embcache.Key{SHA256: ss.rec.MediaSHA, Model: s.manifest.Name, InputSize: s.tracker.InputSize(), Frame: f}
 }
 
-// encodeRGB turns a frame's RGB bytes into its embedding (and caches it on
-// disk, so re-propagating after a correction does not re-encode).
+// encodeRGB turns a frame's RGB bytes into its embedding.
 func (s *Service) encodeRGB(ctx context.Context, ss *Session, f int, rgb []byte) (sam.Embedding, error) {
 	info := ss.src.Info()
-	pixels := imaging.RGBToTensor(rgb, info.Width, info.Height, s.tracker.InputSize(), nil)
+	return s.encodePixels(ctx, ss, f, imaging.RGBToTensor(rgb, info.Width, info.Height, s.tracker.InputSize(), nil))
+}
+
+// encodePixels runs the encoder on a resized frame and caches the result on
+// disk, so re-propagating after a correction does not re-encode.
+func (s *Service) encodePixels(ctx context.Context, ss *Session, f int, pixels []float32) (sam.Embedding, error) {
 	if err := s.gate.Enter(ctx); err != nil {
 		return nil, err
 	}
@@ -52,7 +57,8 @@ func (s *Service) embedding(ctx context.Context, ss *Session, f int) (sam.Embedd
 
 // scan calls fn with the embedding of frames from..to (inclusive) in
 // increasing order, decoding the video sequentially only from the first
-// frame that is not cached.
+// frame that is not cached. Frames are decoded and resized to the model
+// input in a separate goroutine, overlapping the model's work.
 func (s *Service) scan(ctx context.Context, ss *Session, from, to int, fn func(f int, emb sam.Embedding) error) error {
 	f := from
 	for ; f <= to; f++ {
@@ -67,19 +73,56 @@ func (s *Service) scan(ctx context.Context, ss *Session, from, to int, fn func(f
 	if f > to {
 		return nil
 	}
-	return ss.src.Read(ctx, f, func(i int, rgb []byte) error {
-		if i > to {
-			return video.ErrStop
-		}
-		emb, ok := s.cache.GetDisk(s.frameKey(ss, i))
-		if !ok {
-			var err error
-			if emb, err = s.encodeRGB(ctx, ss, i, rgb); err != nil {
-				return err
+	type prepared struct {
+		f      int
+		emb    sam.Embedding // cached
+		pixels []float32     // else the resized frame to encode
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	frames := make(chan prepared, 2)
+	readErr := make(chan error, 1)
+	info := ss.src.Info()
+	go func() {
+		defer close(frames)
+		readErr <- ss.src.Read(rctx, f, func(i int, rgb []byte) error {
+			if i > to {
+				return video.ErrStop
 			}
+			p := prepared{f: i}
+			if e, ok := s.cache.GetDisk(s.frameKey(ss, i)); ok {
+				p.emb = e
+			} else {
+				p.pixels = imaging.RGBToTensor(rgb, info.Width, info.Height, s.tracker.InputSize(), nil)
+			}
+			select {
+			case frames <- p:
+				return nil
+			case <-rctx.Done():
+				return rctx.Err()
+			}
+		})
+	}()
+	var err error
+	for p := range frames {
+		if err != nil {
+			continue // drain after an error
 		}
-		return fn(i, emb)
-	})
+		emb := p.emb
+		if emb == nil {
+			emb, err = s.encodePixels(ctx, ss, p.f, p.pixels)
+		}
+		if err == nil {
+			err = fn(p.f, emb)
+		}
+		if err != nil {
+			cancel()
+		}
+	}
+	if rerr := <-readErr; err == nil && !errors.Is(rerr, context.Canceled) {
+		err = rerr
+	}
+	return err
 }
 
 // maskOf upsamples a decoder output to the frame size; an absent object

@@ -4,11 +4,11 @@ GO ?= go
 export CGO_ENABLED := 1
 ENGINE := bin/engine
 
-.PHONY: run serve setup-run setup-test build engine test test-go test-gateway vet generate bench clean
+.PHONY: run serve setup-run setup-test build engine ui test test-go test-gateway test-frontend vet generate bench clean
 
-## run: build and start Samwise (the engine with the demo model until the desktop app lands)
-run: setup-run engine
-	$(ENGINE) serve
+## run: build and start Samwise (the engine and its browser UI, on the demo model)
+run: setup-run engine ui
+	$(ENGINE) serve --ui
 
 ## setup-run / setup-test: system packages, ONNX Runtime and test servers
 setup-run:
@@ -20,13 +20,18 @@ setup-test:
 	build/fetch-onnxruntime.sh
 	build/install-versitygw.sh
 
-build: engine
+build: engine ui
 
 engine:
 	$(GO) build -o $(ENGINE) ./engine
 
-## test: every tier — Go unit and integration tests, the gateway in workerd
-test: setup-test vet test-go test-gateway
+## ui: the annotator (frontend/dist), served by `engine serve --ui`
+ui:
+	cd frontend && { [ -f node_modules/.samwise-ci ] && [ ! package-lock.json -nt node_modules/.samwise-ci ] || { npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.samwise-ci; }; } && npm run --silent build
+
+## test: every tier — Go unit and integration tests (real ONNX Runtime, ffmpeg,
+## versitygw, engine processes), the gateway in workerd, the UI in Chromium
+test: setup-test vet test-go test-gateway test-frontend
 
 vet:
 	$(GO) vet ./...
@@ -37,6 +42,9 @@ test-go:
 
 test-gateway:
 	remote/gateway/test.sh
+
+test-frontend:
+	frontend/test.sh video
 
 ## generate: regenerate committed outputs (demo models, OpenAPI document)
 generate:

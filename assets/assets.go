@@ -18,3 +18,6 @@ const DemoTracker = "demo-tracker"
 
 // DemoVideo is the demo bundle for tracking through video.
 const DemoVideo = "demo-video"
+
+// DemoConcept is the demo bundle for text and exemplar prompts.
+const DemoConcept = "demo-concept"

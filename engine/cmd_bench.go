@@ -98,7 +98,7 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{}, server.Deps{DB: in.DB, Media: in.Media, Images: img, Videos: in.Videos, Jobs: in.Jobs, Runtime: in.RuntimeInfo()}, log)
+	srv, err := server.New(server.Config{}, server.Deps{DB: in.DB, Media: in.Media, Images: img, Videos: in.Videos, Jobs: in.Jobs, Concepts: in.Concepts, Runtime: in.RuntimeInfo()}, log)
 	if err != nil {
 		return err
 	}

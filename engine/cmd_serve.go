@@ -45,7 +45,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		log.Info("serving the annotator UI", "dir", dir)
 	}
 	srv, err := server.New(scfg, server.Deps{
-		DB: in.DB, Media: in.Media, Images: in.Images, Videos: in.Videos, Jobs: in.Jobs, Runtime: in.RuntimeInfo(), RuntimeErr: in.LoadErr, Models: in.ModelStatuses,
+		DB: in.DB, Media: in.Media, Images: in.Images, Videos: in.Videos, Jobs: in.Jobs, Concepts: in.Concepts, Runtime: in.RuntimeInfo(), RuntimeErr: in.LoadErr, Models: in.ModelStatuses,
 	}, log)
 	if err != nil {
 		return err

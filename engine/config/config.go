@@ -31,6 +31,7 @@ type Config struct {
 	Threads         int
 	Model           string
 	VideoModel      string
+	ConceptModel    string
 	CORSOrigins     []string
 	MaxBodyMB       int
 	CacheMemMB      int
@@ -93,6 +94,7 @@ func (c *Config) Settings() []Setting {
 		{"threads", "SAMWISE_THREADS", "threads", "ONNX Runtime intra-op threads per graph (0: runtime default)", (*intValue)(&c.Threads)},
 		{"model", "SAMWISE_MODEL", "model", "bundle for point/box prompts on images (default: the best installed sam3-tracker, else the demo)", (*stringValue)(&c.Model)},
 		{"video_model", "SAMWISE_VIDEO_MODEL", "video-model", "bundle for tracking through video (default: the best installed sam3-video, else the demo)", (*stringValue)(&c.VideoModel)},
+		{"concept_model", "SAMWISE_CONCEPT_MODEL", "concept-model", "bundle for text and exemplar prompts (default: the best installed sam3-concept, else the demo)", (*stringValue)(&c.ConceptModel)},
 		{"cors_origins", "SAMWISE_CORS_ORIGINS", "cors-origins", "comma-separated origins allowed to call the API from a browser", (*listValue)(&c.CORSOrigins)},
 		{"max_body_mb", "SAMWISE_MAX_BODY_MB", "max-body-mb", "largest request body accepted, in MiB (uploads included)", (*intValue)(&c.MaxBodyMB)},
 		{"cache_mem_mb", "SAMWISE_CACHE_MEM_MB", "cache-mem-mb", "in-memory embedding cache budget, in MiB", (*intValue)(&c.CacheMemMB)},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/samwise-app/samwise/assets"
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/concept"
 	"github.com/samwise-app/samwise/engine/config"
 	"github.com/samwise-app/samwise/engine/embcache"
 	"github.com/samwise-app/samwise/engine/jobs"
@@ -40,9 +41,10 @@ type Instance struct {
 	Media    *media.Library
 	Cache    *embcache.Cache
 	Gate     segment.Gate
-	Images   *segment.Images // nil when no image model could be loaded
-	Jobs     *jobs.Manager   // nil without the database
-	Videos   *track.Service  // nil when no video model could be loaded
+	Images   *segment.Images  // nil when no image model could be loaded
+	Jobs     *jobs.Manager    // nil without the database
+	Videos   *track.Service   // nil when no video model could be loaded
+	Concepts *concept.Service // nil when no concept model could be loaded
 	// LoadErr says why inference is unavailable (Runtime or Images nil).
 	LoadErr error
 }
@@ -109,10 +111,28 @@ func Open(cfg config.Config, log *slog.Logger, withDB bool) (*Instance, error) {
 	}
 	in.Images = segment.NewImages(t, b.Manifest, in.Cache, in.Gate)
 	log.Info("image model loaded", "model", b.Manifest.Name, "label", b.Manifest.Label, "provider", t.Provider(), "input_size", t.InputSize())
+	in.openConcept(rt)
 	if withDB {
 		in.openVideo(rt)
 	}
 	return in, nil
+}
+
+// openConcept loads the concept model; without one, concept prompts answer
+// 503 and the rest keeps working.
+func (in *Instance) openConcept(rt *ort.Runtime) {
+	b, err := PickModel(in.Registry, in.Config.ConceptModel, model.FamilyConcept)
+	if err != nil {
+		in.Log.Warn("no concept model", "err", err)
+		return
+	}
+	c, err := sam.OpenConcept(rt, b, ort.SessionOptions{})
+	if err != nil {
+		in.Log.Error("cannot load the concept model", "model", b.Manifest.Name, "err", err)
+		return
+	}
+	in.Concepts = concept.New(c, b.Manifest, in.Cache, in.Gate)
+	in.Log.Info("concept model loaded", "model", b.Manifest.Name, "label", b.Manifest.Label, "input_size", c.InputSize())
 }
 
 // openVideo loads the video model; without one, video sessions answer 503

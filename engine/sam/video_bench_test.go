@@ -73,4 +73,3 @@ func BenchmarkVideoStep(b *testing.B) {
 		}
 	})
 }
-

@@ -7,8 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,24 +20,11 @@ import (
 
 // Images segments objects on still images with a sam3-tracker bundle.
 type Images struct {
+	*Embedder
 	tracker  *sam.Tracker
 	manifest *model.Manifest
-	cache    *embcache.Cache
 	gate     Gate
-
-	encodes atomic.Int64
-	mu      sync.Mutex
-	flight  map[embcache.Key]*call
-
-	statMu   sync.Mutex
-	encodeMS float64
-	decodeMS float64
-}
-
-type call struct {
-	done chan struct{}
-	emb  sam.Embedding
-	err  error
+	decodeUS atomic.Int64
 }
 
 // Gate bounds concurrent inference (one process; a small semaphore).
@@ -63,7 +48,7 @@ func (g Gate) Leave() { <-g }
 
 // NewImages wires a loaded tracker to a cache and an inference gate.
 func NewImages(t *sam.Tracker, m *model.Manifest, c *embcache.Cache, g Gate) *Images {
-	return &Images{tracker: t, manifest: m, cache: c, gate: g, flight: map[embcache.Key]*call{}}
+	return &Images{Embedder: NewEmbedder(t, m.Name, c, g), tracker: t, manifest: m, gate: g}
 }
 
 // Manifest describes the model in use.
@@ -72,80 +57,9 @@ func (s *Images) Manifest() *model.Manifest { return s.manifest }
 // Tracker is the loaded model.
 func (s *Images) Tracker() *sam.Tracker { return s.tracker }
 
-// Encodes counts encoder runs since start (the cache's effect is visible here).
-func (s *Images) Encodes() int64 { return s.encodes.Load() }
-
 // Timings returns the latest measured encode and decode times in ms.
 func (s *Images) Timings() (encodeMS, decodeMS float64) {
-	s.statMu.Lock()
-	defer s.statMu.Unlock()
-	return s.encodeMS, s.decodeMS
-}
-
-// Source is an image to segment: its content hash (the cache key), size, and
-// a loader called only when the embedding is not cached.
-type Source struct {
-	SHA256        string
-	Width, Height int
-	Load          func() (image.Image, error)
-}
-
-func (s *Images) key(src Source) embcache.Key {
-	return embcache.Key{SHA256: src.SHA256, Model: s.manifest.Name, InputSize: s.tracker.InputSize()}
-}
-
-// Cached reports whether src's embedding is already cached.
-func (s *Images) Cached(src Source) bool { return s.cache.Has(s.key(src)) }
-
-// Embedding returns src's embedding, from the cache or by running the
-// encoder once (concurrent callers for the same image share one run).
-func (s *Images) Embedding(ctx context.Context, src Source) (emb sam.Embedding, cached bool, err error) {
-	k := s.key(src)
-	if e, ok := s.cache.Get(k); ok {
-		return e, true, nil
-	}
-	s.mu.Lock()
-	if c, ok := s.flight[k]; ok {
-		s.mu.Unlock()
-		select {
-		case <-c.done:
-			return c.emb, true, c.err
-		case <-ctx.Done():
-			return nil, false, ctx.Err()
-		}
-	}
-	c := &call{done: make(chan struct{})}
-	s.flight[k] = c
-	s.mu.Unlock()
-	c.emb, c.err = s.encode(ctx, src, k)
-	s.mu.Lock()
-	delete(s.flight, k)
-	s.mu.Unlock()
-	close(c.done)
-	return c.emb, false, c.err
-}
-
-func (s *Images) encode(ctx context.Context, src Source, k embcache.Key) (sam.Embedding, error) {
-	img, err := src.Load()
-	if err != nil {
-		return nil, err
-	}
-	pixels := imaging.ToTensor(img, s.tracker.InputSize(), nil)
-	if err := s.gate.Enter(ctx); err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	emb, err := s.tracker.Encode(ctx, pixels)
-	s.gate.Leave()
-	if err != nil {
-		return nil, err
-	}
-	s.encodes.Add(1)
-	s.statMu.Lock()
-	s.encodeMS = ms(time.Since(start))
-	s.statMu.Unlock()
-	s.cache.Put(k, emb)
-	return emb, nil
+	return s.EncodeMS(), float64(s.decodeUS.Load()) / 1000
 }
 
 // Object is one segmented object at full resolution.
@@ -220,9 +134,7 @@ func (s *Images) Segment(ctx context.Context, src Source, req *api.PVSImageReque
 			return nil, err
 		}
 		res.Timing.DecodeMS = ms(time.Since(t0))
-		s.statMu.Lock()
-		s.decodeMS = res.Timing.DecodeMS
-		s.statMu.Unlock()
+		s.decodeUS.Store(time.Since(t0).Microseconds())
 		for j, i := range decoded {
 			o := &res.Objects[i]
 			o.Pred = preds[j]

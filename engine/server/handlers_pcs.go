@@ -1,8 +1,79 @@
 package server
 
-import "net/http"
+import (
+	"image"
+	"net/http"
+	"strings"
 
-// pcsHandlers serves the pcs routes of api.Endpoints.
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/concept"
+	"github.com/samwise-app/samwise/engine/segment"
+)
+
+// pcsHandlers serves the concept prompt routes.
 func (s *Server) pcsHandlers() map[string]http.HandlerFunc {
-	return map[string]http.HandlerFunc{}
+	return map[string]http.HandlerFunc{
+		"POST /v1/pcs/image": s.withConcepts(s.handlePCSImage),
+	}
+}
+
+func (s *Server) withConcepts(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Concepts == nil {
+			s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "no concept model is loaded; see /ready", nil)
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Server) handlePCSImage(w http.ResponseWriter, r *http.Request) {
+	var req api.PCSImageRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	if req.MediaID == "" {
+		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "media_id is missing: upload the image with POST /v1/media and pass its media_id", nil)
+		return
+	}
+	for _, o := range req.Outputs {
+		if o != api.OutputRLE && o != api.OutputPolygon {
+			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "unknown output "+o+": use rle or polygon", nil)
+			return
+		}
+	}
+	m, err := s.deps.Media.Get(req.MediaID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if m.Kind != api.KindImage {
+		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "media "+m.MediaID+" is a video: use the concept video sessions", nil)
+		return
+	}
+	p := &concept.Prompt{Text: req.Text, Exemplars: req.Exemplars, Threshold: concept.DefaultThreshold}
+	if req.Threshold != nil {
+		p.Threshold = *req.Threshold
+	}
+	src := segment.Source{SHA256: m.SHA256, Width: m.Width, Height: m.Height, Load: func() (image.Image, error) { return s.deps.Media.Image(m) }}
+	c := s.deps.Concepts
+	res, err := c.Segment(r.Context(), src, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	man := c.Manifest()
+	out := api.PCSImageResponse{Model: man.Name, ModelLabel: man.Label, Width: m.Width, Height: m.Height,
+		Objects: concept.Render(res.Instances, req.Outputs), Presence: res.Presence, Truncated: res.Truncated, Timing: res.Timing,
+		PromptToObjIDs: map[string][]int{}}
+	key := strings.TrimSpace(req.Text)
+	if key == "" {
+		key = "exemplars"
+	}
+	ids := []int{}
+	for _, in := range res.Instances {
+		ids = append(ids, in.ID)
+	}
+	out.PromptToObjIDs[key] = ids
+	writeJSON(w, http.StatusOK, out)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/apigen"
+	"github.com/samwise-app/samwise/engine/concept"
 	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/media"
 	"github.com/samwise-app/samwise/engine/ort"
@@ -48,10 +49,11 @@ type Deps struct {
 	DB     *store.DB
 	Media  *media.Library
 	Images *segment.Images
-	// Videos and Jobs may be nil (no video model, no database).
-	Videos  *track.Service
-	Jobs    *jobs.Manager
-	Runtime ort.Info
+	// Concepts, Videos and Jobs may be nil (no such model, no database).
+	Concepts *concept.Service
+	Videos   *track.Service
+	Jobs     *jobs.Manager
+	Runtime  ort.Info
 	// RuntimeErr explains why inference is unavailable.
 	RuntimeErr error
 	// Models lists installed bundles for /ready.

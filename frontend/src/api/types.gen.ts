@@ -32,6 +32,11 @@ export interface ErrorResponse {
   error: Error;
 }
 
+export interface Exemplar {
+  box: [number, number, number, number];
+  label: number;
+}
+
 export interface FrameResult {
   frame: number;
   objects: ObjectResult[];
@@ -124,6 +129,26 @@ export interface ObjectResult {
   polygons?: number[][];
   overlay_url?: string;
   candidates?: Candidate[];
+}
+
+export interface PCSImageRequest {
+  media_id: string;
+  text?: string;
+  exemplars?: Exemplar[];
+  threshold?: number;
+  outputs?: string[];
+}
+
+export interface PCSImageResponse {
+  model: string;
+  model_label: string;
+  width: number;
+  height: number;
+  objects: ObjectResult[];
+  prompt_to_obj_ids: Record<string, number[]>;
+  presence: number;
+  truncated?: boolean;
+  timing: Timing;
 }
 
 export interface PVSImageRequest {
@@ -308,6 +333,7 @@ export interface Endpoints {
   "DELETE /v1/jobs/{job_id}": { request: never; response: Job };
   "POST /v1/jobs/{job_id}/resume": { request: never; response: JobAccepted };
   "GET /v1/jobs/{job_id}/results": { request: never; response: JobResults };
+  "POST /v1/pcs/image": { request: PCSImageRequest; response: PCSImageResponse };
 }
 
 export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "mots"] as const;

@@ -1,0 +1,114 @@
+package segment
+
+import (
+	"context"
+	"image"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/samwise-app/samwise/engine/embcache"
+	"github.com/samwise-app/samwise/engine/imaging"
+	"github.com/samwise-app/samwise/engine/sam"
+)
+
+// Encoder is a model's vision encoder.
+type Encoder interface {
+	InputSize() int
+	Encode(ctx context.Context, pixels []float32) (sam.Embedding, error)
+}
+
+// Source is an image to encode: its content hash (the cache key), size, and
+// a loader called only when the embedding is not cached.
+type Source struct {
+	SHA256        string
+	Width, Height int
+	Load          func() (image.Image, error)
+}
+
+// Embedder gives images' embeddings for one model: from the cache, or by
+// running the encoder once (concurrent callers for the same image share the
+// run), behind the inference gate.
+type Embedder struct {
+	enc   Encoder
+	model string
+	cache *embcache.Cache
+	gate  Gate
+
+	encodes  atomic.Int64
+	mu       sync.Mutex
+	flight   map[embcache.Key]*call
+	encodeMS atomic.Int64 // microseconds of the latest encoder run
+}
+
+type call struct {
+	done chan struct{}
+	emb  sam.Embedding
+	err  error
+}
+
+// NewEmbedder wraps a model's encoder; model names the cache entries.
+func NewEmbedder(enc Encoder, model string, c *embcache.Cache, g Gate) *Embedder {
+	return &Embedder{enc: enc, model: model, cache: c, gate: g, flight: map[embcache.Key]*call{}}
+}
+
+func (e *Embedder) key(src Source) embcache.Key {
+	return embcache.Key{SHA256: src.SHA256, Model: e.model, InputSize: e.enc.InputSize()}
+}
+
+// Cached reports whether src's embedding is already cached.
+func (e *Embedder) Cached(src Source) bool { return e.cache.Has(e.key(src)) }
+
+// Encodes counts encoder runs since start (the cache's effect is visible here).
+func (e *Embedder) Encodes() int64 { return e.encodes.Load() }
+
+// EncodeMS is the latest encoder run's time.
+func (e *Embedder) EncodeMS() float64 { return float64(e.encodeMS.Load()) / 1000 }
+
+// Embedding returns src's embedding and whether it came from the cache.
+func (e *Embedder) Embedding(ctx context.Context, src Source) (emb sam.Embedding, cached bool, err error) {
+	k := e.key(src)
+	if v, ok := e.cache.Get(k); ok {
+		return v, true, nil
+	}
+	e.mu.Lock()
+	if c, ok := e.flight[k]; ok {
+		e.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.emb, true, c.err
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
+	c := &call{done: make(chan struct{})}
+	e.flight[k] = c
+	e.mu.Unlock()
+	c.emb, c.err = e.encode(ctx, src, k)
+	e.mu.Lock()
+	delete(e.flight, k)
+	e.mu.Unlock()
+	close(c.done)
+	return c.emb, false, c.err
+}
+
+func (e *Embedder) encode(ctx context.Context, src Source, k embcache.Key) (sam.Embedding, error) {
+	img, err := src.Load()
+	if err != nil {
+		return nil, err
+	}
+	pixels := imaging.ToTensor(img, e.enc.InputSize(), nil)
+	if err := e.gate.Enter(ctx); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	emb, err := e.enc.Encode(ctx, pixels)
+	e.gate.Leave()
+	if err != nil {
+		return nil, err
+	}
+	e.encodes.Add(1)
+	e.encodeMS.Store(time.Since(start).Microseconds())
+	e.cache.Put(k, emb)
+	return emb, nil
+}

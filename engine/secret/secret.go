@@ -3,7 +3,10 @@
 // place that needs it (an Authorization header, an SDK config).
 package secret
 
-import "log/slog"
+import (
+	"fmt"
+	"log/slog"
+)
 
 // Secret is a credential (token, API key).
 type Secret string
@@ -26,6 +29,10 @@ func (s Secret) String() string {
 
 // GoString redacts (for %#v).
 func (s Secret) GoString() string { return s.String() }
+
+// Format makes every fmt verb (%x and %q included) print the redacted form,
+// never an encoding of the value.
+func (s Secret) Format(f fmt.State, verb rune) { fmt.Fprint(f, s.String()) }
 
 // LogValue redacts in slog output.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }

@@ -35,3 +35,38 @@ type PCSImageResponse struct {
 	Truncated bool   `json:"truncated,omitempty"`
 	Timing    Timing `json:"timing"`
 }
+
+// PCSVideoSession answers POST /v1/pcs/video/sessions (201) and
+// GET /v1/pcs/video/{session_id}: a concept tracked through a video.
+type PCSVideoSession struct {
+	VideoSession
+	// ConceptModel is the detector; Model (in VideoSession) the tracker.
+	ConceptModel string `json:"concept_model"`
+	// Prompt is the session's concept, once set.
+	Prompt *PCSVideoPrompt `json:"prompt,omitempty"`
+}
+
+// PCSVideoPrompt is the body of POST /v1/pcs/video/{session_id}/prompts:
+// the concept (text and/or exemplar boxes drawn on Frame). It replaces the
+// session's concept and answers the detections on that frame.
+type PCSVideoPrompt struct {
+	Frame     int        `json:"frame"`
+	Text      string     `json:"text,omitempty"`
+	Exemplars []Exemplar `json:"exemplars,omitempty"`
+	Threshold *float64   `json:"threshold,omitempty"`
+}
+
+// PCSRunRequest is the body of POST /v1/pcs/video/{session_id}/run: detect
+// the concept on every frame from StartFrame on, track what it finds, and
+// keep each instance's id while it stays in view.
+type PCSRunRequest struct {
+	StartFrame int `json:"start_frame,omitempty"`
+	// MaxFrames bounds the run (0: to the end).
+	MaxFrames int `json:"max_frames,omitempty"`
+	// LostFrames ends a track not seen for this many frames (default 30);
+	// an instance seen again after that gets a new id.
+	LostFrames int `json:"lost_frames,omitempty"`
+	// MatchIoU is the mask IoU above which a detection continues a track
+	// (default 0.5).
+	MatchIoU float64 `json:"match_iou,omitempty"`
+}

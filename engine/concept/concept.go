@@ -242,3 +242,14 @@ func Render(ins []Instance, outputs []string) []api.ObjectResult {
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// EncodeFrame runs the vision encoder on a video frame's RGB bytes (w×h),
+// without caching: a concept run reads each frame once.
+func (s *Service) EncodeFrame(ctx context.Context, rgb []byte, w, h int) (sam.Embedding, error) {
+	pixels := imaging.RGBToTensor(rgb, w, h, s.model.InputSize(), nil)
+	if err := s.gate.Enter(ctx); err != nil {
+		return nil, err
+	}
+	defer s.gate.Leave()
+	return s.model.Encode(ctx, pixels)
+}

@@ -150,6 +150,9 @@ func (in *Instance) openVideo(rt *ort.Runtime) {
 	}
 	in.Videos = track.New(vt, b.Manifest, in.Cache, in.Gate, in.DB, in.Media, in.Jobs,
 		track.Options{TTL: in.Config.SessionTTL, MemoryBudget: int64(in.Config.SessionMemMB) << 20}, in.Log)
+	if in.Concepts != nil {
+		in.Videos.SetConcepts(in.Concepts)
+	}
 	in.Log.Info("video model loaded", "model", b.Manifest.Name, "label", b.Manifest.Label, "input_size", vt.InputSize())
 }
 

@@ -13,8 +13,87 @@ import (
 // pcsHandlers serves the concept prompt routes.
 func (s *Server) pcsHandlers() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
-		"POST /v1/pcs/image": s.withConcepts(s.handlePCSImage),
+		"POST /v1/pcs/image":                      s.withConcepts(s.handlePCSImage),
+		"POST /v1/pcs/video/sessions":             s.withConceptVideo(s.handlePCSSessionCreate),
+		"GET /v1/pcs/video/{session_id}":          s.withConceptVideo(s.handlePCSSessionGet),
+		"DELETE /v1/pcs/video/{session_id}":       s.withConceptVideo(s.handlePCSSessionEnd),
+		"POST /v1/pcs/video/{session_id}/prompts": s.withConceptVideo(s.handlePCSPrompt),
+		"POST /v1/pcs/video/{session_id}/run":     s.withConceptVideo(s.handlePCSRun),
 	}
+}
+
+// withConceptVideo answers 503 unless both a concept and a video model are
+// loaded.
+func (s *Server) withConceptVideo(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Videos == nil || !s.deps.Videos.Concepts() {
+			s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "concept tracking needs a concept and a video model; see /ready", nil)
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (s *Server) handlePCSSessionCreate(w http.ResponseWriter, r *http.Request) {
+	var req api.VideoSessionRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	if req.MediaID == "" {
+		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "media_id is missing: upload the video with POST /v1/media and pass its media_id", nil)
+		return
+	}
+	v, err := s.deps.Videos.CreateConcept(r.Context(), req.MediaID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) handlePCSSessionGet(w http.ResponseWriter, r *http.Request) {
+	v, err := s.deps.Videos.GetConcept(r.PathValue("session_id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) handlePCSSessionEnd(w http.ResponseWriter, r *http.Request) {
+	v, err := s.deps.Videos.EndConcept(r.PathValue("session_id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) handlePCSPrompt(w http.ResponseWriter, r *http.Request) {
+	var req api.PCSVideoPrompt
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	fr, err := s.deps.Videos.SetConceptPrompt(r.Context(), r.PathValue("session_id"), &req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, fr)
+}
+
+func (s *Server) handlePCSRun(w http.ResponseWriter, r *http.Request) {
+	var req api.PCSRunRequest
+	if r.ContentLength != 0 && !s.decodeJSON(w, r, &req) {
+		return
+	}
+	job, err := s.deps.Videos.RunConcept(r.Context(), r.PathValue("session_id"), &req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/jobs/"+job.JobID)
+	writeJSON(w, http.StatusAccepted, api.JobAccepted{JobID: job.JobID, StatusURL: "/v1/jobs/" + job.JobID})
 }
 
 func (s *Server) withConcepts(h http.HandlerFunc) http.HandlerFunc {

@@ -294,3 +294,83 @@ func TestVideoFramesExportsAndFolders(t *testing.T) {
 		t.Errorf("annotation on a frames folder: IoU %.3f", iou)
 	}
 }
+
+// TestConceptTrackingKeepsIDs runs "red" through a video where a second red
+// shape enters mid-way: it gets a new id, ids never switch, and the blue
+// distractor is never taken.
+func TestConceptTrackingKeepsIDs(t *testing.T) {
+	e := enginetest.Start(t)
+	sc := synth.ConceptVideo(150)
+	m := uploadVideo(t, e, sc)
+	truth := truths(sc)
+	var s api.PCSVideoSession
+	if err := e.Client.Do(context.Background(), "POST", "/v1/pcs/video/sessions", api.VideoSessionRequest{MediaID: m.MediaID}, &s); err != nil {
+		t.Fatal(err)
+	}
+	var fr api.FrameResult
+	if err := e.Client.Do(context.Background(), "POST", "/v1/pcs/video/"+s.SessionID+"/prompts", api.PCSVideoPrompt{Frame: 0, Text: "red"}, &fr); err != nil {
+		t.Fatal(err)
+	}
+	if len(fr.Objects) != 1 || mask.IoU(decode(t, fr.Objects[0].Mask), truth[0]["red disc"]) < 0.9 {
+		t.Fatalf("\"red\" on frame 0 found %d objects; want the red disc", len(fr.Objects))
+	}
+	var acc api.JobAccepted
+	if err := e.Client.Do(context.Background(), "POST", "/v1/pcs/video/"+s.SessionID+"/run", api.PCSRunRequest{}, &acc); err != nil {
+		t.Fatal(err)
+	}
+	j := waitJob(t, e, acc.JobID, ended)
+	if j.State != api.JobSucceeded || j.Progress.Done != sc.Frames {
+		t.Fatalf("run ended %s (%s) with %+v", j.State, j.Error, j.Progress)
+	}
+	masks := sessionMasks(t, e, s.SessionID)
+	ids := map[string]map[int]bool{} // truth name → predicted ids seen
+	switches := 0
+	last := map[string]int{}
+	for f := 0; f < sc.Frames; f++ {
+		for id, got := range masks[f] {
+			best, bestIoU := "", 0.0
+			for name, gt := range truth[f] {
+				if iou := mask.IoU(got, gt); iou > bestIoU {
+					best, bestIoU = name, iou
+				}
+			}
+			if bestIoU < 0.5 {
+				continue
+			}
+			if best == "blue square" {
+				t.Fatalf("frame %d: object %d is the blue distractor", f, id)
+			}
+			if ids[best] == nil {
+				ids[best] = map[int]bool{}
+			}
+			ids[best][id] = true
+			if prev, ok := last[best]; ok && prev != id {
+				switches++
+			}
+			last[best] = id
+		}
+	}
+	t.Logf("ids per object: %v, id switches: %d", ids, switches)
+	if switches != 0 {
+		t.Errorf("%d id switches, want 0", switches)
+	}
+	if len(ids["red disc"]) != 1 || len(ids["red square"]) != 1 {
+		t.Fatalf("ids per object %v: each red shape should have exactly one id", ids)
+	}
+	for a := range ids["red disc"] {
+		if ids["red square"][a] {
+			t.Errorf("the entering red square got the disc's id %d", a)
+		}
+	}
+	mean, _, _ := meanIoU(t, truth, masks, "red disc", firstID(ids["red disc"]), 0, sc.Frames-1)
+	if mean < 0.9 {
+		t.Errorf("red disc: mean IoU %.3f", mean)
+	}
+}
+
+func firstID(m map[int]bool) int {
+	for id := range m {
+		return id
+	}
+	return -1
+}

@@ -123,3 +123,19 @@ func triangle(x, span float64) float64 {
 	return m
 }
 
+// ConceptVideo is the concept tracking test video (320×240): "red disc"
+// drifts right and stays in view; "red square" enters from the right edge
+// around frame 60 and moves left; "blue square" moves back and forth.
+func ConceptVideo(frames int) *MovingScene {
+	return &MovingScene{W: 320, H: 240, Frames: frames, Noise: 2, Seed: 23, Movers: []Mover{
+		{Name: "blue square", Color: Blue, R: 16, Square: true, Pos: func(t int) (float64, float64) {
+			return 60 + triangle(2*float64(t), 200), 120
+		}},
+		{Name: "red disc", Color: Red, R: 18, Pos: func(t int) (float64, float64) {
+			return 40 + float64(t), 55
+		}},
+		{Name: "red square", Color: Red, R: 16, Square: true, Pos: func(t int) (float64, float64) {
+			return 340 - 2*max(0, float64(t)-50), 190
+		}},
+	}}
+}

@@ -25,10 +25,18 @@ type Prompt struct {
 	Box    *[4]float64  `json:"box,omitempty"`
 }
 
+// Session kinds.
+const (
+	kindPoints  = ""        // points, boxes and masks per object (PVS)
+	kindConcept = "concept" // a concept detected and tracked (PCS)
+)
+
 // Record is a stored session: the API view plus what rebuilding it needs.
 type Record struct {
 	api.VideoSession
-	MediaSHA string `json:"media_sha256"`
+	Kind     string              `json:"kind,omitempty"`
+	Concept  *api.PCSVideoPrompt `json:"concept,omitempty"`
+	MediaSHA string              `json:"media_sha256"`
 	// Prompts maps object id → frame → prompt.
 	Prompts map[int]map[int]Prompt `json:"prompts"`
 }

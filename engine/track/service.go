@@ -17,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/concept"
 	"github.com/samwise-app/samwise/engine/embcache"
 	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/media"
@@ -57,6 +58,7 @@ type Service struct {
 	db       *store.DB
 	media    *media.Library
 	jobs     *jobs.Manager
+	concepts *concept.Service // nil without a concept model
 	log      *slog.Logger
 	opts     Options
 

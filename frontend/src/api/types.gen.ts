@@ -151,6 +151,37 @@ export interface PCSImageResponse {
   timing: Timing;
 }
 
+export interface PCSRunRequest {
+  start_frame?: number;
+  max_frames?: number;
+  lost_frames?: number;
+  match_iou?: number;
+}
+
+export interface PCSVideoPrompt {
+  frame: number;
+  text?: string;
+  exemplars?: Exemplar[];
+  threshold?: number;
+}
+
+export interface PCSVideoSession {
+  session_id: string;
+  media_id: string;
+  frames: number;
+  fps: number;
+  width: number;
+  height: number;
+  model: string;
+  model_label: string;
+  created_at: string;
+  objects: number[];
+  prompted?: Record<string, number[]>;
+  ended?: boolean;
+  concept_model: string;
+  prompt?: PCSVideoPrompt;
+}
+
 export interface PVSImageRequest {
   media_id: string;
   objects: PVSObject[];
@@ -334,6 +365,11 @@ export interface Endpoints {
   "POST /v1/jobs/{job_id}/resume": { request: never; response: JobAccepted };
   "GET /v1/jobs/{job_id}/results": { request: never; response: JobResults };
   "POST /v1/pcs/image": { request: PCSImageRequest; response: PCSImageResponse };
+  "POST /v1/pcs/video/sessions": { request: VideoSessionRequest; response: PCSVideoSession };
+  "GET /v1/pcs/video/{session_id}": { request: never; response: PCSVideoSession };
+  "DELETE /v1/pcs/video/{session_id}": { request: never; response: PCSVideoSession };
+  "POST /v1/pcs/video/{session_id}/prompts": { request: PCSVideoPrompt; response: FrameResult };
+  "POST /v1/pcs/video/{session_id}/run": { request: PCSRunRequest; response: JobAccepted };
 }
 
 export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "mots"] as const;

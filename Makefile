@@ -49,7 +49,7 @@ test-frontend:
 ## generate: regenerate committed outputs (demo models, OpenAPI document)
 generate:
 	$(GO) generate ./assets
-	$(GO) run ./engine/apigen/cmd -openapi docs/openapi.json
+	$(GO) run ./engine/apigen/cmd -openapi docs/openapi.json -ts frontend/src/api/types.gen.ts
 
 ## bench: engine bench on the demo model plus the Go benchmarks
 bench: setup-run engine

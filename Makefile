@@ -39,6 +39,7 @@ vet:
 
 test-go:
 	$(GO) test -tags integration -count=1 ./...
+	CGO_ENABLED=0 $(GO) test -count=1 ./engine/ort
 
 test-gateway:
 	remote/gateway/test.sh

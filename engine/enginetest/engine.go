@@ -56,7 +56,7 @@ func Start(t testing.TB, opts ...Option) *Engine {
 		in.Close()
 		t.Fatalf("engine cannot run inference: %v (run build/fetch-onnxruntime.sh)", in.LoadErr)
 	}
-	srv, err := server.New(server.Config{Token: cfg.Token, MaxBody: int64(cfg.MaxBodyMB) << 20, OverlayDir: cfg.Path("overlays"), AllowLocalPaths: cfg.AllowLocalPaths},
+	srv, err := server.New(server.Config{Token: cfg.Token, CORSOrigins: cfg.CORSOrigins, MaxBody: int64(cfg.MaxBodyMB) << 20, OverlayDir: cfg.Path("overlays"), AllowLocalPaths: cfg.AllowLocalPaths},
 		server.Deps{DB: in.DB, Media: in.Media, Images: in.Images, Videos: in.Videos, Jobs: in.Jobs, Concepts: in.Concepts, Runtime: in.RuntimeInfo(), Models: in.ModelStatuses}, log)
 	if err != nil {
 		in.Close()

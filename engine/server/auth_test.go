@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/config"
 	"github.com/samwise-app/samwise/engine/enginetest"
 )
 
@@ -54,5 +55,29 @@ func TestEveryV1RouteNeedsTheToken(t *testing.T) {
 	resp, err := http.Get(e.URL + "/health")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("/health without a token: %v %v", resp, err)
+	}
+}
+
+func TestCORSOnlyForConfiguredOrigins(t *testing.T) {
+	e := enginetest.Start(t, func(c *config.Config) { c.CORSOrigins = []string{"https://app.example"} })
+	for _, c := range []struct {
+		origin string
+		allow  bool
+	}{{"https://app.example", true}, {"https://evil.example", false}} {
+		req, _ := http.NewRequest("OPTIONS", e.URL+"/v1/pvs/image", nil)
+		req.Header.Set("Origin", c.origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		got := resp.Header.Get("Access-Control-Allow-Origin")
+		if c.allow && (resp.StatusCode != http.StatusNoContent || got != c.origin || resp.Header.Get("Access-Control-Allow-Headers") == "") {
+			t.Errorf("%s: preflight %d, allow-origin %q", c.origin, resp.StatusCode, got)
+		}
+		if !c.allow && got != "" {
+			t.Errorf("%s is not configured but got Access-Control-Allow-Origin %q", c.origin, got)
+		}
 	}
 }

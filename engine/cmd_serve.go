@@ -12,6 +12,7 @@ import (
 
 	"github.com/samwise-app/samwise/engine/config"
 	"github.com/samwise-app/samwise/engine/instance"
+	"github.com/samwise-app/samwise/engine/model"
 	"github.com/samwise-app/samwise/engine/server"
 )
 
@@ -45,7 +46,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		log.Info("serving the annotator UI", "dir", dir)
 	}
 	srv, err := server.New(scfg, server.Deps{
-		DB: in.DB, Media: in.Media, Images: in.Images, Videos: in.Videos, Jobs: in.Jobs, Concepts: in.Concepts, Runtime: in.RuntimeInfo(), RuntimeErr: in.LoadErr, Models: in.ModelStatuses,
+		DB: in.DB, Media: in.Media, Images: in.Images, Videos: in.Videos, Jobs: in.Jobs, Concepts: in.Concepts, Registry: in.Registry, Puller: &model.Puller{Endpoint: cfg.HFEndpoint, Token: cfg.HFToken, Retries: 3}, Runtime: in.RuntimeInfo(), RuntimeErr: in.LoadErr, Models: in.ModelStatuses,
 	}, log)
 	if err != nil {
 		return err

@@ -192,3 +192,20 @@ func (r *Run) Flush() error {
 	r.m.notify(r.rec.JobID)
 	return err
 }
+
+// Report records progress that is not frames (bytes downloaded, images
+// encoded), at most every quarter second.
+func (r *Run) Report(done, total int) error {
+	p := &r.rec.Progress
+	p.Done, p.Total = done, total
+	if time.Since(r.flushed) < flushEvery && done < total {
+		return nil
+	}
+	r.flushed = time.Now()
+	if el := time.Since(r.start).Seconds(); el > 0 && done > 0 && total > done {
+		p.ETASeconds = el * float64(total-done) / float64(done)
+	} else {
+		p.ETASeconds = 0
+	}
+	return r.m.put(r.rec)
+}

@@ -40,6 +40,9 @@ type Puller struct {
 	// Progress, when not nil, is called as each file downloads with the bytes
 	// of it present so far (resumed bytes included) and its size.
 	Progress func(file string, done, total int64)
+	// Planned, when not nil, is called once the files to fetch are known,
+	// with their number and total size (resumed bytes included).
+	Planned func(files int, bytes int64)
 	// Retries is how many more times a file download is attempted after a
 	// network error or a 5xx answer, resuming where it stopped (default 0:
 	// the error is returned and the next Pull resumes).

@@ -124,6 +124,13 @@ func (p *Puller) Pull(ctx context.Context, reg *Registry, spec PullSpec) (*Bundl
 	if len(m.Extra) == 0 {
 		m.Extra = nil
 	}
+	if p.Planned != nil {
+		var total int64
+		for _, f := range pl.files {
+			total += f.Size
+		}
+		p.Planned(len(pl.files), total)
+	}
 	for _, f := range pl.files {
 		sum, err := p.fetch(ctx, stage, f)
 		if err != nil {

@@ -172,3 +172,5 @@ func (letters) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

@@ -19,6 +19,7 @@ import (
 	"github.com/samwise-app/samwise/engine/concept"
 	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/media"
+	"github.com/samwise-app/samwise/engine/model"
 	"github.com/samwise-app/samwise/engine/ort"
 	"github.com/samwise-app/samwise/engine/secret"
 	"github.com/samwise-app/samwise/engine/segment"
@@ -58,6 +59,9 @@ type Deps struct {
 	RuntimeErr error
 	// Models lists installed bundles for /ready.
 	Models func() []api.ModelStatus
+	// Registry and Puller serve /v1/models (may be nil).
+	Registry *model.Registry
+	Puller   *model.Puller
 }
 
 // Server serves the API.
@@ -93,6 +97,10 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 	}
 	s.handler = s.middleware(mux)
 	s.ready.Store(deps.Images != nil)
+	if deps.Jobs != nil {
+		deps.Jobs.Handle(jobPull, s.runPull)
+		deps.Jobs.Handle(jobPrecompute, s.runPrecompute)
+	}
 	return s, nil
 }
 
@@ -134,7 +142,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 func (s *Server) routes() (*http.ServeMux, error) {
 	handlers := map[string]http.HandlerFunc{}
 	for _, set := range []map[string]http.HandlerFunc{
-		s.baseHandlers(), s.mediaHandlers(), s.pvsHandlers(), s.projectHandlers(), s.videoHandlers(), s.jobHandlers(), s.pcsHandlers(),
+		s.baseHandlers(), s.mediaHandlers(), s.pvsHandlers(), s.projectHandlers(), s.videoHandlers(), s.jobHandlers(), s.pcsHandlers(), s.modelHandlers(),
 	} {
 		for pattern, h := range set {
 			handlers[pattern] = h

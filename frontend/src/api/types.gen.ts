@@ -21,6 +21,15 @@ export interface Candidate {
   mask: RLE | null;
 }
 
+export interface CatalogModel {
+  name: string;
+  description: string;
+  family: string;
+  task: string;
+  precisions: string[];
+  default_precision: string;
+}
+
 export interface Error {
   code: string;
   message: string;
@@ -101,6 +110,12 @@ export interface MediaList {
 
 export interface MediaRequest {
   path: string;
+}
+
+export interface ModelList {
+  installed: ModelStatus[];
+  catalog: CatalogModel[];
+  restart_needed: boolean;
 }
 
 export interface ModelStatus {
@@ -206,6 +221,10 @@ export interface PVSObject {
   mask?: RLE;
 }
 
+export interface PrecomputeRequest {
+  media_ids: string[];
+}
+
 export interface Progress {
   done: number;
   total: number;
@@ -257,6 +276,11 @@ export interface PropagateRequest {
   direction?: string;
   start_frame?: number;
   max_frames?: number;
+}
+
+export interface PullRequest {
+  name: string;
+  precision?: string;
 }
 
 export interface RLE {
@@ -370,6 +394,9 @@ export interface Endpoints {
   "DELETE /v1/pcs/video/{session_id}": { request: never; response: PCSVideoSession };
   "POST /v1/pcs/video/{session_id}/prompts": { request: PCSVideoPrompt; response: FrameResult };
   "POST /v1/pcs/video/{session_id}/run": { request: PCSRunRequest; response: JobAccepted };
+  "GET /v1/models": { request: never; response: ModelList };
+  "POST /v1/models/pull": { request: PullRequest; response: JobAccepted };
+  "POST /v1/precompute": { request: PrecomputeRequest; response: JobAccepted };
 }
 
 export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "mots"] as const;

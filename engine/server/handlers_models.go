@@ -1,0 +1,176 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"net/http"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/jobs"
+	"github.com/samwise-app/samwise/engine/media"
+	"github.com/samwise-app/samwise/engine/model"
+	"github.com/samwise-app/samwise/engine/segment"
+)
+
+// Job kinds of the model routes.
+const (
+	jobPull       = "model_pull"
+	jobPrecompute = "precompute"
+)
+
+// modelHandlers serves model management and precompute.
+func (s *Server) modelHandlers() map[string]http.HandlerFunc {
+	return map[string]http.HandlerFunc{
+		"GET /v1/models":       s.handleModels,
+		"POST /v1/models/pull": s.withJobs(s.handlePull),
+		"POST /v1/precompute":  s.withJobs(s.handlePrecompute),
+	}
+}
+
+func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
+	out := api.ModelList{Installed: []api.ModelStatus{}, Catalog: []api.CatalogModel{}}
+	if s.deps.Models != nil {
+		out.Installed = append(out.Installed, s.deps.Models()...)
+	}
+	for _, e := range model.Catalog() {
+		out.Catalog = append(out.Catalog, api.CatalogModel{Name: e.Name, Description: e.Description, Family: e.Family, Task: e.Task, Precisions: e.Precisions, Default: e.DefaultPrecision})
+	}
+	// A real (non-demo) tracker installed while the demo is active takes
+	// over at the next start.
+	if img := s.deps.Images; img != nil && img.Manifest().Demo {
+		for _, m := range out.Installed {
+			if m.Family == model.FamilyTracker && !m.Demo {
+				out.RestartNeeded = true
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
+	var req api.PullRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	if s.deps.Registry == nil || s.deps.Puller == nil {
+		s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "this engine cannot pull models", nil)
+		return
+	}
+	if _, _, ok := model.ParseName(req.Name); !ok {
+		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, fmt.Sprintf("unknown model %q: GET /v1/models lists the ones that can be pulled", req.Name), nil)
+		return
+	}
+	j, err := s.deps.Jobs.Submit(jobPull, "", nil, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, api.JobAccepted{JobID: j.JobID, StatusURL: "/v1/jobs/" + j.JobID})
+}
+
+// runPull downloads a bundle, reporting bytes.
+func (s *Server) runPull(ctx context.Context, run *jobs.Run) error {
+	var req api.PullRequest
+	if err := run.Params(&req); err != nil {
+		return err
+	}
+	p := *s.deps.Puller
+	var total, finished int64
+	current := map[string]int64{}
+	p.Planned = func(files int, bytes int64) { total = bytes; run.Report(0, int(total)) }
+	p.Progress = func(file string, done, size int64) {
+		if done >= size {
+			finished += size
+			delete(current, file)
+		} else {
+			current[file] = done
+		}
+		sum := finished
+		for _, d := range current {
+			sum += d
+		}
+		run.Report(int(sum), int(total))
+	}
+	_, err := p.Pull(ctx, s.deps.Registry, model.PullSpec{Name: req.Name, Precision: req.Precision})
+	if err == nil {
+		run.Report(int(total), int(total))
+	}
+	return err
+}
+
+func (s *Server) handlePrecompute(w http.ResponseWriter, r *http.Request) {
+	var req api.PrecomputeRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	if len(req.MediaIDs) == 0 {
+		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "media_ids is empty: list the images to precompute", nil)
+		return
+	}
+	if s.deps.Images == nil {
+		s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "no image model is loaded; see /ready", nil)
+		return
+	}
+	for _, id := range req.MediaIDs {
+		m, err := s.deps.Media.Get(id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if m.Kind != api.KindImage {
+			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "media "+id+" is a video: precompute takes images (video frames are encoded as they are tracked)", nil)
+			return
+		}
+	}
+	j, err := s.deps.Jobs.Submit(jobPrecompute, "", nil, req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, api.JobAccepted{JobID: j.JobID, StatusURL: "/v1/jobs/" + j.JobID})
+}
+
+// runPrecompute encodes every image with the image model (and the concept
+// model, when there is one) into the embedding cache.
+func (s *Server) runPrecompute(ctx context.Context, run *jobs.Run) error {
+	var req api.PrecomputeRequest
+	if err := run.Params(&req); err != nil {
+		return err
+	}
+	if err := run.SetTotal(len(req.MediaIDs)); err != nil {
+		return err
+	}
+	embedders := []*segment.Embedder{s.deps.Images.Embedder}
+	if s.deps.Concepts != nil {
+		embedders = append(embedders, s.deps.Concepts.Embedder)
+	}
+	for i, id := range req.MediaIDs[min(run.Resume, len(req.MediaIDs)):] {
+		i += run.Resume
+		m, err := s.deps.Media.Get(id)
+		if err != nil {
+			return err
+		}
+		src := imageSource(s.deps.Media, m.SHA256, m.Width, m.Height, id)
+		for _, e := range embedders {
+			if _, _, err := e.Embedding(ctx, src); err != nil {
+				return fmt.Errorf("%s: %w", id, err)
+			}
+		}
+		if err := run.Commit(i, api.FrameResult{Frame: i, Objects: []api.ObjectResult{}}, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// imageSource is an embedding source that loads a media record's image.
+func imageSource(lib *media.Library, sha string, w, h int, id string) segment.Source {
+	return segment.Source{SHA256: sha, Width: w, Height: h, Load: func() (image.Image, error) {
+		m, err := lib.Get(id)
+		if err != nil {
+			return nil, err
+		}
+		return lib.Image(m)
+	}}
+}

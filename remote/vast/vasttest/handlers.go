@@ -1,6 +1,8 @@
 package vasttest
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -105,7 +107,6 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, rest string) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	var offer map[string]any
 	for _, o := range s.offers {
 		if o["id"] == float64(offerID) && o["rentable"] == true && o["rented"] == false {
@@ -113,6 +114,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, rest string) {
 		}
 	}
 	if offer == nil {
+		s.mu.Unlock()
 		writeJSON(w, http.StatusNotFound, map[string]any{"success": false, "error": "no_such_ask", "msg": fmt.Sprintf("Instance type %d no longer available", offerID)})
 		return
 	}
@@ -129,7 +131,32 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, rest string) {
 		"start_date": float64(time.Now().Unix()),
 	}
 	id := s.addInstanceLocked(row)
-	writeJSON(w, http.StatusOK, map[string]any{"success": true, "new_contract": id, "instance_api_key": "instance-key-" + strconv.FormatInt(id, 10)})
+	key := randomKey()
+	s.keys[id] = key
+	hook := s.hooks.OnCreate
+	c := Created{ID: id, Image: image, Env: map[string]string{}, APIKey: key}
+	c.Label, _ = body["label"].(string)
+	c.RunType, _ = body["runtype"].(string)
+	if args, ok := body["args"].([]any); ok {
+		for _, a := range args {
+			c.Args = append(c.Args, fmt.Sprint(a))
+		}
+	}
+	for k, v := range env {
+		c.Env[k] = fmt.Sprint(v)
+	}
+	s.mu.Unlock()
+	if hook != nil {
+		hook(c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "new_contract": id, "instance_api_key": key})
+}
+
+// randomKey makes an instance API key.
+func randomKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return "ik-" + hex.EncodeToString(b)
 }
 
 func (s *Server) show(w http.ResponseWriter, r *http.Request, rest string) {
@@ -223,10 +250,48 @@ func (s *Server) destroy(w http.ResponseWriter, rest string) {
 	s.mu.Lock()
 	_, exists := s.instances[id]
 	delete(s.instances, id)
+	delete(s.keys, id)
+	hook := s.hooks.OnDestroy
 	s.mu.Unlock()
 	if !exists {
 		writeJSON(w, http.StatusNotFound, map[string]any{"success": false, "error": "no_such_instance", "msg": fmt.Sprintf("Instance %d not found.", id)})
 		return
+	}
+	if hook != nil {
+		hook(id)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"success": true})
+}
+
+// update is PUT /instances/{id}/: {"state": "stopped"|"running"} stops or starts the
+// instance (a stopped one still exists and bills storage), {"label": ...} relabels it.
+func (s *Server) update(w http.ResponseWriter, r *http.Request, rest string) {
+	id, ok := pathID(rest)
+	if !ok {
+		badRequest(w, "invalid instance_id")
+		return
+	}
+	var body map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		badRequest(w, "Invalid json body")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in := s.instances[id]
+	if in == nil {
+		writeJSON(w, http.StatusNotFound, map[string]any{"success": false, "error": "no_such_instance", "msg": fmt.Sprintf("Instance %d not found.", id)})
+		return
+	}
+	if st, ok := body["state"].(string); ok {
+		if st != "stopped" && st != "running" {
+			badRequest(w, "state must be stopped or running")
+			return
+		}
+		in["intended_status"], in["actual_status"] = st, st
+	}
+	if l, ok := body["label"].(string); ok {
+		in["label"] = l
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"success": true})
 }

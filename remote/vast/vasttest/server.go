@@ -10,6 +10,13 @@
 //	GET    /api/v0/instances/{id}/     show: {"instances": {...}} or {"instances": null}
 //	GET    /api/v1/instances/          list: select_filters, order_by, limit ≤ 25, after_token
 //	DELETE /api/v0/instances/{id}/     destroy: {"success": true}, or 404 no_such_instance
+//	PUT    /api/v0/instances/{id}/     stop/start/label: {"state": "stopped"|"running"} or {"label"}
+//
+// Each instance also gets an instance API key (the create answer's instance_api_key, which
+// Vast hands the container as CONTAINER_API_KEY); it authorizes show, destroy and
+// stop/start of that one instance and nothing else (remote.md §1.9). Hooks let a test play
+// the machines behind the API: start a process when an instance is created, kill it when
+// it is destroyed.
 //
 // with bearer-token auth, an instances table the test can read and edit, a record of every
 // request, and fault injection (Inject): canned statuses such as 429 with Vast's plain-text
@@ -46,6 +53,29 @@ type Server struct {
 	nextID    int64
 	requests  []Request
 	faults    []*Fault
+	keys      map[int64]string // instance id → instance API key
+	hooks     Hooks
+}
+
+// Hooks are called after the stand-in changed its instance table, in the request's
+// goroutine and outside the server's lock, before the answer is written.
+type Hooks struct {
+	// OnCreate is called for every created instance.
+	OnCreate func(Created)
+	// OnDestroy is called for every destroyed instance.
+	OnDestroy func(id int64)
+}
+
+// Created describes an instance as the create request asked for it.
+type Created struct {
+	ID int64
+	// Image, Label, RunType and Args are the create request's fields.
+	Image, Label, RunType string
+	Args                  []string
+	// Env is the container environment of the request.
+	Env map[string]string
+	// APIKey is the instance API key (CONTAINER_API_KEY in the container).
+	APIKey string
 }
 
 // Request is one request as the server received it.
@@ -84,7 +114,7 @@ type Fault struct {
 
 // NewServer starts a stand-in on a loopback port that accepts apiKey.
 func NewServer(apiKey string) *Server {
-	s := &Server{APIKey: apiKey, done: make(chan struct{}), instances: map[int64]map[string]any{}, nextID: 7000}
+	s := &Server{APIKey: apiKey, done: make(chan struct{}), instances: map[int64]map[string]any{}, nextID: 7000, keys: map[int64]string{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -166,6 +196,27 @@ func (s *Server) SetInstanceField(id int64, field string, value any) {
 	}
 }
 
+// SetHooks installs hooks (replacing earlier ones).
+func (s *Server) SetHooks(h Hooks) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hooks = h
+}
+
+// Live returns how many instances exist (in any state: stopped ones still bill storage).
+func (s *Server) Live() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.instances)
+}
+
+// InstanceKey returns the instance API key of instance id ("" when unknown).
+func (s *Server) InstanceKey(id int64) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keys[id]
+}
+
 // Inject queues a fault; faults are consumed in the order they were injected.
 func (s *Server) Inject(f Fault) {
 	s.mu.Lock()
@@ -230,8 +281,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.route(w, r)
 }
 
+// authorized accepts the account key everywhere and an instance API key for requests on
+// its own instance (show, destroy, stop/start).
 func (s *Server) authorized(r *http.Request) bool {
-	return r.Header.Get("Authorization") == "Bearer "+s.APIKey
+	auth := r.Header.Get("Authorization")
+	if auth == "Bearer "+s.APIKey {
+		return true
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/api/v0/instances/")
+	if !ok {
+		return false
+	}
+	id, ok := pathID(rest)
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	key := s.keys[id]
+	s.mu.Unlock()
+	return key != "" && auth == "Bearer "+key
 }
 
 func (s *Server) takeFaultLocked(r *http.Request) *Fault {
@@ -271,6 +339,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.show(w, r, strings.TrimPrefix(p, "/api/v0/instances/"))
 	case r.Method == http.MethodDelete && strings.HasPrefix(p, "/api/v0/instances/"):
 		s.destroy(w, strings.TrimPrefix(p, "/api/v0/instances/"))
+	case r.Method == http.MethodPut && strings.HasPrefix(p, "/api/v0/instances/"):
+		s.update(w, r, strings.TrimPrefix(p, "/api/v0/instances/"))
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]any{"success": false, "error": "not_found", "msg": "no such endpoint in the stand-in: " + r.Method + " " + p})
 	}

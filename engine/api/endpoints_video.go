@@ -3,6 +3,7 @@ package api
 // videoEndpoints are the video tracking (PVS on video) routes.
 var videoEndpoints = []Endpoint{
 	{Method: "POST", Path: "/v1/pvs/video/sessions", Summary: "Open a tracking session on a video.", Request: VideoSessionRequest{}, Response: VideoSession{}, Status: 201},
+	{Method: "GET", Path: "/v1/pvs/video/sessions", Summary: "Sessions on a video (?media_id=), newest first.", Response: VideoSessionList{}, Status: 200},
 	{Method: "GET", Path: "/v1/pvs/video/{session_id}", Summary: "A session: its video, model, objects and prompted frames.", Response: VideoSession{}, Status: 200},
 	{Method: "DELETE", Path: "/v1/pvs/video/{session_id}", Summary: "End a session: its memory is released and its jobs cancelled; results stay readable.", Response: VideoSession{}, Status: 200},
 	{Method: "POST", Path: "/v1/pvs/video/{session_id}/annotations", Summary: "Add, replace or clear an object's prompts on a frame; answers that frame's masks.", Request: VideoAnnotationRequest{}, Response: FrameResult{}, Status: 200},

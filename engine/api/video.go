@@ -10,7 +10,10 @@ type VideoSessionRequest struct {
 // VideoSession answers POST /v1/pvs/video/sessions (201) and
 // GET /v1/pvs/video/{session_id}.
 type VideoSession struct {
-	SessionID  string    `json:"session_id"`
+	SessionID string `json:"session_id"`
+	// Kind is "points" (point/box prompts per object) or "concept" (a
+	// concept detected and tracked).
+	Kind       string    `json:"kind"`
 	MediaID    string    `json:"media_id"`
 	Frames     int       `json:"frames"`
 	FPS        float64   `json:"fps"`
@@ -74,4 +77,11 @@ type SessionResults struct {
 	Frames []FrameResult `json:"frames"`
 	// Next is the "after" value of the next page; null at the end.
 	Next *int `json:"next"`
+}
+
+// VideoSessionList answers GET /v1/pvs/video/sessions?media_id=: the
+// sessions on a video (point/box and concept), newest first, so a reopened
+// video continues where it was.
+type VideoSessionList struct {
+	Sessions []VideoSession `json:"sessions"`
 }

@@ -16,6 +16,7 @@ import (
 func (s *Server) videoHandlers() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
 		"POST /v1/pvs/video/sessions":                   s.withVideos(s.handleSessionCreate),
+		"GET /v1/pvs/video/sessions":                    s.withVideos(s.handleSessionList),
 		"GET /v1/pvs/video/{session_id}":                s.withVideos(s.handleSessionGet),
 		"DELETE /v1/pvs/video/{session_id}":             s.withVideos(s.handleSessionEnd),
 		"POST /v1/pvs/video/{session_id}/annotations":   s.withVideos(s.handleAnnotate),
@@ -53,6 +54,18 @@ func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, v)
+}
+
+func (s *Server) handleSessionList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.deps.Videos.List(r.URL.Query().Get("media_id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []api.VideoSession{}
+	}
+	writeJSON(w, http.StatusOK, api.VideoSessionList{Sessions: list})
 }
 
 func (s *Server) handleSessionGet(w http.ResponseWriter, r *http.Request) {

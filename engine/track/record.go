@@ -44,6 +44,10 @@ type Record struct {
 // view fills the derived fields of the API view.
 func (r *Record) view() api.VideoSession {
 	v := r.VideoSession
+	v.Kind = "points"
+	if r.Kind == kindConcept {
+		v.Kind = "concept"
+	}
 	v.Objects = []int{}
 	v.Prompted = map[string][]int{}
 	for id, frames := range r.Prompts {

@@ -8,9 +8,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"sync"
 	"time"
 
@@ -256,4 +258,24 @@ func (s *Service) record(id string) (*Record, error) {
 
 func (s *Service) putRecord(rec *Record) error {
 	return s.db.Bolt().Update(func(tx *bolt.Tx) error { return store.PutJSON(tx, bucketSessions, rec.SessionID, rec) })
+}
+
+// List returns the sessions on a media (all when mediaID is empty), newest
+// first.
+func (s *Service) List(mediaID string) ([]api.VideoSession, error) {
+	var out []api.VideoSession
+	err := s.db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSessions).ForEach(func(_, v []byte) error {
+			var rec Record
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return err
+			}
+			if mediaID == "" || rec.MediaID == mediaID {
+				out = append(out, rec.view())
+			}
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out, err
 }

@@ -182,6 +182,7 @@ export interface PCSVideoPrompt {
 
 export interface PCSVideoSession {
   session_id: string;
+  kind: string;
   media_id: string;
   frames: number;
   fps: number;
@@ -335,6 +336,7 @@ export interface VideoAnnotationRequest {
 
 export interface VideoSession {
   session_id: string;
+  kind: string;
   media_id: string;
   frames: number;
   fps: number;
@@ -346,6 +348,10 @@ export interface VideoSession {
   objects: number[];
   prompted?: Record<string, number[]>;
   ended?: boolean;
+}
+
+export interface VideoSessionList {
+  sessions: VideoSession[];
 }
 
 export interface VideoSessionRequest {
@@ -375,6 +381,7 @@ export interface Endpoints {
   "PUT /v1/projects/{project_id}/annotations/{media_id}": { request: AnnotationDoc; response: AnnotationDoc };
   "GET /v1/projects/{project_id}/export": { request: never; response: Blob };
   "POST /v1/pvs/video/sessions": { request: VideoSessionRequest; response: VideoSession };
+  "GET /v1/pvs/video/sessions": { request: never; response: VideoSessionList };
   "GET /v1/pvs/video/{session_id}": { request: never; response: VideoSession };
   "DELETE /v1/pvs/video/{session_id}": { request: never; response: VideoSession };
   "POST /v1/pvs/video/{session_id}/annotations": { request: VideoAnnotationRequest; response: FrameResult };

@@ -27,25 +27,6 @@ type Images struct {
 	decodeUS atomic.Int64
 }
 
-// Gate bounds concurrent inference (one process; a small semaphore).
-type Gate chan struct{}
-
-// NewGate makes a gate admitting n concurrent holders.
-func NewGate(n int) Gate { return make(Gate, n) }
-
-// Enter waits for a slot or for ctx.
-func (g Gate) Enter(ctx context.Context) error {
-	select {
-	case g <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Leave frees a slot.
-func (g Gate) Leave() { <-g }
-
 // NewImages wires a loaded tracker to a cache and an inference gate.
 func NewImages(t *sam.Tracker, m *model.Manifest, c *embcache.Cache, g Gate) *Images {
 	return &Images{Embedder: NewEmbedder(t, m.Name, c, g), tracker: t, manifest: m, gate: g}

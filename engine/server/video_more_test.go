@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/config"
@@ -373,4 +374,40 @@ func firstID(m map[int]bool) int {
 		return id
 	}
 	return -1
+}
+
+// TestIdleSessionMemoryIsReleasedAndRebuilt lets a session idle past its
+// TTL: its tracker memory is released, its results stay, and the next
+// annotation and propagation rebuild it from the stored prompts.
+func TestIdleSessionMemoryIsReleasedAndRebuilt(t *testing.T) {
+	e := enginetest.Start(t, func(c *config.Config) { c.SessionTTL = 100 * time.Millisecond })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go e.Instance.Videos.Run(ctx)
+	sc := synth.StandardVideo(40)
+	m := uploadVideo(t, e, sc)
+	s := openSession(t, e, m.MediaID)
+	_, truth := sc.Frame(0)
+	annotate(t, e, s.SessionID, api.VideoAnnotationRequest{Frame: 0, ObjectID: 1, Points: [][2]float64{centreOf(truth["green"])}})
+	if n, bytes := e.Instance.Videos.LiveSessions(); n != 1 || bytes == 0 {
+		t.Fatalf("after an annotation: %d live sessions, %d bytes", n, bytes)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if n, _ := e.Instance.Videos.LiveSessions(); n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the idle session was never released")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	j := waitJob(t, e, propagate(t, e, s.SessionID, api.PropagateRequest{}), ended)
+	if j.State != api.JobSucceeded || j.Progress.Done != sc.Frames {
+		t.Fatalf("propagation after the release: %s %+v", j.State, j.Progress)
+	}
+	masks := sessionMasks(t, e, s.SessionID)
+	if mean, _, _ := meanIoU(t, truths(sc), masks, "green", 1, 0, sc.Frames-1); mean < 0.9 {
+		t.Errorf("after rebuilding from the stored prompt, mean IoU %.3f", mean)
+	}
 }

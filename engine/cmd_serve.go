@@ -45,7 +45,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		scfg.UI = os.DirFS(dir)
 		log.Info("serving the annotator UI", "dir", dir)
 	}
-	srv, err := server.New(scfg, server.Deps{
+	ctx, err = m.startRemote(ctx, cfg, in, log, &scfg)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(scfg, server.Deps{Remote: remoteDeps(in),
 		DB: in.DB, Media: in.Media, Images: in.Images, Videos: in.Videos, Jobs: in.Jobs, Concepts: in.Concepts, Registry: in.Registry, Puller: &model.Puller{Endpoint: cfg.HFEndpoint, Token: cfg.HFToken, Retries: 3}, Runtime: in.RuntimeInfo(), RuntimeErr: in.LoadErr, Models: in.ModelStatuses,
 	}, log)
 	if err != nil {

@@ -22,7 +22,7 @@ type Endpoint struct {
 
 // Endpoints lists the API, one list per resource. The server must have a
 // handler for each, and no other (checked when it starts).
-var Endpoints = slices.Concat(baseEndpoints, mediaEndpoints, pvsEndpoints, projectEndpoints, videoEndpoints, jobEndpoints, pcsEndpoints, modelEndpoints)
+var Endpoints = slices.Concat(baseEndpoints, mediaEndpoints, pvsEndpoints, projectEndpoints, videoEndpoints, jobEndpoints, pcsEndpoints, modelEndpoints, remoteEndpoints)
 
 var baseEndpoints = []Endpoint{
 	{Method: "GET", Path: "/health", Summary: "Liveness: the process answers.", Response: Health{}, Status: 200, Public: true},

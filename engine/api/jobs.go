@@ -51,6 +51,8 @@ type Job struct {
 	ResultsURL string            `json:"results_url"`
 	// Remote describes the GPU worker of a remote job.
 	Remote *RemoteStatus `json:"remote,omitempty"`
+	// Estimate is the run-time estimate the job was placed by.
+	Estimate *PlacementEstimate `json:"estimate,omitempty"`
 }
 
 // RemoteStatus is where a remote job runs and what it costs.
@@ -59,6 +61,16 @@ type RemoteStatus struct {
 	Instance    string  `json:"instance,omitempty"`
 	ElapsedS    float64 `json:"elapsed_s"`
 	CostUSD     float64 `json:"cost_usd"`
+	// Stage is how far the remote run got: provisioning, uploading, preparing,
+	// tracking, done, or fell_back (the rest ran locally).
+	Stage string `json:"stage,omitempty"`
+	// GPU and DPH describe the worker: GPU model and price in dollars per hour.
+	GPU string  `json:"gpu,omitempty"`
+	DPH float64 `json:"dph,omitempty"`
+	// FramesRemote counts the frames the worker produced.
+	FramesRemote int `json:"frames_remote"`
+	// Fallback says why the job (or its rest) ran locally.
+	Fallback string `json:"fallback,omitempty"`
 }
 
 // JobList answers GET /v1/jobs.

@@ -9,10 +9,17 @@ const (
 )
 
 // MediaRequest is the JSON form of POST /v1/media: register a local file by
-// path (allowed only when the engine runs for the desktop app). The other
-// form is a multipart upload with the field "file".
+// path (allowed only when the engine runs for the desktop app), or fetch one
+// by URL (GPU workers). The other form is a multipart upload with the field
+// "file".
 type MediaRequest struct {
 	Path string `json:"path"`
+	// URL, instead of Path, makes the engine download the file: an https URL (http only
+	// to a loopback host), such as a presigned R2 GET. Allowed only where the setting
+	// allow_media_urls is on (GPU workers); the size limit is max_body_mb.
+	URL string `json:"url,omitempty"`
+	// SHA256, with URL, is the hex SHA-256 the downloaded bytes must have.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // Media answers POST /v1/media (201) and GET /v1/media/{media_id}.

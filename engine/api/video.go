@@ -68,6 +68,10 @@ type PropagateRequest struct {
 	StartFrame *int `json:"start_frame,omitempty"`
 	// MaxFrames bounds the frames tracked in each direction (0: to the end).
 	MaxFrames int `json:"max_frames,omitempty"`
+	// Placement is where the job runs: "" lets the burst policy decide, "local" or
+	// "remote" (the GPU worker) decide it; under burst: ask a job over the threshold must
+	// name one (see PlacementEstimate).
+	Placement string `json:"placement,omitempty"`
 }
 
 // SessionResults answers GET /v1/pvs/video/{session_id}/results: the latest

@@ -44,6 +44,8 @@ type Config struct {
 	SessionTTL      time.Duration
 	SessionMemMB    int
 	Jobs            int
+	// Remote holds the remote burst settings (remote.go).
+	Remote Remote
 }
 
 // Default returns the defaults.
@@ -61,6 +63,7 @@ func Default() Config {
 		SessionTTL:   30 * time.Minute,
 		SessionMemMB: 2048,
 		Jobs:         1,
+		Remote:       DefaultRemote(),
 	}
 }
 
@@ -83,7 +86,7 @@ func (s Setting) Value() string { return s.value.String() }
 
 // Settings lists every setting bound to c's fields.
 func (c *Config) Settings() []Setting {
-	return []Setting{
+	return append([]Setting{
 		{"listen", "SAMWISE_LISTEN", "listen", "address to listen on (host:port; port 0 picks a free one); non-loopback addresses require a token", (*stringValue)(&c.Listen)},
 		{"data_dir", "SAMWISE_DATA_DIR", "data-dir", "where models, media, caches and the database live", (*stringValue)(&c.DataDir)},
 		{"token", "SAMWISE_TOKEN", "token", "bearer token required on /v1 routes (required for non-loopback listeners)", (*secretValue)(&c.Token)},
@@ -107,7 +110,7 @@ func (c *Config) Settings() []Setting {
 		{"session_ttl", "SAMWISE_SESSION_TTL", "session-ttl", "idle time after which a video session's memory is released", (*durationValue)(&c.SessionTTL)},
 		{"session_mem_mb", "SAMWISE_SESSION_MEM_MB", "session-mem-mb", "memory budget for live video sessions, in MiB (least recently used are evicted)", (*intValue)(&c.SessionMemMB)},
 		{"jobs", "SAMWISE_JOBS", "jobs", "background jobs that may run at once", (*intValue)(&c.Jobs)},
-	}
+	}, c.remoteSettings()...)
 }
 
 // Load applies environment variables (getenv, usually os.Getenv) then flags
@@ -173,6 +176,7 @@ func (c *Config) Validate() error {
 	if c.SessionTTL <= 0 {
 		errs = append(errs, fmt.Errorf("session_ttl %s: must be positive", c.SessionTTL))
 	}
+	errs = append(errs, c.Remote.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/samwise-app/samwise/assets"
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/burst"
 	"github.com/samwise-app/samwise/engine/concept"
 	"github.com/samwise-app/samwise/engine/config"
 	"github.com/samwise-app/samwise/engine/embcache"
@@ -44,6 +45,7 @@ type Instance struct {
 	Images   *segment.Images  // nil when no image model could be loaded
 	Jobs     *jobs.Manager    // nil without the database
 	Videos   *track.Service   // nil when no video model could be loaded
+	Burst    *burst.Service   // places video jobs and runs heavy ones remotely; nil without the database
 	Concepts *concept.Service // nil when no concept model could be loaded
 	// LoadErr says why inference is unavailable (Runtime or Images nil).
 	LoadErr error
@@ -89,6 +91,10 @@ func Open(cfg config.Config, log *slog.Logger, withDB bool) (*Instance, error) {
 		if err := in.Jobs.Open(); err != nil {
 			db.Close()
 			return nil, err
+		}
+		if in.Burst, err = burst.Open(cfg, log); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("remote burst: %w", err)
 		}
 	}
 	in.Cache = embcache.New(cfg.Path("cache", "embeddings"), int64(cfg.CacheMemMB)<<20, int64(cfg.CacheDiskMB)<<20, log)
@@ -153,6 +159,9 @@ func (in *Instance) openVideo(rt *ort.Runtime) {
 	if in.Concepts != nil {
 		in.Videos.SetConcepts(in.Concepts)
 	}
+	if in.Burst != nil {
+		in.Videos.Placement = in.Burst
+	}
 	in.Log.Info("video model loaded", "model", b.Manifest.Name, "label", b.Manifest.Label, "input_size", vt.InputSize())
 }
 
@@ -185,6 +194,14 @@ func (in *Instance) Close() {
 	if in.Jobs != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		in.Jobs.Close(ctx)
+		cancel()
+	}
+	if in.Burst != nil {
+		// Never leave a worker running: destroy it (bounded; Vast calls are retried).
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		if err := in.Burst.Close(ctx); err != nil {
+			in.Log.Error("the GPU worker could not be destroyed", "err", err)
+		}
 		cancel()
 	}
 	if in.Images != nil {

@@ -33,7 +33,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var tooLarge *media.TooLargeError
 	var maxBytes *http.MaxBytesError
+	var placement *track.PlacementRequiredError
 	switch {
+	case errors.As(err, &placement):
+		s.writeError(w, r, http.StatusConflict, api.CodePlacementRequired, err.Error(), placement.Estimate)
 	case errors.As(err, &tooLarge):
 		s.writeError(w, r, http.StatusRequestEntityTooLarge, api.CodeTooLarge, err.Error(), nil)
 	case errors.As(err, &maxBytes):

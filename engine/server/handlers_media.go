@@ -58,13 +58,21 @@ func (s *Server) handleMediaCreate(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	case "application/json", "":
-		if !s.cfg.AllowLocalPaths {
-			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest,
-				`upload the file as multipart/form-data (field "file"); registering local paths is only allowed for the desktop app (setting allow_local_paths)`, nil)
+		const notAllowed = `upload the file as multipart/form-data (field "file"); registering local paths is only allowed for the desktop app (setting allow_local_paths)`
+		if !s.cfg.AllowLocalPaths && !s.cfg.AllowMediaURLs {
+			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, notAllowed, nil)
 			return
 		}
 		var req api.MediaRequest
 		if !s.decodeJSON(w, r, &req) {
+			return
+		}
+		if req.URL != "" {
+			m, err = s.fetchMedia(r.Context(), &req)
+			break
+		}
+		if !s.cfg.AllowLocalPaths {
+			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, notAllowed, nil)
 			return
 		}
 		if strings.TrimSpace(req.Path) == "" {

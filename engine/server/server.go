@@ -42,6 +42,11 @@ type Config struct {
 	OverlayDir string
 	// UI, when set, is served at / (the built frontend).
 	UI fs.FS
+	// AllowMediaURLs accepts {"url": ...} in POST /v1/media (GPU workers).
+	AllowMediaURLs bool
+	// Wrap, when set, wraps the whole handler (the worker's dead-man switch watches
+	// client activity through it).
+	Wrap func(http.Handler) http.Handler
 }
 
 // Deps are the services behind the handlers. Images may be nil until a
@@ -59,6 +64,8 @@ type Deps struct {
 	RuntimeErr error
 	// Models lists installed bundles for /ready.
 	Models func() []api.ModelStatus
+	// Remote is the burst service (engine/burst); nil answers 503 on /v1/remote.
+	Remote Remote
 	// Registry and Puller serve /v1/models (may be nil).
 	Registry *model.Registry
 	Puller   *model.Puller
@@ -96,6 +103,9 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	s.handler = s.middleware(mux)
+	if cfg.Wrap != nil {
+		s.handler = cfg.Wrap(s.handler)
+	}
 	s.ready.Store(deps.Images != nil)
 	if deps.Jobs != nil {
 		deps.Jobs.Handle(jobPull, s.runPull)
@@ -142,7 +152,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 func (s *Server) routes() (*http.ServeMux, error) {
 	handlers := map[string]http.HandlerFunc{}
 	for _, set := range []map[string]http.HandlerFunc{
-		s.baseHandlers(), s.mediaHandlers(), s.pvsHandlers(), s.projectHandlers(), s.videoHandlers(), s.jobHandlers(), s.pcsHandlers(), s.modelHandlers(),
+		s.baseHandlers(), s.mediaHandlers(), s.pvsHandlers(), s.projectHandlers(), s.videoHandlers(), s.jobHandlers(), s.pcsHandlers(), s.modelHandlers(), s.remoteHandlers(),
 	} {
 		for pattern, h := range set {
 			handlers[pattern] = h

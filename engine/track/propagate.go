@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -54,10 +55,15 @@ func (s *Service) Propagate(ctx context.Context, id string, req *api.PropagateRe
 	if rec.Ended {
 		return nil, ErrEnded
 	}
-	if _, err := plan(rec, req); err != nil {
+	spans, err := plan(rec, req)
+	if err != nil {
 		return nil, err
 	}
-	return s.jobs.Submit(JobKind, id, req, nil)
+	params, err := s.place(ctx, rec, req, spans)
+	if err != nil {
+		return nil, err
+	}
+	return s.jobs.Submit(JobKind, id, req, params)
 }
 
 // plan turns a request into spans.
@@ -140,6 +146,10 @@ func (s *Service) runPropagate(ctx context.Context, run *jobs.Run) error {
 	if err := run.SetTotal(total); err != nil {
 		return err
 	}
+	if err := s.runRemote(ctx, run, ss, spans, total); err != nil || run.Resume >= total {
+		return err
+	}
+	start, first := time.Now(), run.Resume
 	for obj := range ss.rec.Prompts {
 		if err := s.rebuild(ctx, ss, obj); err != nil {
 			return err
@@ -155,6 +165,43 @@ func (s *Service) runPropagate(ctx context.Context, run *jobs.Run) error {
 		}
 		base += sp.len()
 	}
+	if s.Placement != nil && total > first {
+		s.Placement.Observe(total-first, len(ss.rec.Prompts), time.Since(start))
+	}
+	return nil
+}
+
+// runRemote runs a job placed on the GPU worker. Frames the worker produced stay
+// committed; when it fails (or the job resumes after an interruption) the rest runs here,
+// continuing after run.Resume. It returns an error only when the job must stop
+// (cancelled).
+func (s *Service) runRemote(ctx context.Context, run *jobs.Run, ss *Session, spans []span, total int) error {
+	var p propagateParams
+	if err := run.Params(&p); err != nil {
+		return fmt.Errorf("job parameters: %w", err)
+	}
+	if p.Estimate != nil {
+		run.SetEstimate(p.Estimate)
+	}
+	if p.Placement != api.PlacementRemote || s.Placement == nil {
+		return nil
+	}
+	if run.Resume > 0 {
+		run.SetPlacement(api.PlacementLocal, &api.RemoteStatus{Stage: api.StageFellBack, Fallback: "a resumed job continues on this machine"})
+		return nil
+	}
+	job, err := s.remoteJob(ss, run, spans, total)
+	if err != nil {
+		return err
+	}
+	n, err := s.Placement.RunRemote(ctx, run, job)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		s.log.Warn("the remote run stopped; continuing on this machine", "job", run.ID(), "frames_from_worker", n, "err", err)
+	}
+	run.Resume = n
 	return nil
 }
 

@@ -63,6 +63,8 @@ type Service struct {
 	concepts *concept.Service // nil without a concept model
 	log      *slog.Logger
 	opts     Options
+	// Placement decides where propagation jobs run (engine/burst); nil runs them here.
+	Placement Placement
 
 	mu   sync.Mutex
 	live map[string]*list.Element // session id → element of lru (*Session)

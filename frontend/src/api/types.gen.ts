@@ -69,6 +69,7 @@ export interface Job {
   finished_at?: string;
   results_url: string;
   remote?: RemoteStatus;
+  estimate?: PlacementEstimate;
 }
 
 export interface JobAccepted {
@@ -110,6 +111,8 @@ export interface MediaList {
 
 export interface MediaRequest {
   path: string;
+  url?: string;
+  sha256?: string;
 }
 
 export interface ModelList {
@@ -222,6 +225,24 @@ export interface PVSObject {
   mask?: RLE;
 }
 
+export interface PlacementEstimate {
+  frames: number;
+  objects: number;
+  local_s: number;
+  seconds_per_frame_object: number;
+  measured: boolean;
+  policy: string;
+  threshold_s: number;
+  placement: string;
+  needs_confirmation?: boolean;
+  remote_available: boolean;
+  worker_state?: string;
+  warmup_s?: number;
+  remote_s?: number;
+  dph?: number;
+  cost_usd?: number;
+}
+
 export interface PrecomputeRequest {
   media_ids: string[];
 }
@@ -277,6 +298,7 @@ export interface PropagateRequest {
   direction?: string;
   start_frame?: number;
   max_frames?: number;
+  placement?: string;
 }
 
 export interface PullRequest {
@@ -302,6 +324,28 @@ export interface RemoteStatus {
   instance?: string;
   elapsed_s: number;
   cost_usd: number;
+  stage?: string;
+  gpu?: string;
+  dph?: number;
+  frames_remote: number;
+  fallback?: string;
+}
+
+export interface RemoteWorker {
+  policy: string;
+  threshold_s: number;
+  via: string;
+  state: string;
+  instance?: string;
+  gpu?: string;
+  dph?: number;
+  since?: string;
+  in_flight: number;
+  cost_usd: number;
+  total_cost_usd: number;
+  last_error?: string;
+  seconds_per_frame_object: number;
+  measured: boolean;
 }
 
 export interface RuntimeStatus {
@@ -404,6 +448,9 @@ export interface Endpoints {
   "GET /v1/models": { request: never; response: ModelList };
   "POST /v1/models/pull": { request: PullRequest; response: JobAccepted };
   "POST /v1/precompute": { request: PrecomputeRequest; response: JobAccepted };
+  "POST /v1/pvs/video/{session_id}/estimate": { request: PropagateRequest; response: PlacementEstimate };
+  "GET /v1/remote": { request: never; response: RemoteWorker };
+  "DELETE /v1/remote/worker": { request: never; response: RemoteWorker };
 }
 
 export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "mots"] as const;

@@ -1,0 +1,23 @@
+// Package burst places video propagation jobs and runs the heavy ones on a rented GPU
+// worker (DESIGN.md §6).
+//
+// Placement: each job's local run time is estimated as the engine's measured seconds per
+// frame per object × frames × objects (Speed learns it from every local run and keeps it
+// in the data directory). Under the setting burst: auto a job estimated above
+// burst_threshold runs remotely; under ask it is refused with 409 placement_required and
+// the estimate, until the caller names "placement": "remote" or "local"; off runs
+// everything here.
+//
+// A remote job is the same propagation run on the worker through engine/client: the video
+// is uploaded to R2 once (content-addressed, multipart and resumable, retried), the worker
+// downloads it by a presigned GET (POST /v1/media {"url", "sha256"}), a session is opened
+// there and the local session's prompts are replayed as annotations, the propagation runs
+// there, and its frames stream back (NDJSON from GET /v1/jobs/{id}/results) into the local
+// job's Run.Commit — the local bbolt — as they arrive. If the worker stops answering, the
+// frames already committed stay, the worker is marked lost and destroyed, and the rest of
+// the job runs locally. The job's status shows the placement, the worker's state, the
+// elapsed time and the cost (api.Job.Remote).
+//
+// The worker comes from a worker.Pool: a worker.Manager renting from Vast directly, or a
+// worker.Gateway going through the Cloudflare control plane; the job code is the same.
+package burst

@@ -1,0 +1,297 @@
+package burst
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/client"
+	"github.com/samwise-app/samwise/engine/jobs"
+	"github.com/samwise-app/samwise/engine/track"
+	"github.com/samwise-app/samwise/remote/worker"
+)
+
+// RunRemote implements track.Placement: it runs the job on the GPU worker and returns
+// how many frames it committed. On an error the frames committed stay, the job's status
+// says why it fell back, and the caller runs the rest here.
+func (s *Service) RunRemote(ctx context.Context, run *jobs.Run, job track.RemoteJob) (int, error) {
+	if s.cfg.Pool == nil {
+		return 0, errors.New("no GPU worker is configured")
+	}
+	r := &remoteRun{s: s, run: run, job: job, st: &api.RemoteStatus{Stage: api.StageProvisioning}, start: time.Now()}
+	n, err := r.execute(ctx)
+	r.st.FramesRemote = n
+	switch {
+	case ctx.Err() != nil:
+		r.report(api.PlacementRemote)
+		return n, ctx.Err()
+	case err != nil:
+		r.st.Stage, r.st.Fallback = api.StageFellBack, err.Error()
+		r.report(api.PlacementLocal)
+		return n, err
+	}
+	r.st.Stage = api.StageDone
+	r.report(api.PlacementRemote)
+	return n, nil
+}
+
+// remoteRun is one remote execution of a job.
+type remoteRun struct {
+	s     *Service
+	run   *jobs.Run
+	job   track.RemoteJob
+	st    *api.RemoteStatus
+	start time.Time
+	lease *worker.Lease
+	rc    *client.Client
+	// reported is when the job's status was last written.
+	reported time.Time
+}
+
+// report writes the job's placement and remote status.
+func (r *remoteRun) report(placement string) {
+	r.st.ElapsedS = time.Since(r.start).Seconds()
+	if r.lease != nil {
+		r.st.CostUSD = r.lease.DPH * r.st.ElapsedS / 3600
+	}
+	r.reported = time.Now()
+	if err := r.run.SetPlacement(placement, r.st); err != nil {
+		r.s.log.Warn("could not record the job's placement", "job", r.run.ID(), "err", err)
+	}
+}
+
+func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
+	log := r.s.log.With("job", r.run.ID())
+	r.st.WorkerState = string(r.s.cfg.Pool.Status().State)
+	r.report(api.PlacementRemote)
+	lease, err := r.acquire(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("no GPU worker: %w", err)
+	}
+	r.lease = lease
+	lost := false
+	var lostErr error
+	defer func() {
+		if lost {
+			lease.Lost(context.WithoutCancel(ctx), lostErr)
+			r.st.WorkerState = string(worker.Failed)
+		} else {
+			lease.Release()
+		}
+	}()
+	r.st.Instance, r.st.GPU, r.st.DPH, r.st.WorkerState = lease.Instance, lease.GPU, lease.DPH, string(worker.Ready)
+	log.Info("running on the GPU worker", "instance", lease.Instance, "gpu", lease.GPU, "frames", r.job.Total, "objects", r.job.Objects)
+
+	r.st.Stage = api.StageUploading
+	r.report(api.PlacementRemote)
+	key, sha, err := r.s.upload(ctx, r.job.Media.Path)
+	if err != nil {
+		return 0, err
+	}
+	if r.job.Media.SHA256 != "" && sha != r.job.Media.SHA256 {
+		return 0, errors.New("the video changed on disk since it was opened: open it again")
+	}
+	url, err := r.s.cfg.Store.PresignGet(ctx, key, r.s.cfg.PresignExpiry)
+	if err != nil {
+		return 0, err
+	}
+	r.rc, err = client.New(lease.URL, lease.Token, r.s.cfg.HTTP)
+	if err != nil {
+		return 0, err
+	}
+
+	r.st.Stage = api.StagePreparing
+	r.report(api.PlacementRemote)
+	rjob, rsession, err := r.prepare(ctx, url.URL, sha)
+	if err != nil {
+		if ctx.Err() == nil && r.unreachable(ctx) {
+			lost, lostErr = true, err
+		}
+		return 0, fmt.Errorf("preparing the job on the worker: %w", err)
+	}
+	log.Info("the worker runs the job", "remote_job", rjob, "remote_session", rsession, "media_key", key)
+
+	r.st.Stage = api.StageTracking
+	r.report(api.PlacementRemote)
+	tracking := time.Now()
+	n, err = r.stream(ctx, rjob)
+	if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			r.cancelRemote(ctx, rjob)
+		case r.unreachable(ctx):
+			lost, lostErr = true, err
+			err = fmt.Errorf("%w after %d frames: %v", worker.ErrLost, n, err)
+		default:
+			r.cancelRemote(ctx, rjob)
+		}
+		return n, err
+	}
+	r.s.cfg.Speed.ObserveRemote(n, r.job.Objects, time.Since(tracking))
+	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	r.rc.EndSession(ectx, rsession)
+	cancel()
+	log.Info("the worker finished the job", "frames", n, "elapsed", time.Since(r.start))
+	return n, nil
+}
+
+// acquire waits for a lease, keeping the job's worker state current meanwhile.
+func (r *remoteRun) acquire(ctx context.Context) (*worker.Lease, error) {
+	pool := r.s.cfg.Pool
+	type result struct {
+		l   *worker.Lease
+		err error
+	}
+	done := make(chan result, 1)
+	cold := pool.Status().State != worker.Ready
+	started := time.Now()
+	go func() {
+		l, err := pool.Acquire(ctx)
+		done <- result{l, err}
+	}()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case res := <-done:
+			if res.err == nil && cold {
+				r.s.cfg.Speed.ObserveWarmup(time.Since(started))
+			}
+			return res.l, res.err
+		case <-tick.C:
+			r.st.WorkerState = string(pool.Status().State)
+			r.report(api.PlacementRemote)
+		}
+	}
+}
+
+// prepare gets the media onto the worker, opens a session, replays the prompts and
+// starts the propagation there.
+func (r *remoteRun) prepare(ctx context.Context, mediaURL, sha string) (job, session string, err error) {
+	m, err := r.rc.FetchMedia(ctx, mediaURL, sha)
+	if err != nil {
+		return "", "", fmt.Errorf("the worker could not fetch the video: %w", err)
+	}
+	if m.MediaID == "" || m.SHA256 != sha {
+		return "", "", errors.New("the worker answered the media request without the video")
+	}
+	s, err := r.rc.CreateSession(ctx, m.MediaID)
+	if err != nil {
+		return "", "", err
+	}
+	if s.Frames != r.job.Media.Frames {
+		return "", "", fmt.Errorf("the worker reads %d frames in the video, this engine %d", s.Frames, r.job.Media.Frames)
+	}
+	for i := range r.job.Annotations {
+		if _, err := r.rc.Annotate(ctx, s.SessionID, &r.job.Annotations[i]); err != nil {
+			return "", s.SessionID, fmt.Errorf("replaying prompt %d: %w", i+1, err)
+		}
+	}
+	acc, err := r.rc.Propagate(ctx, s.SessionID, &r.job.Request)
+	if err != nil {
+		return "", s.SessionID, err
+	}
+	return acc.JobID, s.SessionID, nil
+}
+
+// commitError is a frame the local store refused: not a worker problem.
+type commitError struct{ err error }
+
+func (e *commitError) Error() string { return e.err.Error() }
+
+// stream follows the worker's results into the local job until every frame arrived. A
+// broken stream is resumed after the last committed frame; one that yields nothing
+// StreamRetries times in a row is an error.
+func (r *remoteRun) stream(ctx context.Context, rjob string) (int, error) {
+	n, idle := 0, 0
+	delay := r.s.cfg.RetryDelay
+	for {
+		before := n
+		err := r.rc.StreamResults(ctx, rjob, n-1, func(fr api.FrameResult) error {
+			if err := r.job.Commit(n, fr); err != nil {
+				return &commitError{err}
+			}
+			n++
+			r.st.FramesRemote = n
+			r.lease.Touch()
+			if time.Since(r.reported) >= time.Second {
+				r.report(api.PlacementRemote)
+			}
+			return nil
+		})
+		if ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+		var ce *commitError
+		if errors.As(err, &ce) {
+			return n, ce.err
+		}
+		if err == nil {
+			j, jerr := r.rc.Job(ctx, rjob)
+			switch {
+			case jerr != nil:
+				err = jerr
+			case j.State == api.JobSucceeded && n >= r.job.Total:
+				return n, nil
+			case j.State == api.JobSucceeded && j.Progress.Done <= n:
+				return n, fmt.Errorf("the worker's job ended with %d of %d frames", n, r.job.Total)
+			case j.State == api.JobFailed || j.State == api.JobCancelled || j.State == api.JobInterrupted:
+				return n, fmt.Errorf("the worker's job %s: %s", j.State, j.Error)
+			default:
+				err = errors.New("the result stream ended before the job")
+			}
+		}
+		if n > before {
+			idle, delay = 0, r.s.cfg.RetryDelay
+		} else {
+			idle++
+		}
+		if idle > r.s.cfg.StreamRetries {
+			return n, err
+		}
+		r.s.log.Warn("the result stream broke; resuming", "job", r.run.ID(), "frames", n, "retry_in", delay, "err", err)
+		if err := sleep(ctx, delay); err != nil {
+			return n, err
+		}
+		delay *= 2
+	}
+}
+
+// unreachable reports whether the worker stopped answering: three tries of an
+// authenticated call, RetryDelay apart, all fail.
+func (r *remoteRun) unreachable(ctx context.Context) bool {
+	for i := 0; i < 3; i++ {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := r.rc.Do(cctx, "GET", "/v1/jobs", nil, nil)
+		cancel()
+		if err == nil {
+			return false
+		}
+		if sleep(ctx, r.s.cfg.RetryDelay) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// cancelRemote cancels the worker's job (best effort; the worker stays usable).
+func (r *remoteRun) cancelRemote(ctx context.Context, rjob string) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := r.rc.CancelJob(cctx, rjob); err != nil {
+		r.s.log.Warn("could not cancel the worker's job", "remote_job", rjob, "err", err)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

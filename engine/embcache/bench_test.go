@@ -19,6 +19,7 @@ func BenchmarkPutDisk(b *testing.B) {
 	for i := range b.N {
 		c.PutDisk(embcache.Key{SHA256: "abc", Model: "m", InputSize: 288, Frame: i}, e)
 	}
+	c.Wait()
 }
 
 // BenchmarkGetDisk reads it back.
@@ -27,6 +28,7 @@ func BenchmarkGetDisk(b *testing.B) {
 	e := embcache.Entry{"image_embeddings.0": ort.NewF32(make([]float32, 3*288*288), 1, 3, 288, 288)}
 	k := embcache.Key{SHA256: "abc", Model: "m", InputSize: 288}
 	c.PutDisk(k, e)
+	c.Wait()
 	b.SetBytes(4 * 3 * 288 * 288)
 	for range b.N {
 		if _, ok := c.GetDisk(k); !ok {

@@ -28,6 +28,8 @@ func commands() []command {
 		{"models", "manage model bundles: list, pull, import, verify, rm", (*Main).runModels},
 		{"bench", "measure click latency, RLE and upsampling speed", (*Main).runBench},
 		{"config", "print every setting with its env var, flag and value", (*Main).runConfig},
+		{"secrets", "keep the remote burst's secrets in the OS keychain or a 0600 file: set, rm, list", (*Main).runSecrets},
+		{"workers", "list and destroy GPU workers on Vast by hand: list, destroy", (*Main).runWorkers},
 	}
 }
 

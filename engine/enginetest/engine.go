@@ -57,8 +57,8 @@ func Start(t testing.TB, opts ...Option) *Engine {
 		in.Close()
 		t.Fatalf("engine cannot run inference: %v (run build/fetch-onnxruntime.sh)", in.LoadErr)
 	}
-	srv, err := server.New(server.Config{Token: cfg.Token, CORSOrigins: cfg.CORSOrigins, MaxBody: int64(cfg.MaxBodyMB) << 20, OverlayDir: cfg.Path("overlays"), AllowLocalPaths: cfg.AllowLocalPaths},
-		server.Deps{DB: in.DB, Media: in.Media, Images: in.Images, Videos: in.Videos, Jobs: in.Jobs, Concepts: in.Concepts, Registry: in.Registry, Puller: &model.Puller{Endpoint: cfg.HFEndpoint, Token: cfg.HFToken, Retries: 3}, Runtime: in.RuntimeInfo(), Models: in.ModelStatuses}, log)
+	srv, err := server.New(server.Config{Token: cfg.Token, CORSOrigins: cfg.CORSOrigins, MaxBody: int64(cfg.MaxBodyMB) << 20, OverlayDir: cfg.Path("overlays"), AllowLocalPaths: cfg.AllowLocalPaths, AllowMediaURLs: cfg.Remote.AllowMediaURLs},
+		server.Deps{Remote: in.Burst, DB: in.DB, Media: in.Media, Images: in.Images, Videos: in.Videos, Jobs: in.Jobs, Concepts: in.Concepts, Registry: in.Registry, Puller: &model.Puller{Endpoint: cfg.HFEndpoint, Token: cfg.HFToken, Retries: 3}, Runtime: in.RuntimeInfo(), Models: in.ModelStatuses}, log)
 	if err != nil {
 		in.Close()
 		t.Fatal(err)

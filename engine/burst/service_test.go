@@ -19,11 +19,13 @@ import (
 // fakePool reports a fixed status; placement never acquires.
 type fakePool struct{ st worker.Status }
 
-func (p *fakePool) Acquire(context.Context) (*worker.Lease, error) { return nil, errors.New("not here") }
-func (p *fakePool) Status() worker.Status                          { return p.st }
-func (p *fakePool) Stop(context.Context) error                     { p.st.State = worker.Off; return nil }
-func (p *fakePool) Run(context.Context)                            {}
-func (p *fakePool) Close(context.Context) error                    { return nil }
+func (p *fakePool) Acquire(context.Context) (*worker.Lease, error) {
+	return nil, errors.New("not here")
+}
+func (p *fakePool) Status() worker.Status       { return p.st }
+func (p *fakePool) Stop(context.Context) error  { p.st.State = worker.Off; return nil }
+func (p *fakePool) Run(context.Context)         {}
+func (p *fakePool) Close(context.Context) error { return nil }
 
 type fakeStore struct{}
 

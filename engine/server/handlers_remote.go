@@ -19,8 +19,8 @@ type Remote interface {
 func (s *Server) remoteHandlers() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
 		"POST /v1/pvs/video/{session_id}/estimate": s.withVideos(s.handleEstimate),
-		"GET /v1/remote":                           s.withRemote(s.handleRemoteGet),
-		"DELETE /v1/remote/worker":                 s.withRemote(s.handleRemoteStop),
+		"GET /v1/remote":           s.withRemote(s.handleRemoteGet),
+		"DELETE /v1/remote/worker": s.withRemote(s.handleRemoteStop),
 	}
 }
 

@@ -56,7 +56,9 @@ func (e *PlacementRequiredError) Error() string {
 		seconds(e.Estimate.LocalS), seconds(e.Estimate.ThresholdS), e.Estimate.CostUSD)
 }
 
-func seconds(s float64) string { return time.Duration(s * float64(time.Second)).Round(time.Second).String() }
+func seconds(s float64) string {
+	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
+}
 
 // RemoteJob is what the worker needs to run a propagation: the video, the session's
 // prompts, the request, and where the frames go.

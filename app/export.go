@@ -1,0 +1,123 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/client"
+)
+
+// SaveExport exports a project: it asks the engine for the export in
+// format (GET /v1/projects/{project_id}/export?format=), lets the user
+// choose where to save it (the engine's file name is the default) and
+// writes it there. It returns the saved path, or "" when the user
+// cancelled.
+func (d *Desktop) SaveExport(format, projectID string) (string, error) {
+	ctx, err := d.context()
+	if err != nil {
+		return "", err
+	}
+	return d.saveExport(ctx, format, projectID)
+}
+
+func (d *Desktop) saveExport(ctx context.Context, format, projectID string) (string, error) {
+	if !slices.Contains(api.ExportFormats, format) {
+		return "", fmt.Errorf("unknown export format %q: use one of %s", format, strings.Join(api.ExportFormats, ", "))
+	}
+	if projectID == "" {
+		return "", fmt.Errorf("no project to export")
+	}
+	// Ask the engine first: an error (no such project, nothing annotated)
+	// shows before any dialog, and its file name is the dialog's default.
+	resp, err := d.get(ctx, "/v1/projects/"+url.PathEscape(projectID)+"/export?format="+url.QueryEscape(format))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	name := attachmentName(resp.Header.Get("Content-Disposition"), projectID+"-"+format)
+	dlg := FileDialog{Title: "Export annotations (" + format + ")", DefaultFilename: name}
+	if ext := filepath.Ext(name); ext != "" {
+		dlg.Filters = []FileFilter{{DisplayName: strings.ToUpper(ext[1:]) + " files", Pattern: "*" + ext}}
+	}
+	dest, err := d.native.SaveFile(ctx, dlg)
+	if err != nil || dest == "" {
+		return "", err
+	}
+	if err := writeAtomically(dest, resp.Body); err != nil {
+		return "", fmt.Errorf("saving the export: %w", err)
+	}
+	d.log.Info("export saved", "project", projectID, "format", format, "path", dest)
+	return dest, nil
+}
+
+// get sends an authorized GET to the engine; a non-2xx answer becomes a
+// *client.Error carrying the engine's error envelope.
+func (d *Desktop) get(ctx context.Context, path string) (*http.Response, error) {
+	ep, err := d.engine.Endpoint()
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ep.URL.String()+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+ep.Token.Reveal())
+	resp, err := d.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode/100 == 2 {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	var env api.ErrorResponse
+	if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&env) != nil || env.Error.Code == "" {
+		env.Error = api.Error{Code: http.StatusText(resp.StatusCode), Message: resp.Status}
+	}
+	return nil, &client.Error{Status: resp.StatusCode, Body: env.Error}
+}
+
+// attachmentName is the file name of a Content-Disposition header, reduced
+// to a base name; fallback when there is none.
+func attachmentName(header, fallback string) string {
+	if _, params, err := mime.ParseMediaType(header); err == nil {
+		if n := filepath.Base(filepath.Clean("/" + params["filename"])); n != "/" && n != "." {
+			return n
+		}
+	}
+	return fallback
+}
+
+// writeAtomically streams r into a temporary file beside dest and renames
+// it into place, so a failed download never leaves a half-written export
+// (nor destroys the file it was to replace).
+func writeAtomically(dest string, r io.Reader) error {
+	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.part")
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(tmp, r)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), dest)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}

@@ -1,0 +1,242 @@
+//go:build integration
+
+package burst_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/remote/objstore/s3test"
+	"github.com/samwise-app/samwise/remote/vast/vasttest"
+)
+
+// TestBurstEndToEnd: a local engine under burst: auto with a tiny threshold sends a
+// propagation to a GPU worker; Vast's create fails (429, then a 500 after creating) and
+// the first media uploads fail (S3 500s) — all retried; the frames stream back into the
+// local store as they are produced and equal those of a local run; a second job reuses the
+// warm worker; after the idle timeout the worker is destroyed (never stopped), the stand-in
+// reports no live instance, and no log carries a secret.
+func TestBurstEndToEnd(t *testing.T) {
+	logs := t.TempDir()
+	f := newFleet(t, logs)
+	s3 := storage(t)
+	mediaPuts := 0
+	s3.SetRule(func(r *http.Request, _ int) s3test.Fault {
+		if r.Method == "PUT" && strings.Contains(r.URL.Path, "/media/sha256/") && mediaPuts < 4 {
+			mediaPuts++ // more than the SDK's three attempts: the burst's own retry resumes
+			return s3test.Fail500
+		}
+		return s3test.Pass
+	})
+	f.vast.Inject(vasttest.Fault{Method: "PUT", Path: "/api/v0/asks/", Status: 429, Times: 1})
+	f.vast.Inject(vasttest.Fault{Method: "PUT", Path: "/api/v0/asks/", Status: 500, Times: 1, AfterHandle: true})
+	local := startProc(t, localEnv(t, t.TempDir(), f, s3, "SAMWISE_WORKER_IDLE_TIMEOUT=5s"), logs+"/local.log", "")
+	path, sc := video(t, 240)
+	sid := session(t, local, path, sc)
+	ctx := context.Background()
+
+	var est api.PlacementEstimate
+	if err := local.Client.Do(ctx, "POST", "/v1/pvs/video/"+sid+"/estimate", api.PropagateRequest{}, &est); err != nil {
+		t.Fatal(err)
+	}
+	if est.Placement != api.PlacementRemote || est.Frames != 240 || est.Objects != 2 || est.WorkerState != "off" || est.CostUSD <= 0 {
+		t.Fatalf("estimate before the job = %+v", est)
+	}
+
+	id := propagate(t, local, sid, api.PropagateRequest{})
+	var partial, stages = 0, map[string]bool{}
+	j := waitJob(t, local, id, ended, func(j *api.Job) {
+		if j.Remote != nil {
+			stages[j.Remote.Stage] = true
+		}
+		if j.Progress.Done > 0 && j.Progress.Done < 240 {
+			partial++ // frames arrived while the worker was still producing
+		}
+	})
+	if j.State != api.JobSucceeded || j.Placement != api.PlacementRemote || j.Progress.Done != 240 {
+		t.Fatalf("remote job ended %s (%s) placement %s progress %+v remote %+v", j.State, j.Error, j.Placement, j.Progress, j.Remote)
+	}
+	r := j.Remote
+	if r == nil || r.Stage != api.StageDone || r.FramesRemote != 240 || !strings.HasPrefix(r.Instance, "vast:") || r.WorkerState != "ready" ||
+		r.DPH <= 0 || r.CostUSD <= 0 || r.ElapsedS <= 0 || j.Estimate == nil || j.Estimate.Placement != api.PlacementRemote {
+		t.Fatalf("remote status = %+v, estimate %+v", r, j.Estimate)
+	}
+	if partial == 0 || !stages[api.StageTracking] {
+		t.Errorf("no partial progress seen while tracking (stages %v): the frames did not stream back as produced", stages)
+	}
+	if n := f.vast.Count("PUT", "/api/v0/asks/"); n != 2 || f.vast.Live() != 1 {
+		t.Fatalf("%d create calls and %d live instances: the failed creates were not retried once each, or two GPUs were rented", n, f.vast.Live())
+	}
+	if mediaPuts != 4 {
+		t.Fatalf("%d media uploads were failed, want 4", mediaPuts)
+	}
+	remote := frames(t, local, id)
+
+	// Warm reuse: the next remote job uses the same worker.
+	sid2 := session(t, local, path, sc)
+	id2 := propagate(t, local, sid2, api.PropagateRequest{Placement: api.PlacementRemote, MaxFrames: 60})
+	j2 := waitJob(t, local, id2, ended, nil)
+	if j2.State != api.JobSucceeded || j2.Remote == nil || j2.Remote.Instance != r.Instance || j2.Remote.FramesRemote != 60 {
+		t.Fatalf("second job = %s, remote %+v (first ran on %s)", j2.State, j2.Remote, r.Instance)
+	}
+	if n := f.vast.Count("PUT", "/api/v0/asks/"); n != 2 {
+		t.Fatalf("the warm worker was not reused: %d create calls", n)
+	}
+
+	// The same work run locally gives the same masks.
+	sidLocal := session(t, local, path, sc)
+	idLocal := propagate(t, local, sidLocal, api.PropagateRequest{Placement: api.PlacementLocal})
+	jl := waitJob(t, local, idLocal, ended, nil)
+	if jl.State != api.JobSucceeded || jl.Placement != api.PlacementLocal {
+		t.Fatalf("local job = %+v", jl)
+	}
+	localFrames := frames(t, local, idLocal)
+	if len(remote) != 240 || len(localFrames) != 240 {
+		t.Fatalf("%d remote and %d local frames, want 240", len(remote), len(localFrames))
+	}
+	diff := 0
+	for fr, objs := range localFrames {
+		for obj, counts := range objs {
+			if remote[fr][obj] != counts {
+				diff++
+			}
+		}
+	}
+	if diff > 0 {
+		t.Fatalf("%d masks differ between the remote and the local run", diff)
+	}
+	// The remote session results are in the local session too.
+	var page api.SessionResults
+	if err := local.Client.Do(ctx, "GET", "/v1/pvs/video/"+sid+"/results?limit=1000", nil, &page); err != nil || len(page.Frames) != 240 {
+		t.Fatalf("the local session holds %d frames (%v)", len(page.Frames), err)
+	}
+
+	// Idle: the local engine drains and destroys the worker, never stops it.
+	waitFor(t, "the idle worker to be destroyed", func() bool { return f.vast.Live() == 0 })
+	if f.vast.Count("PUT", "/api/v0/instances/") != 0 {
+		t.Fatal("a worker was stopped instead of destroyed")
+	}
+	var st api.RemoteWorker
+	if err := local.Client.Do(ctx, "GET", "/v1/remote", nil, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.State != "off" || st.TotalCostUSD <= 0 || st.Via != "vast" {
+		t.Fatalf("GET /v1/remote after the idle timeout = %+v", st)
+	}
+	local.stop(t)
+	if f.vast.Live() != 0 {
+		t.Fatal("instances left after the local engine stopped")
+	}
+	assertLogged(t, logs+"/local.log", "uploading the video failed; retrying", "vast request failed, retrying", "worker destroyed")
+	scanLogs(t, logs, f.secrets())
+}
+
+// TestWorkerKilledMidJob: the worker process dies while it tracks; the frames that
+// arrived stay, the worker is destroyed, and the rest of the job runs locally.
+func TestWorkerKilledMidJob(t *testing.T) {
+	logs := t.TempDir()
+	f := newFleet(t, logs)
+	local := startProc(t, localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
+	path, sc := video(t, 360)
+	sid := session(t, local, path, sc)
+	id := propagate(t, local, sid, api.PropagateRequest{})
+	waitJob(t, local, id, func(j *api.Job) bool {
+		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= 60
+	}, nil)
+	before := frames(t, local, id)
+	f.worker().kill() // the machine vanished; Vast still lists the instance
+	j := waitJob(t, local, id, ended, nil)
+	if j.State != api.JobSucceeded || j.Progress.Done != 360 {
+		t.Fatalf("job ended %s (%s) with %+v", j.State, j.Error, j.Progress)
+	}
+	r := j.Remote
+	if j.Placement != api.PlacementLocal || r == nil || r.Stage != api.StageFellBack || r.FramesRemote < len(before) || r.FramesRemote >= 360 || r.Fallback == "" {
+		t.Fatalf("placement %s, remote %+v; %d frames were in before the kill", j.Placement, r, len(before))
+	}
+	after := frames(t, local, id)
+	if len(after) != 360 {
+		t.Fatalf("%d frames after the local continuation, want 360", len(after))
+	}
+	for fr, objs := range before {
+		for obj, counts := range objs {
+			if after[fr][obj] != counts {
+				t.Fatalf("frame %d object %d changed after the worker died", fr, obj)
+			}
+		}
+	}
+	if f.vast.Live() != 0 || f.vast.Count("PUT", "/api/v0/instances/") != 0 {
+		t.Fatalf("the dead worker was not destroyed: %d live", f.vast.Live())
+	}
+	local.stop(t)
+	scanLogs(t, logs, f.secrets())
+}
+
+// TestDeadmanSwitch: the local engine is killed mid-job; nobody destroys the worker but the
+// worker itself, with its own instance key, once no client spoke to it for its idle
+// timeout.
+func TestDeadmanSwitch(t *testing.T) {
+	logs := t.TempDir()
+	f := newFleet(t, logs)
+	local := startProc(t, localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_WORKER_IDLE_TIMEOUT=4s"), logs+"/local.log", "")
+	path, sc := video(t, 400)
+	sid := session(t, local, path, sc)
+	id := propagate(t, local, sid, api.PropagateRequest{})
+	waitJob(t, local, id, func(j *api.Job) bool {
+		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= 30
+	}, nil)
+	w := f.worker()
+	var created vasttest.Created
+	f.mu.Lock()
+	created = f.created[len(f.created)-1]
+	f.mu.Unlock()
+	if created.Env["SAMWISE_IDLE_TIMEOUT_S"] != "6" {
+		t.Fatalf("the worker's dead-man timeout is %q, want 6 (idle 4 s + 2 s)", created.Env["SAMWISE_IDLE_TIMEOUT_S"])
+	}
+	local.kill()
+	waitFor(t, "the dead-man switch to destroy the worker", func() bool { return f.vast.Live() == 0 })
+	waitFor(t, "the worker process to end", w.exited)
+	var destroys []vasttest.Request
+	for _, r := range f.vast.Requests() {
+		if r.Method == "DELETE" {
+			destroys = append(destroys, r)
+		}
+	}
+	if len(destroys) != 1 || destroys[0].Header.Get("Authorization") != "Bearer "+created.APIKey {
+		t.Fatalf("destroys: %d, want one with the instance's own key", len(destroys))
+	}
+	if f.vast.Count("PUT", "/api/v0/instances/") != 0 {
+		t.Fatal("the worker was stopped")
+	}
+	// The stand-in kills the process when the destroy arrives (as Vast ends the container),
+	// so the worker logs the decision, not the answer.
+	assertLogged(t, w.LogPath, "dead-man switch armed", "no client has spoken to this worker for the idle timeout")
+	scanLogs(t, logs, f.secrets())
+}
+
+// assertLogged checks a log file has each message.
+func assertLogged(t *testing.T, path string, msgs ...string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if !strings.Contains(string(data), m) {
+			t.Errorf("%s lacks %q", path, m)
+		}
+	}
+	// Every line the engine logs is JSON with a level.
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if strings.HasPrefix(line, "{") {
+			var rec map[string]any
+			if json.Unmarshal([]byte(line), &rec) != nil || rec["level"] == nil {
+				t.Errorf("unstructured log line in %s: %s", path, line)
+			}
+		}
+	}
+}

@@ -4,23 +4,24 @@ GO ?= go
 export CGO_ENABLED := 1
 ENGINE := bin/engine
 
-.PHONY: run serve setup-run setup-test build engine ui test test-go test-gateway test-frontend vet generate bench clean
+.PHONY: run serve setup-run setup-test build engine ui app test test-go test-gateway test-frontend test-desktop vet generate bench clean
 
-## run: build and start Samwise (the engine and its browser UI, on the demo model)
-run: setup-run engine ui
-	$(ENGINE) serve --ui
+## run: build and start Samwise: the desktop app on the demo model, or, on
+## Linux without a display, the engine with the annotator as a web UI
+run: setup-run
+	build/run.sh
 
 ## setup-run / setup-test: system packages, ONNX Runtime and test servers
 setup-run:
-	build/setup-debian.sh run
+	build/setup-debian.sh run desktop
 	build/fetch-onnxruntime.sh
 
 setup-test:
-	build/setup-debian.sh run test
+	build/setup-debian.sh run test desktop
 	build/fetch-onnxruntime.sh
 	build/install-versitygw.sh
 
-build: engine ui
+build: engine ui app
 
 engine:
 	$(GO) build -o $(ENGINE) ./engine
@@ -29,12 +30,18 @@ engine:
 ui:
 	cd frontend && { [ -f node_modules/.samwise-ci ] && [ ! package-lock.json -nt node_modules/.samwise-ci ] || { npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.samwise-ci; }; } && npm run --silent build
 
+## app: the desktop app (bin/samwise, Wails, built with the right tags)
+app:
+	build/app.sh
+
 ## test: every tier — Go unit and integration tests (real ONNX Runtime, ffmpeg,
-## versitygw, engine processes), the gateway in workerd, the UI in Chromium
-test: setup-test vet test-go test-gateway test-frontend
+## versitygw, engine processes), the gateway in workerd, the UI in Chromium,
+## the desktop app under Xvfb
+test: setup-test vet test-go test-gateway test-frontend test-desktop
 
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags desktop,production,webkit2_41 . ./app/...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
 test-go:
@@ -46,6 +53,9 @@ test-gateway:
 
 test-frontend:
 	frontend/test.sh video
+
+test-desktop:
+	build/desktop-smoke.sh
 
 ## generate: regenerate committed outputs (demo models, OpenAPI document)
 generate:

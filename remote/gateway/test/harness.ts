@@ -18,7 +18,7 @@ export const ORIGIN_TOKEN = "origin-secret-token";
 export const VAST_KEY = "vast-test-key";
 
 /** wranglerConfig reads compatibility_date and [vars] from wrangler.toml (flat string keys only). */
-function wranglerConfig(): { compatibilityDate: string; vars: Record<string, string> } {
+export function wranglerConfig(): { compatibilityDate: string; vars: Record<string, string> } {
   const text = readFileSync(ROOT + "wrangler.toml", "utf8");
   const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(text)?.[1];
   if (!date) throw new Error("wrangler.toml has no compatibility_date");

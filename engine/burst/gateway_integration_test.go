@@ -1,0 +1,134 @@
+//go:build integration
+
+package burst_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/samwise-app/samwise/engine/api"
+)
+
+// gatewayDir is remote/gateway, from this package's directory.
+var gatewayDir = filepath.Join("..", "..", "remote", "gateway")
+
+// startGateway builds the gateway (tsc) and runs it in workerd through Miniflare on a
+// loopback port (remote/gateway/test/serve.ts), with bindings over wrangler.toml's vars.
+// Its log lines go to logPath.
+func startGateway(t *testing.T, bindings map[string]string, logPath string) string {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatal("the gateway test needs Node.js and the gateway's packages: run remote/gateway/test.sh once")
+	}
+	if _, err := os.Stat(filepath.Join(gatewayDir, "node_modules", "miniflare")); err != nil {
+		// What remote/gateway/test.sh does on a fresh checkout: the pinned packages, locally.
+		install := exec.Command("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
+		install.Dir = gatewayDir
+		if out, err := install.CombinedOutput(); err != nil {
+			t.Fatalf("installing the gateway's packages failed (run remote/gateway/test.sh): %v\n%s", err, out)
+		}
+	}
+	build := exec.Command("npm", "run", "--silent", "build")
+	build.Dir = gatewayDir
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the gateway: %v\n%s", err, out)
+	}
+	raw, _ := json.Marshal(bindings)
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", "build/test/serve.js")
+	cmd.Dir = gatewayDir
+	cmd.Env = append(os.Environ(), "GATEWAY_BINDINGS="+string(raw))
+	cmd.Stderr = logf
+	stdin, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); logf.Close(); close(done) }()
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if f := strings.Fields(sc.Text()); len(f) == 4 && f[0] == "gateway" {
+				urls <- f[3]
+			}
+		}
+	}()
+	select {
+	case u := <-urls:
+		return u
+	case <-done:
+		data, _ := os.ReadFile(logPath)
+		t.Fatalf("the gateway exited:\n%s", data)
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the gateway did not start")
+	}
+	return ""
+}
+
+// TestBurstThroughTheGateway: with burst_via gateway the local engine never calls Vast;
+// the gateway (the real Worker and Durable Object, in workerd) provisions the worker on
+// wake, proxies the same job calls to it, and destroys it when idle.
+func TestBurstThroughTheGateway(t *testing.T) {
+	logs := t.TempDir()
+	f := newFleet(t, logs)
+	const clientToken, originToken = "gw-client-token-0123456789", "gw-origin-token-0123456789"
+	gw := startGateway(t, map[string]string{
+		"CLIENT_TOKENS": clientToken, "VAST_API_KEY": vastKey, "ORIGIN_TOKEN": originToken, "TUNNEL_TOKEN": tunnelToken,
+		"ORIGIN_URL": f.URL(), "VAST_BASE_URL": f.vast.BaseURL(), "VAST_IMAGE": "samwise-worker:e2e", "VAST_LABEL": "samwise-gateway",
+		"VAST_MIN_INET_DOWN_MBPS": "0", "VAST_BACKOFF_MS": "20", "POLL_INTERVAL_S": "0.2", "RETRY_AFTER_S": "1",
+		"IDLE_TIMEOUT_S": "4", "DESTROY_CHECK_S": "0.2", "ACTIVITY_WRITE_S": "0",
+	}, filepath.Join(logs, "gateway.log"))
+	env := localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_BURST_VIA=gateway", "SAMWISE_GATEWAY_URL="+gw, "SAMWISE_GATEWAY_TOKEN="+clientToken)
+	local := startProc(t, env, filepath.Join(logs, "local.log"), "")
+	path, sc := video(t, 120)
+	sid := session(t, local, path, sc)
+	id := propagate(t, local, sid, api.PropagateRequest{})
+	j := waitJob(t, local, id, ended, nil)
+	if j.State != api.JobSucceeded || j.Placement != api.PlacementRemote || j.Remote == nil || j.Remote.FramesRemote != 120 || j.Remote.Stage != api.StageDone {
+		t.Fatalf("job via the gateway = %s (%s), placement %s, remote %+v", j.State, j.Error, j.Placement, j.Remote)
+	}
+	if len(frames(t, local, id)) != 120 {
+		t.Fatal("the frames did not reach the local store")
+	}
+	for _, r := range f.vast.Requests() {
+		if r.Header.Get("Authorization") != "Bearer "+vastKey && r.Method != "DELETE" {
+			t.Errorf("%s %s reached Vast without the gateway's key", r.Method, r.Path)
+		}
+	}
+	if f.vast.Count("PUT", "/api/v0/asks/") != 1 {
+		t.Fatalf("%d creates, want 1", f.vast.Count("PUT", "/api/v0/asks/"))
+	}
+	var st api.RemoteWorker
+	if err := local.Client.Do(t.Context(), "GET", "/v1/remote", nil, &st); err != nil || st.Via != "gateway" {
+		t.Fatalf("GET /v1/remote = %+v, %v", st, err)
+	}
+	// The gateway's idle alarm destroys the worker (never stops it).
+	waitFor(t, "the gateway to destroy the idle worker", func() bool { return f.vast.Live() == 0 })
+	if f.vast.Count("PUT", "/api/v0/instances/") != 0 {
+		t.Fatal("the gateway stopped the worker")
+	}
+	local.stop(t)
+	scanLogs(t, logs, append(f.secrets(), clientToken, originToken))
+}

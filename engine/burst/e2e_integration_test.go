@@ -22,7 +22,7 @@ import (
 // warm worker; after the idle timeout the worker is destroyed (never stopped), the stand-in
 // reports no live instance, and no log carries a secret.
 func TestBurstEndToEnd(t *testing.T) {
-	logs := t.TempDir()
+	logs := logDir(t)
 	f := newFleet(t, logs)
 	s3 := storage(t)
 	mediaPuts := 0
@@ -139,7 +139,7 @@ func TestBurstEndToEnd(t *testing.T) {
 // TestWorkerKilledMidJob: the worker process dies while it tracks; the frames that
 // arrived stay, the worker is destroyed, and the rest of the job runs locally.
 func TestWorkerKilledMidJob(t *testing.T) {
-	logs := t.TempDir()
+	logs := logDir(t)
 	f := newFleet(t, logs)
 	local := startProc(t, localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
 	path, sc := video(t, 360)
@@ -180,7 +180,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 // worker itself, with its own instance key, once no client spoke to it for its idle
 // timeout.
 func TestDeadmanSwitch(t *testing.T) {
-	logs := t.TempDir()
+	logs := logDir(t)
 	f := newFleet(t, logs)
 	local := startProc(t, localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_WORKER_IDLE_TIMEOUT=4s"), logs+"/local.log", "")
 	path, sc := video(t, 400)

@@ -91,7 +91,7 @@ func startGateway(t *testing.T, bindings map[string]string, logPath string) stri
 // the gateway (the real Worker and Durable Object, in workerd) provisions the worker on
 // wake, proxies the same job calls to it, and destroys it when idle.
 func TestBurstThroughTheGateway(t *testing.T) {
-	logs := t.TempDir()
+	logs := logDir(t)
 	f := newFleet(t, logs)
 	const clientToken, originToken = "gw-client-token-0123456789", "gw-origin-token-0123456789"
 	gw := startGateway(t, map[string]string{

@@ -266,14 +266,25 @@ func scanLogs(t *testing.T, dir string, secrets []string) {
 		}
 	}
 	t.Logf("scanned %d log files for %d secrets", len(files), len(secrets))
-	if keep := os.Getenv("SAMWISE_TEST_LOGS"); keep != "" { // keep the logs for a look
-		dst := filepath.Join(keep, t.Name())
-		os.MkdirAll(dst, 0o755)
-		for _, file := range files {
-			data, _ := os.ReadFile(file)
-			os.WriteFile(filepath.Join(dst, filepath.Base(file)), data, 0o644)
-		}
+}
+
+// logDir is where a test's processes log; with SAMWISE_TEST_LOGS set the files are kept
+// there (one folder per test) for a look after the run.
+func logDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if keep := os.Getenv("SAMWISE_TEST_LOGS"); keep != "" {
+		t.Cleanup(func() {
+			files, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+			dst := filepath.Join(keep, t.Name())
+			os.MkdirAll(dst, 0o755)
+			for _, file := range files {
+				data, _ := os.ReadFile(file)
+				os.WriteFile(filepath.Join(dst, filepath.Base(file)), data, 0o644)
+			}
+		})
 	}
+	return dir
 }
 
 // storage is versitygw with the bucket the engines use, behind a fault-injecting proxy.

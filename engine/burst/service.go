@@ -80,6 +80,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{}
 	}
+	cfg.HTTP = guarded(cfg.HTTP)
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/burst"
+	"github.com/samwise-app/samwise/engine/client"
 	"github.com/samwise-app/samwise/engine/segment"
 	"github.com/samwise-app/samwise/engine/track"
 	"github.com/samwise-app/samwise/remote/objstore"
@@ -150,5 +154,31 @@ func TestStatusAndStop(t *testing.T) {
 	}
 	if st := service(t, api.BurstOff, 0, nil).Status(); st.State != "off" || st.Via != "" {
 		t.Fatalf("status without a worker = %+v", st)
+	}
+}
+
+func TestTheGatewaysWarmingAnswerIsAnError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/pvs/video/s/propagate" {
+			w.WriteHeader(http.StatusAccepted) // the engine's own 202: no Retry-After
+			w.Write([]byte(`{"job_id": "j1", "status_url": "/v1/jobs/j1"}`))
+			return
+		}
+		w.Header().Set("Retry-After", "10")
+		w.WriteHeader(http.StatusAccepted)
+		w.Write([]byte(`{"state": "warming_up", "retry_after": 10}`))
+	}))
+	defer srv.Close()
+	hc := burst.GuardedClient(srv.Client())
+	c, _ := client.New(srv.URL, "t", hc)
+	if _, err := c.CreateSession(context.Background(), "m"); err == nil || !strings.Contains(err.Error(), "warming") {
+		t.Fatalf("CreateSession through a warming gateway = %v, want an error", err)
+	}
+	if err := c.StreamResults(context.Background(), "j1", -1, func(api.FrameResult) error { return nil }); err == nil {
+		t.Fatal("a warming answer was read as a results stream")
+	}
+	acc, err := c.Propagate(context.Background(), "s", &api.PropagateRequest{})
+	if err != nil || acc.JobID != "j1" {
+		t.Fatalf("the engine's own 202 = %+v, %v", acc, err)
 	}
 }

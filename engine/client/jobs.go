@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
 )
@@ -40,6 +42,9 @@ func (c *Client) StreamResults(ctx context.Context, id string, after int, fn fun
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		return decodeError(resp)
+	}
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || !strings.HasPrefix(ct, "application/x-ndjson") {
+		return fmt.Errorf("engine: results of job %s: the answer is %d %s, not a results stream", id, resp.StatusCode, ct)
 	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 64<<20)

@@ -184,18 +184,33 @@ export class GatewayDO extends DurableObject<Env> {
   private async proxy(req: Request, requestId: string, log: Logger): Promise<Response> {
     this.touch();
     this.inflight++;
+    let resp: Response;
     try {
-      const out = originRequest(req, this.cfg.originUrl, this.env.ORIGIN_TOKEN ?? "", requestId);
-      const resp = await fetch(out);
-      return new Response(resp.body, resp);
+      resp = await fetch(originRequest(req, this.cfg.originUrl, this.env.ORIGIN_TOKEN ?? "", requestId));
     } catch (err) {
       log.warn("origin unreachable", errorFields(err));
+      await this.proxyDone();
       return errorResponse(502, "origin_unreachable", "the GPU worker did not answer");
-    } finally {
-      this.inflight--;
-      this.touch();
-      if (this.inflight === 0 && this.rec.state === "draining") await this.ctx.storage.setAlarm(Date.now());
     }
+    if (!resp.body) {
+      await this.proxyDone();
+      return new Response(null, resp);
+    }
+    // The request is in flight until its body has been sent: a job's result stream lasts as
+    // long as the job, and the worker must not be taken for idle meanwhile.
+    const { readable, writable } = new TransformStream();
+    void resp.body
+      .pipeTo(writable)
+      .catch((err) => log.info("response stream ended early", errorFields(err)))
+      .finally(() => this.proxyDone());
+    return new Response(readable, resp);
+  }
+
+  /** proxyDone ends a proxied request: activity, and a draining worker may go now. */
+  private async proxyDone(): Promise<void> {
+    this.inflight--;
+    this.touch();
+    if (this.inflight === 0 && this.rec.state === "draining") await this.ctx.storage.setAlarm(Date.now());
   }
 
   /** touch records client activity; storage is written at most every ACTIVITY_WRITE_S. */
@@ -318,6 +333,7 @@ export class GatewayDO extends DurableObject<Env> {
       }
     }
     now = Date.now();
+    if (this.inflight > 0) this.touch(); // a response still streaming is activity
     if (r.state === "ready") {
       if (now >= lifetimeDeadline(r, this.cfg)!) this.startDrain("max_lifetime");
       else if (now >= idleDeadline(r, this.cfg)!) this.startDrain("idle");

@@ -37,6 +37,18 @@ test("idle: proxied requests keep it ready; IDLE_TIMEOUT without one drains and 
   assert.deepEqual(reasons(gw, "draining"), ["idle"]);
 });
 
+test("idle: a response still streaming (a job's results) keeps the worker busy", async () => {
+  gw = await startGateway({ IDLE_TIMEOUT_S: "1" });
+  await toReady(gw);
+  const resp = await gw.request("/v1/stream?ms=3000");
+  assert.equal(resp.status, 200);
+  const lines = (await resp.text()).trim().split("\n");
+  assert.ok(lines.length >= 20, `the stream delivered ${lines.length} lines`);
+  assert.deepEqual(reasons(gw, "draining"), [], "drained while a response was streaming");
+  assert.equal((await gw.worker()).state, "ready");
+  assert.deepEqual((await waitForState(gw, "off", 8000)).state, "off", "idle after the stream ended");
+});
+
 test("warm-up timeout → failed, instance destroyed → 503 → next request provisions again", async () => {
   gw = await startGateway({ WARMUP_TIMEOUT_S: "1" });
   const wake = (await (await gw.request("/v1/worker/wake", { method: "POST" })).json()) as any;

@@ -53,6 +53,17 @@ export class Origin {
       res.end(JSON.stringify(payload));
     };
     if (url.pathname === "/ready") return this.ready ? send(200, { ready: true }) : send(503, { ready: false });
+    if (url.pathname === "/v1/stream") {
+      // An NDJSON stream, like a job's results: a line every 100 ms for ?ms=.
+      res.writeHead(200, { "Content-Type": "application/x-ndjson" });
+      const until = Date.now() + Number(url.searchParams.get("ms") ?? 0);
+      for (let i = 0; Date.now() < until; i++) {
+        res.write(JSON.stringify({ frame: i }) + "\n");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      res.end();
+      return;
+    }
     if (url.pathname.startsWith("/v1/")) {
       const delay = Number(url.searchParams.get("delay_ms") ?? 0);
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));

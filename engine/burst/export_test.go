@@ -1,0 +1,4 @@
+package burst
+
+// GuardedClient exposes guarded to the tests.
+var GuardedClient = guarded

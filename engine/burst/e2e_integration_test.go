@@ -133,6 +133,9 @@ func TestBurstEndToEnd(t *testing.T) {
 		t.Fatal("instances left after the local engine stopped")
 	}
 	assertLogged(t, logs+"/local.log", "uploading the video failed; retrying", "vast request failed, retrying", "worker destroyed")
+	// The worker ran cloudflared (the stand-in) under supervision with the token from its
+	// instance environment.
+	assertLogged(t, logs+"/worker-7001.log", "starting cloudflared", "tunnel ready", "Registered tunnel connection")
 	scanLogs(t, logs, f.secrets())
 }
 

@@ -32,6 +32,11 @@ import (
 // here (remote/tunnel's tests cover cloudflared's supervision with a stand-in binary).
 var engineBin string
 
+// cloudflaredBin is remote/tunnel's cloudflared stand-in (the real binary is not available
+// here); every worker runs it under `engine serve --tunnel`, as the image does, and it
+// reports a connected tunnel.
+var cloudflaredBin string
+
 func TestMain(m *testing.M) {
 	if _, err := exec.LookPath("ffmpeg"); err != nil {
 		fmt.Fprintln(os.Stderr, "burst integration tests need ffmpeg: run build/setup-debian.sh test")
@@ -46,11 +51,17 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	engineBin = filepath.Join(dir, "engine")
-	build := exec.Command("go", "build", "-o", engineBin, "github.com/samwise-app/samwise/engine")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the engine:", err)
-		os.Exit(1)
+	cloudflaredBin = filepath.Join(dir, "cloudflared")
+	for _, b := range [][2]string{{engineBin, "github.com/samwise-app/samwise/engine"}, {cloudflaredBin, "../../remote/tunnel/testdata/fakecloudflared"}} {
+		build := exec.Command("go", "build", "-o", b[0], b[1])
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "building", b[1]+":", err)
+			os.Exit(1)
+		}
+	}
+	if err := os.WriteFile(cloudflaredBin+".connected", nil, 0o600); err != nil {
+		panic(err)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -63,6 +74,8 @@ const (
 	r2KeyID     = s3test.AccessKey
 	r2Secret    = s3test.SecretKey
 	tunnelToken = "eyJhIjoiZTJlIiwicyI6InR1bm5lbC1zZWNyZXQtZTJlIiwidCI6InR1bm5lbCJ9"
+	// tunnelSecret is the secret inside tunnelToken (its "s").
+	tunnelSecret = "tunnel-secret-e2e"
 )
 
 // proc is a running engine process.
@@ -201,6 +214,11 @@ func (f *fleet) create(c vasttest.Created) {
 	for k, v := range c.Env {
 		env = append(env, k+"="+v)
 	}
+	metrics, err := s3test.FreeAddr()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	env = append(env, "SAMWISE_TUNNEL=true", "SAMWISE_CLOUDFLARED="+cloudflaredBin, "SAMWISE_TUNNEL_METRICS="+metrics)
 	env = append(env, "SAMWISE_LISTEN="+f.addr, "SAMWISE_DATA_DIR="+f.t.TempDir(), "SAMWISE_ALLOW_MEDIA_URLS=true",
 		"CONTAINER_ID="+fmt.Sprint(c.ID), "CONTAINER_API_KEY="+c.APIKey, "SAMWISE_VAST_URL="+f.vast.BaseURL())
 	p := startProc(f.t, env, filepath.Join(f.logDir, fmt.Sprintf("worker-%d.log", c.ID)), c.Env["SAMWISE_TOKEN"])
@@ -236,7 +254,7 @@ func (f *fleet) worker() *proc {
 func (f *fleet) secrets() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	s := []string{vastKey, r2Secret, tunnelToken}
+	s := []string{vastKey, r2Secret, tunnelToken, tunnelSecret}
 	for _, c := range f.created {
 		s = append(s, c.Env["SAMWISE_TOKEN"], c.APIKey)
 	}

@@ -4,7 +4,8 @@
 # unit tests (vitest) and the browser tests (playwright-core driving Debian's
 # Chromium against a real `engine serve --ui` on the demo model).
 #
-#   frontend/test.sh          unit + image browser tests
+#   frontend/test.sh          unit + image browser tests (e2e/image.spec.mjs,
+#                             e2e/concept.spec.mjs)
 #   frontend/test.sh video    also the video browser tests (needs the video
 #                             backend and ffmpeg)
 set -euo pipefail

@@ -1,10 +1,13 @@
 // Runs the browser tests with node's test runner: `node e2e/run.mjs`
-// (image tests) or `node e2e/run.mjs video` (the video tests).
+// (the image tests), `node e2e/run.mjs video` (the video tests) or
+// `node e2e/run.mjs concept` (one spec file by name).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const which = process.argv[2] ?? "image";
-const r = spawnSync(process.execPath, ["--test", "--test-concurrency=1", path.join(here, `${which}.spec.mjs`)], { stdio: "inherit" });
+const groups = { image: ["image", "concept"], video: ["video"] };
+const specs = (groups[which] ?? [which]).map((name) => path.join(here, `${name}.spec.mjs`));
+const r = spawnSync(process.execPath, ["--test", "--test-concurrency=1", ...specs], { stdio: "inherit" });
 process.exit(r.status ?? 1);

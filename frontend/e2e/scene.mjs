@@ -79,3 +79,38 @@ export function standardScene(w, h, seed = 1) {
     },
   };
 }
+
+/** A scene for concepts at w×h: three red shapes (an ellipse with a
+ * reddish shadow bar touching it, a square, a circle) and two blue ones,
+ * and where they are. "red" finds the three red ones, the ellipse with its
+ * shadow. */
+export function conceptScene(w, h, seed = 7) {
+  const rgb = new Uint8Array(w * h * 3);
+  let s = seed >>> 0 || 1;
+  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 4294967296) * 2 - 1;
+  const put = (x, y, c) => {
+    const i = (y * w + x) * 3;
+    for (let k = 0; k < 3; k++) rgb[i + k] = Math.max(0, Math.min(255, Math.round(c[k] + rnd() * 6)));
+  };
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const t = (x + y) / (w + h);
+    put(x, y, [90 + 30 * t, 100 + 30 * t, 120 + 20 * t]);
+  }
+  const fill = (c, inside) => {
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (inside(x + 0.5, y + 0.5)) put(x, y, c);
+  };
+  const rect = (c, x0, y0, x1, y1) => fill(c, (x, y) => x >= x0 * w && x < x1 * w && y >= y0 * h && y < y1 * h);
+  const ellipse = (c, cx, cy, rx, ry) => fill(c, (x, y) => ((x - cx * w) / (rx * w)) ** 2 + ((y - cy * h) / (ry * h)) ** 2 <= 1);
+  ellipse(colors.red, 0.25, 0.3, 0.12, 0.16);
+  rect(colors.shadow, 0.15, 0.44, 0.35, 0.52);
+  rect(colors.red, 0.55, 0.1, 0.7, 0.3);
+  ellipse(colors.red, 0.85, 0.7, 0.08, 0.1);
+  ellipse(colors.blue, 0.2, 0.78, 0.1, 0.12);
+  rect(colors.blue, 0.45, 0.6, 0.6, 0.85);
+  const at = (fx, fy) => [fx * w, fy * h];
+  return {
+    png: png(w, h, rgb),
+    points: { ellipse: at(0.25, 0.3), shadow: at(0.25, 0.49), square: at(0.625, 0.2), circle: at(0.85, 0.7), blueCircle: at(0.2, 0.78), blueSquare: at(0.525, 0.725) },
+    boxes: { square: at(0.54, 0.08).concat(at(0.71, 0.32)), circle: at(0.76, 0.59).concat(at(0.94, 0.81)) },
+  };
+}

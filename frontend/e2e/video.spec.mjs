@@ -1,7 +1,10 @@
-// Browser end-to-end test of the video view against a real engine on the
-// demo video model: annotate frame 0, propagate, the mask follows the
-// object to frame 100, cancel keeps the frames done. Needs the video
-// backend (engine/video, engine/jobs) and ffmpeg.
+// Browser end-to-end tests of the video view against a real engine on the
+// demo video models: annotate frame 0, propagate, the mask follows the
+// object to frame 100, cancel keeps the frames done; the concept "red"
+// tracked through a video gives one object per red box with the same id on
+// every frame, and a box entering later is a new object; reopening a video
+// continues its sessions and the job that ran while it was closed. Needs
+// the video backend (engine/video, engine/jobs) and ffmpeg.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -11,9 +14,19 @@ import { clickImage, openApp, outDir, screenshot, snapshot, startBrowser, startE
 
 let engine, chrome, page;
 const video = path.join(outDir, "moving-box.mp4");
+const conceptVideo = path.join(outDir, "red-boxes.mp4");
 // A red 60×60 box moving right 20 px a second on grey, 25 fps, 160 frames.
 const fps = 25;
 const boxAt = (frame) => [40 + (20 * frame) / fps + 30, 90 + 30];
+// red-boxes.mp4, 80 frames: red boxes A (top) and B (bottom) moving right,
+// a blue box standing still, and red box C entering from the right at
+// frame 30; all 50×50. Centres:
+const red = {
+  a: (f) => [20 + (20 * f) / fps + 25, 45],
+  b: (f) => [20 + (20 * f) / fps + 25, 195],
+  c: (f) => [330 - (60 * f) / fps + 25, 120],
+};
+const blue = [275, 45];
 
 before(async () => {
   mkdirSync(outDir, { recursive: true });
@@ -23,6 +36,14 @@ before(async () => {
     "-f", "lavfi", "-i", `color=c=0xdc2828:s=60x60:r=${fps}:d=6.4`,
     "-filter_complex", "[0][1]overlay=x='40+t*20':y=90:shortest=1",
     "-c:v", "mpeg4", "-q:v", "2", "-pix_fmt", "yuv420p", video,
+  ]);
+  execFileSync("ffmpeg", [
+    "-y", "-v", "error",
+    "-f", "lavfi", "-i", `color=c=0x5a6478:s=320x240:r=${fps}:d=3.2`,
+    "-f", "lavfi", "-i", `color=c=0xdc2828:s=50x50:r=${fps}:d=3.2`,
+    "-f", "lavfi", "-i", `color=c=0x2846dc:s=50x50:r=${fps}:d=3.2`,
+    "-filter_complex", "[0][1]overlay=x='20+t*20':y=20[a];[a][1]overlay=x='20+t*20':y=170[b];[b][2]overlay=x=250:y=20[c];[c][1]overlay=x='330-t*60':y=95:enable='gte(t,1.2)'",
+    "-c:v", "mpeg4", "-q:v", "2", "-pix_fmt", "yuv420p", conceptVideo,
   ]);
   engine = await startEngine();
   chrome = await startBrowser();
@@ -35,6 +56,15 @@ after(async () => {
 });
 
 const seek = (n) => page.evaluate((n) => window.__samwise.app.view.showFrame(n), n);
+/** The ids of the objects whose masks cover a point on a frame. */
+const objectsAt = (frame, [x, y]) => page.evaluate(([f, x, y]) => window.__samwise.snapshot().objects.filter((o) => window.__samwise.maskAt(o.id, f, x, y)).map((o) => o.id), [frame, x, y]);
+const jobText = () => page.locator(".video-bar .job-bar .job-text").textContent();
+
+/** Opens the project's media item whose name starts with name. */
+async function openMedia(name) {
+  await page.click(`.media-item:has(.media-name:text-is("${name}"))`);
+  await until(page, (n) => document.querySelector(".media-item.current .media-name")?.textContent === n && window.__samwise.snapshot().mediaId && document.querySelector(".video-view") && window.__samwise.snapshot().sessions, name, `${name} to open`, 30_000);
+}
 
 test("annotate frame 0, propagate forward, the mask is on frame 100", async () => {
   await page.setInputFiles(".media-panel input[type=file]", video);
@@ -45,7 +75,7 @@ test("annotate frame 0, propagate forward, the mask is on frame 100", async () =
   assert.ok(first > 0.8 * 3600 && first < 1.2 * 3600, `frame 0 mask area ${first}, the box has 3600 pixels`);
 
   await page.click('button[title="Track forward from this frame"]');
-  await until(page, () => /done/.test(document.querySelector(".propagation-text")?.textContent ?? ""), null, "the propagation to finish", 120_000);
+  await until(page, () => /done/.test(document.querySelector(".video-bar .job-text")?.textContent ?? ""), null, "the propagation to finish", 120_000);
   await screenshot(page, "10-video-propagated.png");
   await seek(100);
   const s = await snapshot(page);
@@ -63,9 +93,68 @@ test("correct a frame, re-propagate and cancel: frames done are kept", async () 
   await clickImage(page, ...boxAt(50));
   await until(page, () => !window.__samwise.snapshot().busy, null, "the correction");
   await page.click('button[title="Track forward from this frame"]');
-  await page.click('button[title="Stop tracking (frames done are kept)"]');
-  const text = await until(page, () => { const t = document.querySelector(".propagation-text")?.textContent ?? ""; return /frames kept|done:/.test(t) && t; }, null, "the job to end", 60_000);
+  await page.click(".video-bar .job-cancel");
+  const text = await until(page, () => { const t = document.querySelector(".video-bar .job-text")?.textContent ?? ""; return /frames? kept|done:/.test(t) && t; }, null, "the job to end", 60_000);
   const after = await snapshot(page);
   assert.ok(after.objects[0].frames.length >= before, `frames with masks went from ${before} to ${after.objects[0].frames.length}`);
-  assert.match(text, /cancelled \(\d+ frames kept\)|done:/);
+  assert.match(text, /cancelled \(\d+ frames? kept\)|done:/);
+});
+
+test("the concept “red” tracked through a video: one object per box, the same id on every frame", async () => {
+  await page.setInputFiles(".media-panel input[type=file]", conceptVideo);
+  await until(page, () => document.querySelector(".media-item.current .media-name")?.textContent === "red-boxes.mp4" && window.__samwise.snapshot().sessions, null, "the second video", 60_000);
+  await until(page, () => document.querySelector("canvas.picture")?.width > 0, null, "frame 0");
+  await page.fill(".concept-text", "red");
+  await page.press(".concept-text", "Enter");
+  await until(page, () => document.querySelector(".concept-found")?.dataset.found === "2", null, "the two red boxes on frame 0");
+  assert.equal((await snapshot(page)).objects.length, 0, "detections on the frame are a preview, not objects yet");
+  assert.match(await page.locator(".concept-found").textContent(), /found 2 on frame 0/);
+  await screenshot(page, "12-video-concept-preview.png");
+
+  await page.click(".concept-track");
+  await until(page, () => /done/.test(document.querySelector(".video-bar .job-text")?.textContent ?? ""), null, "the concept run to finish", 120_000);
+  assert.match(await jobText(), /done: 80 frames/);
+  assert.match(await page.locator(".video-bar .job-place").textContent(), /local/);
+  const s = await snapshot(page);
+  assert.equal(s.objects.length, 3, "three red boxes, three objects");
+  const [a] = await objectsAt(5, red.a(5));
+  const [b] = await objectsAt(5, red.b(5));
+  assert.ok(a && b && a !== b, `boxes A and B are two objects (${a}, ${b})`);
+  // The same ids follow the same boxes to the end.
+  assert.deepEqual(await objectsAt(75, red.a(75)), [a]);
+  assert.deepEqual(await objectsAt(75, red.b(75)), [b]);
+  // C entered at frame 30: a new object, absent before.
+  const [c] = await objectsAt(75, red.c(75));
+  assert.ok(c && c !== a && c !== b, `box C is a third object (${c})`);
+  const cFrames = s.objects.find((o) => o.id === c).frames;
+  assert.ok(Math.min(...cFrames) >= 28, `C has masks from frame ${Math.min(...cFrames)} on`);
+  assert.deepEqual(await objectsAt(40, blue), [], "the blue box is no object");
+  await seek(75);
+  await screenshot(page, "13-video-concept-tracked.png");
+  await until(page, () => window.__samwise.snapshot().save?.state === "saved", null, "autosave of the tracked concept", 30_000);
+});
+
+test("reopening a video continues its sessions and the job that ran while it was closed", async () => {
+  await seek(0);
+  const before = await snapshot(page);
+  assert.ok(before.sessions.concept, "the video has a concept session");
+  // Click the blue box (a new object in the points session) and propagate,
+  // then leave the video at once.
+  await clickImage(page, ...blue);
+  const id = await until(page, () => { const s = window.__samwise.snapshot(); const o = s.objects.find((o) => o.frames.includes(0) && o.id > 3); return !s.busy && o?.area > 0 && o.id; }, null, "the blue box's mask");
+  await page.click('button[title="Track forward from this frame"]');
+  await until(page, () => document.querySelector(".video-bar .job-bar")?.dataset.jobId, null, "the propagation to start");
+  await openMedia("moving-box.mp4");
+  await openMedia("red-boxes.mp4");
+
+  const after = await snapshot(page);
+  assert.deepEqual(after.sessions, before.sessions, "the same sessions were continued");
+  assert.equal(await page.inputValue(".concept-text"), "red", "the concept came back");
+  await until(page, () => /done/.test(document.querySelector(".video-bar .job-text")?.textContent ?? ""), null, "the continued propagation", 120_000);
+  assert.deepEqual(await objectsAt(70, blue), [id], "the blue box's mask reached frame 70");
+  const s = await snapshot(page);
+  assert.equal(s.objects.length, 4);
+  assert.ok(s.objects.find((o) => o.id === id).frames.length >= 75, "every propagated frame was applied");
+  await seek(70);
+  await screenshot(page, "14-video-reopened.png");
 });

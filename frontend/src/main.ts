@@ -6,6 +6,7 @@ import { Engine } from "./api/engine";
 import { App } from "./app/app";
 import { ask } from "./app/dialogs";
 import { area } from "./mask/rle";
+import { bitmapOf } from "./view/overlay";
 import "./styles.css";
 
 const client = new Client((reason) => ask("Engine token", `${reason} It is printed by the engine (or set with SAMWISE_TOKEN).`, "", true));
@@ -29,7 +30,11 @@ window.__samwise = {
       frame: a?.frame ?? 0,
       busy: a?.busy ?? false,
       current: a?.state.current ?? null,
+      tool: a?.tool ?? null,
+      sessions: v?.sessions ?? null,
       save: a?.autosave.state ?? null,
+      /** The job bars shown: state and text. */
+      jobs: [...document.querySelectorAll<HTMLElement>(".job-bar:not([hidden])")].map((b) => `${b.dataset.state}: ${b.textContent}`),
       objects: (a?.state.objects ?? []).map((o) => ({
         id: o.id,
         label: o.label,
@@ -38,6 +43,14 @@ window.__samwise = {
         area: o.masks[String(a!.frame)] ? area(o.masks[String(a!.frame)]) : 0,
       })),
     };
+  },
+  /** Whether an object's mask on a frame covers an image point. */
+  maskAt(objectId: number, frame: number, x: number, y: number): boolean {
+    const o = app.view?.annotator.state.objects.find((x) => x.id === objectId);
+    const m = o?.masks[String(frame)];
+    if (!m) return false;
+    const bm = bitmapOf(m);
+    return bm.data[Math.round(y) * bm.width + Math.round(x)] === 1;
   },
   /** Client (page) coordinates of an image point in the current view. */
   toClient(x: number, y: number) {

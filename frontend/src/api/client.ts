@@ -39,12 +39,13 @@ export class Client {
   }
 
   /** Sends a request; on 401 asks for a token once and retries. */
-  async fetch(method: string, path: string, body?: BodyInit, headers?: Record<string, string>): Promise<Response> {
+  async fetch(method: string, path: string, body?: BodyInit, headers?: Record<string, string>, signal?: AbortSignal): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       let resp: Response;
       try {
-        resp = await fetch(this.base + path, { method, body, headers: this.headers(headers) });
+        resp = await fetch(this.base + path, { method, body, headers: this.headers(headers), signal });
       } catch (e) {
+        if (signal?.aborted) throw e;
         throw new ApiError(0, "unreachable", `cannot reach the engine (${(e as Error).message}): is it running?`);
       }
       if (resp.status === 401 && attempt === 0) {

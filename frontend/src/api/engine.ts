@@ -1,10 +1,20 @@
 // Typed calls of the engine routes the annotator uses (shapes from the
-// generated types only).
+// generated types only); the video session routes are in src/video/videoApi.ts.
 import type { Client } from "./client";
+import { readNdjson } from "./ndjson";
 import type {
   AnnotationDoc,
+  FrameResult,
+  Job,
+  JobAccepted,
+  JobList,
+  JobResults,
   Label,
   Media,
+  ModelList,
+  PCSImageRequest,
+  PCSImageResponse,
+  PullRequest,
   PVSImageRequest,
   PVSImageResponse,
   Project,
@@ -76,5 +86,49 @@ export class Engine {
 
   export(id: string, format: string): Promise<{ blob: Blob; filename: string }> {
     return this.client.download(`/v1/projects/${enc(id)}/export?format=${enc(format)}`);
+  }
+
+  findConcept(req: PCSImageRequest): Promise<PCSImageResponse> {
+    return this.client.json("POST", "/v1/pcs/image", req);
+  }
+
+  models(): Promise<ModelList> {
+    return this.client.json("GET", "/v1/models");
+  }
+
+  pull(req: PullRequest): Promise<JobAccepted> {
+    return this.client.json("POST", "/v1/models/pull", req);
+  }
+
+  precompute(mediaIds: string[]): Promise<JobAccepted> {
+    return this.client.json("POST", "/v1/precompute", { media_ids: mediaIds });
+  }
+
+  job(id: string): Promise<Job> {
+    return this.client.json("GET", `/v1/jobs/${enc(id)}`);
+  }
+
+  jobs(): Promise<JobList> {
+    return this.client.json("GET", "/v1/jobs");
+  }
+
+  cancelJob(id: string): Promise<Job> {
+    return this.client.json("DELETE", `/v1/jobs/${enc(id)}`);
+  }
+
+  resumeJob(id: string): Promise<JobAccepted> {
+    return this.client.json("POST", `/v1/jobs/${enc(id)}/resume`);
+  }
+
+  jobResults(id: string, after: number): Promise<JobResults> {
+    return this.client.json("GET", `/v1/jobs/${enc(id)}/results?after=${after}`);
+  }
+
+  /** The job's frames after the cursor as they are written (NDJSON), in
+   * batches as they arrive; the stream ends when the job has ended. */
+  async *jobStream(id: string, after: number, signal?: AbortSignal): AsyncGenerator<FrameResult[]> {
+    const resp = await this.client.fetch("GET", `/v1/jobs/${enc(id)}/results?after=${after}`, undefined, { Accept: "application/x-ndjson" }, signal);
+    if (!resp.body) throw new Error("the engine sent no result stream");
+    yield* readNdjson<FrameResult>(resp.body);
   }
 }

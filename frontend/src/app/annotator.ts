@@ -1,8 +1,9 @@
 // The editing core shared by the image and video views: the annotation
 // state with its undo history, autosave, AI prompts (one request in flight,
 // clicks coalesced; a result amends the click's undo step and only ever
-// changes the object it was asked for), brush and eraser strokes, and the
-// stage that shows it all.
+// changes the object it was asked for), brush and eraser strokes, exemplar
+// boxes handed to the concept panel, a preview of concept detections, and
+// the stage that shows it all.
 import type { AnnotationDoc, Label, RLE } from "../api/types.gen";
 import * as A from "../editor/annotations";
 import { Autosaver, type SaveStatus, type SaveError } from "../editor/autosave";
@@ -15,6 +16,9 @@ import { bitmapOf, remember } from "../view/overlay";
 import { Stage, type Tool } from "../view/stage";
 import type { Viewport } from "../view/viewport";
 import type { SegmentRequest, Segmenter } from "./segmenter";
+
+/** Concept detections not yet objects. */
+const previewColor = "#ffd54a";
 
 export const objectPalette = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45", "#fabed4", "#469990"];
 
@@ -48,6 +52,11 @@ export class Annotator {
   private readonly ai: LatestOnly<SegmentRequest, RLE | null>;
   private clickStep: A.AnnotationState | null = null;
   private stroke: { id: number; bm: Bitmap; last: A.Point; erase: boolean; created: boolean } | null = null;
+  private readonly drawers = new Set<(ctx: CanvasRenderingContext2D, view: Viewport) => void>();
+  /** Receives boxes dragged with the exemplar tool (the concept panel). */
+  exemplarBox: ((b: A.Box, negative: boolean) => void) | null = null;
+  /** Detections shown but not (yet) objects: a concept on a video frame. */
+  private preview: { frame: number; masks: RLE[] } | null = null;
 
   constructor(private readonly opts: AnnotatorOptions) {
     this.history = new History(A.fromDoc(opts.doc));
@@ -56,7 +65,7 @@ export class Annotator {
       tool: () => this.tool,
       brushRadius: () => this.brushRadius,
       click: (p, positive) => this.click(p, positive),
-      box: (b) => this.box(b),
+      box: (b, negative) => this.box(b, negative),
       strokeStart: (p, erase) => this.strokeStart(p, erase),
       strokeMove: (p) => this.strokeMove(p),
       strokeEnd: () => this.strokeEnd(),
@@ -101,13 +110,42 @@ export class Annotator {
   /** Repaints masks and prompts and tells the panels. */
   render(): void {
     const key = String(this.frame);
-    this.stage.masks.paint(
-      this.state.objects
-        .filter((o) => o.visible && o.masks[key])
-        .map((o) => ({ id: o.id, color: o.color, mask: o.masks[key], selected: o.id === this.state.current })),
-    );
+    const objects = this.state.objects
+      .filter((o) => o.visible && o.masks[key])
+      .map((o) => ({ id: o.id, color: o.color, mask: o.masks[key], selected: o.id === this.state.current }));
+    if (this.preview?.frame === this.frame) objects.push(...this.preview.masks.map((mask, i) => ({ id: -1 - i, color: previewColor, mask, selected: false })));
+    this.stage.masks.paint(objects);
     this.stage.redrawUI();
+    this.notify();
+  }
+
+  /** Tells the panels (no repaint). */
+  notify(): void {
     for (const fn of this.listeners) fn();
+  }
+
+  setTool(t: Tool): void {
+    this.tool = t;
+    this.stage.root.dataset.tool = t;
+    this.stage.redrawUI();
+    this.notify();
+  }
+
+  /** Draws more on the prompt layer (exemplar boxes); returns its removal. */
+  addDrawer(fn: (ctx: CanvasRenderingContext2D, view: Viewport) => void): () => void {
+    this.drawers.add(fn);
+    this.stage.redrawUI();
+    return () => {
+      this.drawers.delete(fn);
+      this.stage.redrawUI();
+    };
+  }
+
+  /** Shows detections on a frame without making them objects (null: none). */
+  setPreview(p: { frame: number; masks: RLE[] } | null): void {
+    if (p === this.preview) return;
+    this.preview = p;
+    this.render();
   }
 
   /** Records an edit: one undo step, a repaint and an autosave. */
@@ -213,14 +251,18 @@ export class Annotator {
   }
 
   click(p: A.Point, positive: boolean): void {
+    if (this.tool === "exemplar") return;
     const s = this.target();
     const id = s.current!;
-    const prev = A.promptsOf(A.find(s, id), this.frame);
-    const prompts: A.Prompts = { ...prev, points: [...prev.points, [p[0], p[1]]], labels: [...prev.labels, positive ? 1 : 0] };
+    const prompts = A.withClick(A.find(s, id), this.frame, p, positive);
     this.prompt(A.setPrompts(s, id, this.frame, prompts), id, prompts);
   }
 
-  box(b: A.Box): void {
+  box(b: A.Box, negative = false): void {
+    if (this.tool === "exemplar") {
+      this.exemplarBox?.(b, negative);
+      return;
+    }
     const s = this.target();
     const id = s.current!;
     const prompts: A.Prompts = { ...A.promptsOf(A.find(s, id), this.frame), box: b };
@@ -255,21 +297,33 @@ export class Annotator {
     this.edited();
   }
 
-  /** Applies masks computed elsewhere (video propagation) as one step. */
+  /** Applies an edit computed elsewhere (concept results, propagated
+   * masks): a new undo step, or part of the present one (the later batches
+   * of one job, a concept result replacing the one it refines). */
+  apply(next: A.AnnotationState, newStep: boolean): void {
+    if (next === this.state) return;
+    if (newStep) this.history.push(next);
+    else this.history.amend(next);
+    this.edited();
+  }
+
+  /** Applies masks computed elsewhere (video propagation). */
   applyMasks(masks: { objectId: number; frame: number; mask: RLE | null }[], newStep: boolean): void {
     let s = this.state;
     for (const m of masks) if (A.find(s, m.objectId)) s = A.setMask(s, m.objectId, m.frame, m.mask);
-    if (s === this.state) return;
-    if (newStep) this.history.push(s);
-    else this.history.amend(s);
-    this.edited();
+    this.apply(s, newStep);
+  }
+
+  /** Gives objects a label (one undo step). */
+  labelObjects(ids: number[], label: string): void {
+    this.commit(A.labelObjects(this.state, ids, label, (id) => this.colorFor(label, id)));
   }
 
   private setBusy(b: boolean): void {
     if (this.busy === b) return;
     this.busy = b;
     this.stage.root.classList.toggle("busy", b);
-    for (const fn of this.listeners) fn();
+    this.notify();
   }
 
   private strokeStart(p: A.Point, erase: boolean): void {
@@ -317,8 +371,9 @@ export class Annotator {
   }
 
   private drawPrompts(ctx: CanvasRenderingContext2D, view: Viewport): void {
+    for (const fn of this.drawers) fn(ctx, view);
     const o = this.current;
-    if (!o) return;
+    if (!o || this.tool === "exemplar") return;
     const p = A.promptsOf(o, this.frame);
     if (p.box) {
       const [x0, y0] = view.toScreen(p.box[0], p.box[1]);

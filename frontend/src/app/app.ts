@@ -6,6 +6,7 @@ import type { Engine } from "../api/engine";
 import type { Label, Media, Project } from "../api/types.gen";
 import type { SaveStatus } from "../editor/autosave";
 import { el, replace } from "../view/dom";
+import { ConceptPanel } from "./conceptPanel";
 import { ask } from "./dialogs";
 import { exportMenu, saveBlob } from "./exportMenu";
 import { showHelp } from "./help";
@@ -14,6 +15,7 @@ import { MediaList } from "./mediaList";
 import type { MediaView, ViewContext } from "./mediaView";
 import { Messages } from "./messages";
 import { ObjectPanel } from "./objectPanel";
+import { Precompute } from "./precompute";
 import { ReadyBadge } from "./readyBadge";
 import { SaveBadge } from "./saveBadge";
 import { actionFor, type Action } from "./shortcuts";
@@ -31,7 +33,9 @@ export class App {
   readonly save = new SaveBadge();
   readonly toolbar = new Toolbar();
   readonly objects: ObjectPanel;
+  readonly concepts: ConceptPanel;
   readonly media: MediaList;
+  readonly precompute: Precompute;
   project: Project | null = null;
   view: MediaView | null = null;
   private readonly projectSelect = el("select", { class: "project-select", "aria-label": "Project" });
@@ -42,7 +46,12 @@ export class App {
     private readonly engine: Engine,
     private readonly openVideo: VideoOpener,
   ) {
-    this.ready = new ReadyBadge(engine);
+    this.ready = new ReadyBadge(engine, (m) => this.messages.error(m));
+    this.concepts = new ConceptPanel({
+      labels: () => this.labels,
+      createLabel: (name) => this.addLabel(name),
+      error: (m) => this.messages.error(m),
+    });
     this.objects = new ObjectPanel({
       add: (name) => void this.addLabel(name),
       rename: (from, to) => void this.renameLabel(from, to),
@@ -53,6 +62,8 @@ export class App {
       files: (files) => void this.addFiles(files),
       paths: (paths) => void this.addPaths(paths),
     });
+    this.precompute = new Precompute(engine, () => this.media.items.filter((m) => m.media.kind === "image").map((m) => m.media.media_id), this.messages);
+    this.media.footer.append(this.precompute.root);
     this.projectSelect.addEventListener("change", () => void this.switchProject(this.projectSelect.value));
   }
 
@@ -70,7 +81,7 @@ export class App {
       exportMenu((f) => void this.export(f)),
       el("button", { class: "small", title: "Keyboard shortcuts (?)", onclick: showHelp }, "?"),
     );
-    const right = el("div", { class: "right" }, this.toolbar.root, this.objects.root);
+    const right = el("div", { class: "right" }, this.toolbar.root, this.concepts.root, this.objects.root);
     replace(root, header, this.ready.banner, el("div", { class: "body" }, this.media.root, this.centre, right), this.messages.root);
     this.showEmpty();
     this.listen();
@@ -140,6 +151,7 @@ export class App {
     this.objects.setLabels(p.labels);
     const { media } = await this.engine.projectMedia(p.project_id);
     this.media.set(media);
+    this.precompute.render();
     this.media.setCurrent(null);
     this.showEmpty();
     if (media.length) await this.open(media[0].media.media_id);
@@ -190,6 +202,7 @@ export class App {
     try {
       this.project = await this.engine.addMedia(this.project.project_id, ids);
       this.media.set((await this.engine.projectMedia(this.project.project_id)).media);
+      this.precompute.render();
       await this.open(ids[0]);
     } catch (e) {
       this.fail(e);
@@ -226,10 +239,12 @@ export class App {
       view.annotator.onChange(() => {
         this.objects.render();
         this.toolbar.render();
+        this.concepts.render();
       });
       this.toolbar.attach(view.annotator);
       this.toolbar.setTool("prompt");
       this.objects.attach(view.annotator);
+      this.concepts.attach(view.annotator, view.concepts);
       this.onSaveStatus(view.annotator.autosave.state);
       view.annotator.stage.root.focus();
     } catch (e) {
@@ -280,19 +295,21 @@ export class App {
     this.view = null;
     this.toolbar.attach(null);
     this.objects.attach(null);
+    this.concepts.attach(null, null);
     this.save.show(null, { retry: () => {}, keepMine: () => {}, loadTheirs: () => {} });
     v.destroy();
   }
 
-  private async addLabel(name: string): Promise<void> {
-    if (!this.project) return;
+  private async addLabel(name: string): Promise<boolean> {
+    if (!this.project) return false;
     if (this.labels.some((l) => l.name === name)) {
       this.messages.error(`There is already a label “${name}”.`);
-      return;
+      return false;
     }
     const labels = [...this.labels, { name, color: labelPalette[this.labels.length % labelPalette.length] }];
-    await this.updateLabels({ labels });
+    if (!(await this.updateLabels({ labels }))) return false;
     if (this.view && !this.view.annotator.defaultLabel) this.view.annotator.defaultLabel = name;
+    return true;
   }
 
   private async renameLabel(from: string, to: string): Promise<void> {
@@ -414,6 +431,12 @@ export class App {
       case "eraser":
       case "prompt":
         this.toolbar.setTool(act);
+        break;
+      case "exemplar":
+        this.toolbar.setTool(a.tool === "exemplar" ? "prompt" : "exemplar");
+        break;
+      case "concept":
+        this.concepts.focus();
         break;
       case "clear-prompts":
         if (a.tool !== "prompt") this.toolbar.setTool("prompt");

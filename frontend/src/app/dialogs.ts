@@ -1,8 +1,17 @@
 // Modal dialogs: a message with buttons, and a one-line text question.
 import { el } from "../view/dom";
 
-export function showDialog(title: string, body: (Node | string)[], buttons: { label: string; primary?: boolean; onclick?: () => void }[] = [{ label: "Close", primary: true }]): HTMLElement {
-  const close = () => back.remove();
+export function showDialog(
+  title: string,
+  body: (Node | string)[],
+  buttons: { label: string; primary?: boolean; onclick?: () => void }[] = [{ label: "Close", primary: true }],
+  onClose?: () => void,
+): HTMLElement {
+  const close = () => {
+    if (!back.isConnected) return;
+    back.remove();
+    onClose?.();
+  };
   const box = el(
     "div",
     { class: "dialog", role: "dialog", "aria-modal": "true", "aria-label": title },

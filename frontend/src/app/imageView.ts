@@ -1,9 +1,11 @@
 // The image view: the picture decoded once (createImageBitmap) into the
-// stage, annotations from the project, AI masks from POST /v1/pvs/image.
+// stage, annotations from the project, AI masks from POST /v1/pvs/image,
+// concepts from POST /v1/pcs/image.
 import type { AnnotationDoc, Media } from "../api/types.gen";
 import { el } from "../view/dom";
 import { Annotator } from "./annotator";
 import { journalFor, saveError, type MediaView, type ViewContext } from "./mediaView";
+import { ImageConcepts } from "./imageConcepts";
 import { ImageSegmenter } from "./segmenter";
 
 export async function openImage(ctx: ViewContext, media: Media, doc: AnnotationDoc): Promise<MediaView> {
@@ -34,6 +36,7 @@ export async function openImage(ctx: ViewContext, media: Media, doc: AnnotationD
     media,
     annotator,
     root,
+    concepts: new ImageConcepts(ctx.engine, media.media_id, annotator, ctx.labels, (t) => ctx.onSegmented(t)),
     mounted: () => {
       annotator.stage.setPicture(bitmap, media.width, media.height);
       bitmap.close(); // drawn once; zoom and pan never redraw it

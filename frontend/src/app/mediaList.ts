@@ -3,13 +3,8 @@
 import type { Engine } from "../api/engine";
 import type { ProjectMedia } from "../api/types.gen";
 import { el, replace } from "../view/dom";
+import { desktop } from "./desktop";
 
-/** The desktop shell (app/) may provide native dialogs. */
-declare global {
-  interface Window {
-    samwise?: { openDialog?: (opts: { multiple: boolean; kinds: string[] }) => Promise<string[]> };
-  }
-}
 
 const thumbs = new Map<string, Promise<string>>();
 
@@ -38,6 +33,8 @@ export class MediaList {
   readonly root = el("aside", { class: "media-panel" });
   private readonly list = el("ul", { class: "media-list", "aria-label": "Media" });
   private readonly fileInput = el("input", { type: "file", multiple: true, accept: "image/*,video/*", hidden: true });
+  /** Below the list: project-wide actions (precompute). */
+  readonly footer = el("div", { class: "media-footer" });
   items: ProjectMedia[] = [];
   current: string | null = null;
 
@@ -51,11 +48,11 @@ export class MediaList {
       this.fileInput.value = "";
       if (files.length) this.on.files(files);
     });
-    this.root.append(el("div", { class: "panel-head" }, openBtn, this.fileInput), this.list, el("p", { class: "hint" }, "or drop files anywhere"));
+    this.root.append(el("div", { class: "panel-head" }, openBtn, this.fileInput), this.list, el("p", { class: "hint" }, "or drop files anywhere"), this.footer);
   }
 
   private async pick(): Promise<void> {
-    const native = window.samwise?.openDialog;
+    const native = desktop()?.openDialog;
     if (native) {
       const paths = await native({ multiple: true, kinds: ["image", "video"] });
       if (paths.length) this.on.paths(paths);

@@ -6,6 +6,7 @@ import type { AnnotationDoc, Label, Media } from "../api/types.gen";
 import type { SaveError, SaveStatus } from "../editor/autosave";
 import { Journal } from "../editor/journal";
 import type { Annotator } from "./annotator";
+import type { ConceptTarget } from "./conceptPanel";
 import type { Action } from "./shortcuts";
 
 export interface MediaView {
@@ -13,8 +14,12 @@ export interface MediaView {
   readonly annotator: Annotator;
   /** The element that fills the centre (stage, plus a timeline for video). */
   readonly root: HTMLElement;
+  /** Text and exemplar prompts on this media. */
+  readonly concepts: ConceptTarget;
   /** Called once the root is in the document (layout is known). */
   mounted(): void;
+  /** The engine sessions a video view continues. */
+  readonly sessions?: { points: string; concept: string | null };
   /** Handles view-specific keys (frames); false when not handled. */
   action(a: Action): boolean;
   destroy(): void;
@@ -29,7 +34,7 @@ export interface ViewContext {
   onError: (message: string) => void;
   onNote: (message: string) => void;
   /** Called after each AI answer (timings for the model badge). */
-  onSegmented: (timing: { encode_ms: number; decode_ms: number } | null) => void;
+  onSegmented: (timing: { encode_ms: number; decode_ms: number; cached?: boolean } | null) => void;
 }
 
 export function saveError(e: unknown): SaveError {

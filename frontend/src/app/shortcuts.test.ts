@@ -19,6 +19,8 @@ describe("shortcuts", () => {
     expect(key("f")).toBe("fit");
     expect(key("?")).toBe("help");
     expect(key("ArrowRight")).toBe("next-frame");
+    expect(key("t")).toBe("concept");
+    expect(key("X")).toBe("exemplar");
   });
 
   it("ignores other modified keys", () => {

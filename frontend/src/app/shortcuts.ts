@@ -24,6 +24,8 @@ export type Action =
   | "next-frame"
   | "play"
   | "clear-prompts"
+  | "exemplar"
+  | "concept"
   | `label-${number}`;
 
 export interface Shortcut {
@@ -40,6 +42,8 @@ export const shortcuts: Shortcut[] = [
   { keys: "Z, Ctrl+Z", action: "undo", help: "undo" },
   { keys: "Ctrl+Shift+Z, Ctrl+Y, Shift+Z", action: "redo", help: "redo" },
   { keys: "V, Esc", action: "prompt", help: "prompt tool (Esc again clears the object's prompts)" },
+  { keys: "T", action: "concept", help: "type a concept (text prompt): every instance becomes an object" },
+  { keys: "X", action: "exemplar", help: "exemplar boxes for the concept: drag around an example, Shift-drag around a counter-example" },
   { keys: "B", action: "brush", help: "brush (right-drag erases)" },
   { keys: "E", action: "eraser", help: "eraser" },
   { keys: "[ / ]", action: "smaller", help: "brush size down / up" },
@@ -118,6 +122,12 @@ export function actionFor(e: { key: string; code?: string; ctrlKey: boolean; met
     case "k":
     case "K":
       return "play";
+    case "t":
+    case "T":
+      return "concept";
+    case "x":
+    case "X":
+      return "exemplar";
   }
   return null;
 }

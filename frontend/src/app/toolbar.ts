@@ -45,11 +45,7 @@ export class Toolbar {
   }
 
   setTool(t: Tool): void {
-    if (!this.annotator) return;
-    this.annotator.tool = t;
-    this.annotator.stage.root.dataset.tool = t;
-    this.annotator.stage.redrawUI();
-    this.render();
+    this.annotator?.setTool(t);
   }
 
   resizeBrush(factor: number): void {

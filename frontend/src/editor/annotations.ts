@@ -12,6 +12,10 @@ export interface Prompts {
   points: Point[];
   labels: number[]; // 1 positive, 0 negative
   box?: Box;
+  /** The mask the object had when its first prompt on this frame was
+   * given (from a concept, a propagation, the brush or an earlier
+   * session): the engine starts from it, so clicks refine it. */
+  mask?: RLE;
 }
 
 export interface EditorObject {
@@ -109,5 +113,28 @@ export function renameLabel(state: AnnotationState, from: string, to: string): A
 
 /** True when two prompt sets are the same (to match answers to requests). */
 export function samePrompts(a: Prompts, b: Prompts): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return a.mask === b.mask && JSON.stringify([a.points, a.labels, a.box]) === JSON.stringify([b.points, b.labels, b.box]);
+}
+
+/** The prompts after one more click: an object's first click on a frame
+ * where it already has a mask starts from that mask. */
+export function withClick(o: EditorObject | undefined, frame: number, p: Point, positive: boolean): Prompts {
+  const key = String(frame);
+  const prev = promptsOf(o, frame);
+  const base = !o?.prompts[key] && o?.masks[key] ? { mask: o.masks[key] } : {};
+  return { ...prev, ...base, points: [...prev.points, [p[0], p[1]]], labels: [...prev.labels, positive ? 1 : 0] };
+}
+
+/** Adds an empty object with a given id (results of a session that names
+ * its objects), unless there is one. */
+export function ensureObject(state: AnnotationState, id: number, label: string, color: string): AnnotationState {
+  if (find(state, id)) return state;
+  return { ...state, objects: [...state.objects, { id, label, color, visible: true, masks: {}, prompts: {} }] };
+}
+
+/** Gives objects a label (and its colour). */
+export function labelObjects(state: AnnotationState, ids: number[], label: string, color: (id: number) => string): AnnotationState {
+  let s = state;
+  for (const id of ids) s = updateObject(s, id, (o) => ({ ...o, label, color: color(id) }));
+  return s;
 }

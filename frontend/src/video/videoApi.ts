@@ -1,32 +1,36 @@
-// The video routes (engine/api/video.go, jobs.go): tracking sessions,
-// per-frame prompts, propagation jobs and their results, frame images.
+// The video routes (engine/api/video.go, pcs.go): tracking sessions and
+// their prompts, concept sessions, propagation and concept runs (jobs: see
+// src/jobs), stored results, frame images.
 import type { Engine } from "../api/engine";
 import type {
   FrameResult,
-  Job,
   JobAccepted,
-  JobResults,
+  PCSRunRequest,
+  PCSVideoPrompt,
+  PCSVideoSession,
   PropagateRequest,
   SessionResults,
   VideoAnnotationRequest,
   VideoSession,
+  VideoSessionList,
 } from "../api/types.gen";
 
 const enc = encodeURIComponent;
 
 export class VideoApi {
-  constructor(private readonly engine: Engine) {}
+  constructor(readonly engine: Engine) {}
 
   private get client() {
     return this.engine.client;
   }
 
-  openSession(mediaId: string): Promise<VideoSession> {
-    return this.client.json("POST", "/v1/pvs/video/sessions", { media_id: mediaId });
+  /** Every session on a video (points and concept), newest first. */
+  sessions(mediaId: string): Promise<VideoSessionList> {
+    return this.client.json("GET", `/v1/pvs/video/sessions?media_id=${enc(mediaId)}`);
   }
 
-  endSession(id: string): Promise<VideoSession> {
-    return this.client.json("DELETE", `/v1/pvs/video/${enc(id)}`);
+  openSession(mediaId: string): Promise<VideoSession> {
+    return this.client.json("POST", "/v1/pvs/video/sessions", { media_id: mediaId });
   }
 
   annotate(id: string, req: VideoAnnotationRequest): Promise<FrameResult> {
@@ -37,20 +41,27 @@ export class VideoApi {
     return this.client.json("POST", `/v1/pvs/video/${enc(id)}/propagate`, req);
   }
 
-  results(id: string, after: number | null): Promise<SessionResults> {
-    return this.client.json("GET", `/v1/pvs/video/${enc(id)}/results${after === null ? "" : `?after=${after}`}`);
+  /** Stored results of any session, a page after frame `after` (-1: from
+   * the start). */
+  results(id: string, after: number): Promise<SessionResults> {
+    return this.client.json("GET", `/v1/pvs/video/${enc(id)}/results?after=${after}`);
   }
 
-  job(jobId: string): Promise<Job> {
-    return this.client.json("GET", `/v1/jobs/${enc(jobId)}`);
+  openConcept(mediaId: string): Promise<PCSVideoSession> {
+    return this.client.json("POST", "/v1/pcs/video/sessions", { media_id: mediaId });
   }
 
-  jobResults(jobId: string, after: number | null): Promise<JobResults> {
-    return this.client.json("GET", `/v1/jobs/${enc(jobId)}/results${after === null ? "" : `?after=${after}`}`);
+  concept(id: string): Promise<PCSVideoSession> {
+    return this.client.json("GET", `/v1/pcs/video/${enc(id)}`);
   }
 
-  cancel(jobId: string): Promise<Job> {
-    return this.client.json("DELETE", `/v1/jobs/${enc(jobId)}`);
+  /** Sets the concept on a frame; answers that frame's detections. */
+  conceptPrompt(id: string, req: PCSVideoPrompt): Promise<FrameResult> {
+    return this.client.json("POST", `/v1/pcs/video/${enc(id)}/prompts`, req);
+  }
+
+  conceptRun(id: string, req: PCSRunRequest): Promise<JobAccepted> {
+    return this.client.json("POST", `/v1/pcs/video/${enc(id)}/run`, req);
   }
 
   frame(mediaId: string, n: number): Promise<Blob> {

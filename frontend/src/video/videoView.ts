@@ -1,25 +1,34 @@
-// The video view: a tracking session on the video, frames shown from
-// GET /v1/media/{id}/frames/{n}, prompts on any frame answered at once,
-// propagation forward/backward/both with progress and cancel, and a
-// timeline of prompted and masked frames. Masks land in the same
-// annotation document as images (per frame), so they autosave and export.
-import type { AnnotationDoc, FrameResult, Media, RLE, VideoSession } from "../api/types.gen";
+// The video view: a tracking session on the video (the newest live one is
+// continued, so a reopened video keeps its prompts, results and running
+// job), frames shown from GET /v1/media/{id}/frames/{n}, prompts on any
+// frame answered at once, propagation forward/backward/both and concept
+// tracking as jobs with progress and cancel, and a timeline of prompted and
+// masked frames. Masks land in the same annotation document as images (per
+// frame), so they autosave and export.
+import type { AnnotationDoc, FrameResult, Media, PCSVideoSession, RLE, VideoSession } from "../api/types.gen";
 import { Annotator } from "../app/annotator";
 import { journalFor, saveError, type MediaView, type ViewContext } from "../app/mediaView";
 import type { SegmentRequest } from "../app/segmenter";
 import type { Action } from "../app/shortcuts";
+import { mergeTracks, restoreResults } from "../editor/concepts";
+import { JobBar } from "../jobs/jobBar";
+import { isEnded } from "../jobs/progress";
 import { el, replace } from "../view/dom";
 import { FrameCache } from "./frameCache";
-import { Propagation } from "./propagation";
+import { pickLive, promptedFrames, SessionMemo } from "./sessions";
 import { Timeline } from "./timeline";
 import { VideoApi } from "./videoApi";
+import { VideoConcepts } from "./videoConcepts";
 
 type Direction = "forward" | "backward" | "both";
 
 export async function openVideo(ctx: ViewContext, media: Media): Promise<MediaView> {
   const api = new VideoApi(ctx.engine);
-  const [doc, session] = await Promise.all([ctx.engine.annotations(ctx.projectId, media.media_id), api.openSession(media.media_id)]);
-  const view = new VideoView(ctx, api, media, session, doc);
+  const [doc, { sessions }] = await Promise.all([ctx.engine.annotations(ctx.projectId, media.media_id), api.sessions(media.media_id)]);
+  const live = pickLive(sessions, "points");
+  const liveConcept = pickLive(sessions, "concept");
+  const [session, concept] = await Promise.all([live ?? api.openSession(media.media_id), liveConcept ? api.concept(liveConcept.session_id) : null]);
+  const view = new VideoView(ctx, api, media, session, concept, doc);
   await view.showFrame(0);
   return view;
 }
@@ -27,14 +36,16 @@ export async function openVideo(ctx: ViewContext, media: Media): Promise<MediaVi
 class VideoView implements MediaView {
   readonly annotator: Annotator;
   readonly root: HTMLElement;
+  readonly concepts: VideoConcepts;
   private readonly frames: FrameCache;
   private readonly timeline: Timeline;
   private readonly controls = el("div", { class: "video-controls" });
-  private readonly progress = el("div", { class: "propagation" });
-  private job: Propagation | null = null;
+  private readonly jobs: JobBar;
+  private readonly memo: SessionMemo;
+  /** Frames the session had prompts on when the view opened. */
+  private readonly sessionPrompted: Set<number>;
   private playing = 0;
   private shown = -1;
-  private firstBatch = true;
   private kept: AnnotationDoc | null;
 
   constructor(
@@ -42,11 +53,14 @@ class VideoView implements MediaView {
     private readonly api: VideoApi,
     readonly media: Media,
     private readonly session: VideoSession,
-    doc: AnnotationDoc,
+    concept: PCSVideoSession | null,
+    private readonly doc: AnnotationDoc,
   ) {
     this.frames = new FrameCache((n) => api.frame(media.media_id, n));
     const { journal, kept } = journalFor(ctx, media.media_id, doc);
     this.kept = kept;
+    this.memo = new SessionMemo(localStorage, session.session_id);
+    this.sessionPrompted = promptedFrames(session);
     this.annotator = new Annotator({
       width: media.width,
       height: media.height,
@@ -60,14 +74,27 @@ class VideoView implements MediaView {
       journal,
       saveDelayMs: 800,
     });
+    this.jobs = new JobBar(ctx.engine, ctx.onError, () => {
+      this.renderControls();
+      this.annotator.notify();
+    });
+    this.concepts = new VideoConcepts(api, media, this.annotator, ctx.labels, {
+      jobRunning: () => this.jobs.running,
+      follow: (memo, jobId, label, apply, after) => this.follow(memo, jobId, label, apply, after),
+    }, concept);
     this.timeline = new Timeline((f) => void this.showFrame(f));
     this.annotator.onChange(() => this.updateTimeline());
-    this.root = el("div", { class: "view video-view" }, this.annotator.stage.root, this.timeline.root, el("div", { class: "video-bar" }, this.controls, this.progress));
+    this.root = el("div", { class: "view video-view" }, this.annotator.stage.root, this.timeline.root, el("div", { class: "video-bar" }, this.controls, this.jobs.root));
     this.renderControls();
   }
 
   get frameCount(): number {
     return this.session.frames || this.media.frames;
+  }
+
+  /** The sessions this view continues (for the tests and the curious). */
+  get sessions(): { points: string; concept: string | null } {
+    return { points: this.session.session_id, concept: this.concepts.sessionId };
   }
 
   mounted(): void {
@@ -76,6 +103,57 @@ class VideoView implements MediaView {
     if (this.kept) {
       this.annotator.restore(this.kept);
       this.ctx.onNote("Restored edits that were not saved in the last session.");
+    }
+    void this.continueSessions().catch((e) => this.ctx.onError(`continuing the video's sessions: ${(e as Error).message}`));
+  }
+
+  /** Picks up what the sessions did while the video was closed: results of
+   * a document never saved in this project, and the job that was followed
+   * (or one still running) from where this UI left it. */
+  private async continueSessions(): Promise<void> {
+    if (this.doc.version === 0) await this.restoreSessionResults();
+    const { jobs } = await this.ctx.engine.jobs();
+    const memos = [this.memo, this.concepts.memo].filter((m): m is SessionMemo => m !== null);
+    for (const memo of memos) {
+      if (this.jobs.running) return;
+      const kept = memo.job();
+      const job = jobs.find((j) => j.session_id === memo.sessionId && !isEnded(j.state)) ?? jobs.find((j) => j.job_id === kept?.jobId);
+      if (!job) {
+        memo.saveJob(null);
+        continue;
+      }
+      const after = kept?.jobId === job.job_id ? kept.cursor : -1;
+      if (memo === this.memo) this.follow(memo, job.job_id, "Propagate", (fr, step) => this.applyPropagated(fr, step), after);
+      else this.concepts.follow(job.job_id, after);
+    }
+  }
+
+  /** Every stored result of the sessions, for a document that has none. */
+  private async restoreSessionResults(): Promise<void> {
+    const read = async (id: string) => {
+      const out: FrameResult[] = [];
+      for (let after = -1; ; ) {
+        const page = await this.api.results(id, after);
+        out.push(...page.frames);
+        if (page.next === null || !page.frames.length) return out;
+        after = page.next;
+      }
+    };
+    const cm = this.concepts.memo;
+    const points = await read(this.session.session_id);
+    const concept = cm ? await read(cm.sessionId) : [];
+    // Computed from the state after the reads: edits made meanwhile stay.
+    const a = this.annotator;
+    const style = { label: "", color: (id: number) => a.colorFor("", id) };
+    let next = restoreResults(a.state, points, style);
+    if (cm) {
+      const tracks = cm.tracks();
+      next = mergeTracks(next, concept, tracks, style);
+      cm.saveTracks(tracks);
+    }
+    if (next !== a.state) {
+      a.apply(next, true);
+      this.ctx.onNote("Restored the masks kept by the video's tracking sessions.");
     }
   }
 
@@ -98,13 +176,14 @@ class VideoView implements MediaView {
 
   /** Prompts on a frame: the session answers that frame's masks at once. */
   private async segment(req: SegmentRequest): Promise<RLE | null> {
-    const { points, labels, box } = req.prompts;
+    const { points, labels, box, mask } = req.prompts;
     const res = await this.api.annotate(this.session.session_id, {
       frame: req.frame,
       object_id: req.objectId,
       points: points.length ? points : undefined,
       labels: points.length ? labels : undefined,
       box,
+      mask,
       clear: !points.length && !box ? true : undefined,
     });
     this.ctx.onSegmented(null);
@@ -112,52 +191,46 @@ class VideoView implements MediaView {
   }
 
   private async propagate(direction: Direction): Promise<void> {
-    if (this.job) return;
+    if (this.jobs.running) return;
     await this.annotator.autosave.flush();
     try {
       const acc = await this.api.propagate(this.session.session_id, { direction, start_frame: this.annotator.frame });
-      this.firstBatch = true;
-      const job = new Propagation(this.api, acc.job_id, {
-        progress: (j) => this.showProgress(`${j.state} ${j.progress.done}/${j.progress.total}${j.progress.fps ? ` · ${j.progress.fps.toFixed(1)} fps` : ""}`, j.progress.total ? j.progress.done / j.progress.total : 0),
-        frames: (fr) => this.apply(fr),
-        done: (j) => {
-          this.job = null;
-          this.showProgress(j.state === "succeeded" ? `done: ${j.progress.done} frames` : `${j.state}${j.error ? `: ${j.error}` : ""} (${j.progress.done} frames kept)`, null);
-          this.renderControls();
-        },
-        error: (m) => {
-          this.job = null;
-          this.ctx.onError(m);
-          this.renderControls();
-        },
-      });
-      this.job = job;
-      this.renderControls();
-      void job.run();
+      const arrow = { forward: "▶", backward: "◀", both: "◀▶" }[direction];
+      this.follow(this.memo, acc.job_id, `Propagate ${arrow}`, (fr, step) => this.applyPropagated(fr, step));
     } catch (e) {
       this.ctx.onError((e as Error).message);
     }
   }
 
-  /** Frames from a job: the whole propagation is one undo step. */
-  private apply(frames: FrameResult[]): void {
-    const masks = frames.flatMap((f) => f.objects.map((o) => ({ objectId: o.object_id, frame: f.frame, mask: o.mask && o.area > 0 ? o.mask : null })));
-    this.annotator.applyMasks(masks, this.firstBatch);
-    this.firstBatch = false;
+  /** Follows a job of a session with the job bar; the first batch of
+   * frames is a new undo step and the rest join it, so a whole run is one
+   * step. The session's memo keeps how far it got, for a reopened video. */
+  private follow(memo: SessionMemo, jobId: string, label: string, apply: (frames: FrameResult[], newStep: boolean) => void, after = -1): void {
+    let cursor = after;
+    let first = true;
+    memo.saveJob({ jobId, cursor });
+    this.jobs.follow(jobId, {
+      label,
+      unit: "frames",
+      after,
+      frames: (frames) => {
+        apply(frames, first);
+        first = false;
+        cursor += frames.length;
+        memo.saveJob({ jobId, cursor });
+      },
+      ended: () => memo.saveJob(null),
+    });
   }
 
-  private showProgress(text: string, fraction: number | null): void {
-    replace(
-      this.progress,
-      fraction === null ? null : el("progress", { max: 1, value: fraction, "aria-label": "Propagation progress" }),
-      el("span", { class: "propagation-text" }, text),
-    );
-    this.progress.dataset.state = fraction === null ? "idle" : "running";
+  private applyPropagated(frames: FrameResult[], newStep: boolean): void {
+    const masks = frames.flatMap((f) => f.objects.map((o) => ({ objectId: o.object_id, frame: f.frame, mask: o.mask && o.area > 0 ? o.mask : null })));
+    this.annotator.applyMasks(masks, newStep);
   }
 
   private renderControls(): void {
     const b = (label: string, title: string, fn: () => void, disabled = false) => el("button", { title, onclick: fn, disabled }, label);
-    const running = this.job !== null;
+    const running = this.jobs.running;
     replace(
       this.controls,
       b("‹ Prev", "Previous frame (←)", () => void this.showFrame(this.annotator.frame - 1)),
@@ -167,7 +240,6 @@ class VideoView implements MediaView {
       b("◀ Propagate", "Track the prompted objects backward from this frame", () => void this.propagate("backward"), running),
       b("Propagate ◀▶", "Track both ways from this frame", () => void this.propagate("both"), running),
       b("Propagate ▶", "Track forward from this frame", () => void this.propagate("forward"), running),
-      running ? b("Cancel", "Stop tracking (frames done are kept)", () => void this.job?.cancel().catch((e) => this.ctx.onError(e.message))) : null,
     );
   }
 
@@ -187,7 +259,7 @@ class VideoView implements MediaView {
 
   private updateTimeline(): void {
     const masked = new Set<number>();
-    const prompted = new Set<number>();
+    const prompted = new Set(this.sessionPrompted);
     for (const o of this.annotator.state.objects) {
       for (const k of Object.keys(o.masks)) masked.add(Number(k));
       for (const [k, p] of Object.entries(o.prompts)) if (p.points.length || p.box) prompted.add(Number(k));
@@ -210,11 +282,12 @@ class VideoView implements MediaView {
     return false;
   }
 
+  /** Closes the view; the sessions and their jobs go on in the engine and
+   * are continued when the video opens again. */
   destroy(): void {
     if (this.playing) clearInterval(this.playing);
-    this.job?.detach();
+    this.jobs.detach();
     this.frames.clear();
     this.annotator.destroy();
-    void this.api.endSession(this.session.session_id).catch(() => {});
   }
 }

@@ -8,14 +8,15 @@ import type { Box, Point } from "../editor/annotations";
 import { MaskLayer } from "./overlay";
 import { clampToImage, Viewport, wheelFactor } from "./viewport";
 
-export type Tool = "prompt" | "brush" | "eraser";
+export type Tool = "prompt" | "brush" | "eraser" | "exemplar";
 
 export interface StageInput {
   tool(): Tool;
   /** Brush radius in image pixels. */
   brushRadius(): number;
   click(p: Point, positive: boolean): void;
-  box(b: Box): void;
+  /** A dragged box; negative when Shift was held (exemplar boxes). */
+  box(b: Box, negative: boolean): void;
   strokeStart(p: Point, erase: boolean): void;
   strokeMove(p: Point): void;
   strokeEnd(): void;
@@ -24,6 +25,10 @@ export interface StageInput {
 }
 
 const dragThreshold = 4; // screen pixels before a press becomes a box
+
+function isPaint(t: Tool): boolean {
+  return t === "brush" || t === "eraser";
+}
 
 export class Stage {
   readonly root: HTMLDivElement;
@@ -34,7 +39,7 @@ export class Stage {
   private readonly ui: HTMLCanvasElement;
   private size = { width: 0, height: 0 };
   private spaceDown = false;
-  private drag: { mode: "pan" | "press" | "box" | "stroke"; sx: number; sy: number; start: Point; cur: Point; button: number } | null = null;
+  private drag: { mode: "pan" | "press" | "box" | "stroke"; sx: number; sy: number; start: Point; cur: Point; button: number; shift: boolean } | null = null;
   private cursor: Point | null = null;
   private raf = 0;
   private readonly resizeObserver: ResizeObserver;
@@ -108,13 +113,13 @@ export class Stage {
         const [x0, y0] = this.view.toScreen(d.start[0], d.start[1]);
         const [x1, y1] = this.view.toScreen(d.cur[0], d.cur[1]);
         ctx.setLineDash([6, 4]);
-        ctx.strokeStyle = "#ffd54a";
+        ctx.strokeStyle = this.input.tool() !== "exemplar" ? "#ffd54a" : d.shift ? "#e74c3c" : "#2ecc71";
         ctx.lineWidth = 1.5;
         ctx.strokeRect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0));
         ctx.setLineDash([]);
       }
       const tool = this.input.tool();
-      if (this.cursor && tool !== "prompt") {
+      if (this.cursor && isPaint(tool)) {
         const [cx, cy] = this.view.toScreen(this.cursor[0], this.cursor[1]);
         ctx.beginPath();
         ctx.arc(cx, cy, Math.max(1, this.input.brushRadius() * this.view.scale), 0, Math.PI * 2);
@@ -192,12 +197,12 @@ export class Stage {
       const p = clampToImage(this.view.toImage(sx, sy), this.size);
       const tool = this.input.tool();
       if (e.button === 1 || this.spaceDown) {
-        this.drag = { mode: "pan", sx, sy, start: p, cur: p, button: e.button };
-      } else if (tool !== "prompt" && (e.button === 0 || e.button === 2)) {
-        this.drag = { mode: "stroke", sx, sy, start: p, cur: p, button: e.button };
+        this.drag = { mode: "pan", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey };
+      } else if (isPaint(tool) && (e.button === 0 || e.button === 2)) {
+        this.drag = { mode: "stroke", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey };
         this.input.strokeStart(p, tool === "eraser" || e.button === 2);
       } else {
-        this.drag = { mode: "press", sx, sy, start: p, cur: p, button: e.button };
+        this.drag = { mode: "press", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey };
       }
       e.preventDefault();
     });
@@ -215,7 +220,10 @@ export class Stage {
       }
       if (d?.mode === "stroke") this.input.strokeMove(p);
       if (d?.mode === "press" && d.button === 0 && Math.hypot(sx - d.sx, sy - d.sy) > dragThreshold) d.mode = "box";
-      if (d) d.cur = p;
+      if (d) {
+        d.cur = p;
+        d.shift = e.shiftKey;
+      }
       this.redrawUI();
     });
     const end = (e: PointerEvent, cancelled: boolean) => {
@@ -227,7 +235,7 @@ export class Stage {
       if (d.mode === "press" && (d.button === 0 || d.button === 2)) this.input.click(d.start, d.button === 0 && !e.altKey);
       if (d.mode === "box") {
         const b: Box = [Math.min(d.start[0], d.cur[0]), Math.min(d.start[1], d.cur[1]), Math.max(d.start[0], d.cur[0]), Math.max(d.start[1], d.cur[1])];
-        if (b[2] - b[0] >= 1 && b[3] - b[1] >= 1) this.input.box(b);
+        if (b[2] - b[0] >= 1 && b[3] - b[1] >= 1) this.input.box(b, e.shiftKey);
       }
       this.redrawUI();
     };

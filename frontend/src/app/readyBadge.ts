@@ -7,7 +7,7 @@ import { el, replace } from "../view/dom";
 import { ModelPanel } from "./modelPanel";
 
 export class ReadyBadge {
-  readonly badge = el("div", { class: "model-badge", title: "Model status (GET /ready)" }, "engine…");
+  readonly badge = el("button", { class: "model-badge", title: "Model status (GET /ready); click for the models" }, "engine…");
   readonly banner = el("div", { class: "demo-banner", hidden: true });
   readonly models: ModelPanel;
   private readonly bannerText = el("div", { class: "banner-text" });
@@ -19,6 +19,7 @@ export class ReadyBadge {
   ) {
     this.models = new ModelPanel(engine, onError, () => this.ready?.models ?? []);
     this.banner.append(this.bannerText, this.models.dock);
+    this.badge.addEventListener("click", () => void this.models.open());
   }
 
   async refresh(timing?: { encode_ms: number; decode_ms: number; cached?: boolean } | null): Promise<void> {

@@ -39,7 +39,7 @@ app:
 ## the desktop app under Xvfb
 test: setup-test vet test-go test-gateway test-frontend test-desktop
 
-vet:
+vet: ui
 	$(GO) vet ./...
 	$(GO) vet -tags desktop,production,webkit2_41 . ./app/...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

@@ -33,6 +33,20 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 	if s.deps.Models != nil {
 		out.Installed = append(out.Installed, s.deps.Models()...)
 	}
+	active := map[string]bool{}
+	if s.deps.Images != nil {
+		active[s.deps.Images.Manifest().Name] = true
+	}
+	if s.deps.Videos != nil {
+		active[s.deps.Videos.Manifest().Name] = true
+	}
+	if s.deps.Concepts != nil {
+		active[s.deps.Concepts.Manifest().Name] = true
+	}
+	for i := range out.Installed {
+		m := &out.Installed[i]
+		m.Loaded, m.Active = active[m.Name], active[m.Name]
+	}
 	for _, e := range model.Catalog() {
 		out.Catalog = append(out.Catalog, api.CatalogModel{Name: e.Name, Description: e.Description, Family: e.Family, Task: e.Task, Precisions: e.Precisions, Default: e.DefaultPrecision})
 	}

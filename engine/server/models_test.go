@@ -44,6 +44,11 @@ func TestPullThroughTheAPI(t *testing.T) {
 	if len(list.Catalog) == 0 || list.Catalog[0].Name != "sam3-tracker" || list.RestartNeeded {
 		t.Fatalf("models before the pull: %+v", list)
 	}
+	for _, m := range list.Installed {
+		if m.Demo && !m.Active {
+			t.Errorf("the demo %s is in use but not marked active", m.Name)
+		}
+	}
 	var acc api.JobAccepted
 	if err := e.Client.Do(context.Background(), "POST", "/v1/models/pull", api.PullRequest{Name: "sam3-tracker"}, &acc); err != nil {
 		t.Fatal(err)

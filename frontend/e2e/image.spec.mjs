@@ -128,11 +128,18 @@ test("edits the engine cannot save are kept locally and restored", async () => {
   assert.match(st.message, /cannot reach the engine/);
   assert.match(await page.locator(".save-badge").textContent(), /Not saved/);
   // The page is closed and opened again while saves still fail: the edit
-  // comes back from the local journal.
+  // comes back from the local journal. Notes fade after a few seconds, so
+  // every toast shown after the reload is recorded as it appears.
+  await page.addInitScript(() => {
+    window.__notes = [];
+    new MutationObserver((changes) => {
+      for (const c of changes) for (const n of c.addedNodes) if (n.classList?.contains("toast")) window.__notes.push(n.textContent);
+    }).observe(document, { childList: true, subtree: true });
+  });
   page.once("dialog", (d) => d.accept());
   await page.reload();
   await until(page, (n) => window.__samwise.snapshot().objects.length === n, count + 1, "the restored edit");
-  await until(page, () => [...document.querySelectorAll(".toast")].some((t) => /Restored/.test(t.textContent)), null, "the note about restored edits");
+  await until(page, () => window.__notes.some((t) => /Restored/.test(t)), null, "the note about restored edits");
   await until(page, () => window.__samwise.snapshot().save?.state === "error", null, "the restored edit's save to fail too");
   // The engine is back: Retry saves it.
   await page.unroute("**/annotations/**", failPut);

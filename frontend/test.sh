@@ -5,9 +5,10 @@
 # Chromium against a real `engine serve --ui` on the demo model).
 #
 #   frontend/test.sh          unit + image browser tests (e2e/image.spec.mjs,
-#                             e2e/concept.spec.mjs)
-#   frontend/test.sh video    also the video browser tests (needs the video
-#                             backend and ffmpeg)
+#                             e2e/concept.spec.mjs, e2e/desktop.spec.mjs)
+#   frontend/test.sh video    also the video browser tests (video.spec.mjs,
+#                             placement.spec.mjs; need the video backend and
+#                             ffmpeg)
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)

@@ -13,11 +13,13 @@ export const frontendDir = path.resolve(here, "..");
 export const repoDir = path.resolve(frontendDir, "..");
 export const outDir = path.join(frontendDir, "test-output");
 
-export async function startEngine(extraArgs = []) {
+/** extraEnv is added to the engine's environment (e.g. secrets). */
+export async function startEngine(extraArgs = [], extraEnv = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "samwise-e2e-"));
   const bin = process.env.SAMWISE_ENGINE_BIN ?? path.join(repoDir, "bin", "engine");
   const proc = spawn(bin, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--ui", "--ui-dir", path.join(frontendDir, "dist"), "--log-level", "warn", "--provider", "cpu", ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...extraEnv },
   });
   let log = "";
   proc.stderr.on("data", (d) => (log += d));

@@ -7,8 +7,9 @@ import type { Label, Media, Project } from "../api/types.gen";
 import type { SaveStatus } from "../editor/autosave";
 import { el, replace } from "../view/dom";
 import { ConceptPanel } from "./conceptPanel";
+import { connectDesktop, desktop, menuTakes, openPaths, type DesktopHost } from "./desktop";
 import { ask } from "./dialogs";
-import { exportMenu, saveBlob } from "./exportMenu";
+import { exportMenu, exportProject, openExportMenu, saveBlob } from "./exportMenu";
 import { showHelp } from "./help";
 import { openImage } from "./imageView";
 import { MediaList } from "./mediaList";
@@ -40,7 +41,9 @@ export class App {
   view: MediaView | null = null;
   private readonly projectSelect = el("select", { class: "project-select", "aria-label": "Project" });
   private readonly centre = el("main", { class: "centre" });
+  private readonly exports = exportMenu((f) => void this.export(f));
   private opening: Promise<void> = Promise.resolve();
+  private loadingProjects = false;
 
   constructor(
     private readonly engine: Engine,
@@ -78,13 +81,15 @@ export class App {
       el("span", { class: "spacer" }),
       this.save.root,
       this.ready.badge,
-      exportMenu((f) => void this.export(f)),
+      this.exports,
       el("button", { class: "small", title: "Keyboard shortcuts (?)", onclick: showHelp }, "?"),
     );
     const right = el("div", { class: "right" }, this.toolbar.root, this.concepts.root, this.objects.root);
     replace(root, header, this.ready.banner, el("div", { class: "body" }, this.media.root, this.centre, right), this.messages.root);
     this.showEmpty();
     this.listen();
+    const bridge = desktop();
+    if (bridge) connectDesktop(bridge, this.desktopHost());
     void this.ready.refresh();
     await this.loadProjects();
   }
@@ -101,6 +106,7 @@ export class App {
   }
 
   private async loadProjects(): Promise<void> {
+    this.loadingProjects = true;
     try {
       let { projects } = await this.engine.projects();
       if (!projects.length) projects = [await this.engine.createProject("My project", [])];
@@ -110,6 +116,8 @@ export class App {
       await this.useProject(p);
     } catch (e) {
       this.fail(e);
+    } finally {
+      this.loadingProjects = false;
     }
   }
 
@@ -185,16 +193,14 @@ export class App {
     await this.added(ids);
   }
 
+  /** Registers local paths (the desktop app's dialogs, menu and drops)
+   * and adds them like uploads. */
   async addPaths(paths: string[]): Promise<void> {
-    const ids: string[] = [];
-    for (const p of paths) {
-      try {
-        ids.push((await this.engine.registerPath(p)).media_id);
-      } catch (e) {
-        this.messages.error(`${p}: ${(e as Error).message}`);
-      }
-    }
-    await this.added(ids);
+    await openPaths(desktop(), paths, {
+      register: (p) => this.engine.registerPath(p),
+      add: (ids) => this.added(ids),
+      error: (m) => this.messages.error(m),
+    });
   }
 
   private async added(ids: string[]): Promise<void> {
@@ -347,9 +353,12 @@ export class App {
     if (!this.project) return;
     try {
       await this.view?.annotator.autosave.flush();
-      const { blob, filename } = await this.engine.export(this.project.project_id, format);
-      saveBlob(blob, filename);
-      this.messages.info(`Exported ${filename}`);
+      const done = await exportProject(format, this.project.project_id, {
+        bridge: desktop(),
+        download: (id, f) => this.engine.export(id, f),
+        save: saveBlob,
+      });
+      if (done) this.messages.info(done);
     } catch (e) {
       this.fail(e);
     }
@@ -361,6 +370,7 @@ export class App {
 
   private listen(): void {
     window.addEventListener("keydown", (e) => {
+      if (menuTakes(desktop(), e)) return; // it comes as the menu's undo/redo
       const t = e.target as HTMLElement;
       if (t.closest("input, select, textarea, .dialog")) return;
       const act = actionFor(e);
@@ -377,8 +387,9 @@ export class App {
     window.addEventListener("drop", (e) => {
       e.preventDefault();
       document.body.classList.remove("dropping");
+      // The desktop app sends the dropped files' paths (onOpenPaths) too.
       const files = [...(e.dataTransfer?.files ?? [])];
-      if (files.length) void this.addFiles(files);
+      if (files.length && !desktop()) void this.addFiles(files);
     });
     // Leaving the page: save now, and keep what is not saved yet locally.
     const leave = () => {
@@ -396,6 +407,28 @@ export class App {
         e.preventDefault();
       }
     });
+  }
+
+  /** What the desktop shell's menu, drops and engine events do here. */
+  private desktopHost(): DesktopHost {
+    // The Edit menu's undo/redo: a text field's own, else the editor's.
+    const edit = (kind: "undo" | "redo") => {
+      const t = document.activeElement;
+      if (t?.closest("input, textarea, [contenteditable]")) document.execCommand(kind);
+      else if (!t?.closest("select, .dialog")) this.run(kind);
+    };
+    return {
+      openPaths: (paths) => void this.addPaths(paths),
+      undo: () => edit("undo"),
+      redo: () => edit("redo"),
+      chooseExport: () => openExportMenu(this.exports),
+      engine: (st) => {
+        this.ready.showEngine(st);
+        // The page can load before the engine is ready (the desktop proxy
+        // answers 503 meanwhile): load the projects once it is.
+        if (st.state === "ready" && !this.project && !this.loadingProjects) void this.loadProjects();
+      },
+    };
   }
 
   /** Runs a shortcut; false when it does nothing here. */

@@ -1,5 +1,8 @@
-// Export downloads: each format from GET /v1/projects/{id}/export.
+// Export downloads: each format from GET /v1/projects/{id}/export, saved
+// through a link in a browser and through the desktop shell's save dialog
+// in the desktop app (a link download saves nothing in its webview).
 import { el } from "../view/dom";
+import type { DesktopBridge } from "./desktop";
 
 export const exportChoices: { format: string; label: string }[] = [
   { format: "coco", label: "COCO (RLE masks, exact)" },
@@ -18,6 +21,32 @@ export function exportMenu(run: (format: string) => void): HTMLElement {
   }
   menu.append(list);
   return menu;
+}
+
+/** Exports the project in a format; answers what to tell the user, or
+ * null when the save dialog was cancelled. */
+export async function exportProject(
+  format: string,
+  projectId: string,
+  how: {
+    bridge: DesktopBridge | null;
+    download: (projectId: string, format: string) => Promise<{ blob: Blob; filename: string }>;
+    save: (blob: Blob, filename: string) => void;
+  },
+): Promise<string | null> {
+  if (how.bridge?.saveExport) {
+    const path = await how.bridge.saveExport(format, projectId);
+    return path ? `Exported to ${path}` : null;
+  }
+  const { blob, filename } = await how.download(projectId, format);
+  how.save(blob, filename);
+  return `Exported ${filename}`;
+}
+
+/** Opens the menu (the desktop's File > Export…). */
+export function openExportMenu(menu: HTMLElement): void {
+  (menu as HTMLDetailsElement).open = true;
+  menu.querySelector<HTMLElement>(".menu-items button")?.focus();
 }
 
 /** Saves a blob as a file through a temporary link. */

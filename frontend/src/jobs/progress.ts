@@ -127,10 +127,10 @@ export function placementText(job: Job): string {
   if (!r) return where;
   const parts = [where, `worker ${words(r.worker_state)}`];
   if (r.instance) parts.push(r.instance);
-  if (r.gpu) parts.push(r.dph ? `${r.gpu} at ${dollars(r.dph)}/h` : r.gpu);
+  if (r.gpu) parts.push(r.dph ? `${r.gpu} at ${formatDollars(r.dph)}/h` : r.gpu);
   if (r.stage) parts.push(words(r.stage));
   if (r.frames_remote) parts.push(`${r.frames_remote} frames remote`);
-  parts.push(formatDuration(r.elapsed_s), dollars(r.cost_usd));
+  parts.push(formatDuration(r.elapsed_s), formatDollars(r.cost_usd));
   if (r.fallback) parts.push(`ran locally: ${r.fallback}`);
   return parts.join(" · ");
 }
@@ -139,6 +139,6 @@ function words(s: string): string {
   return s.replace(/_/g, " ");
 }
 
-function dollars(v: number): string {
+export function formatDollars(v: number): string {
   return `$${v < 1 ? v.toFixed(3) : v.toFixed(2)}`;
 }

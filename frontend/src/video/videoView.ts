@@ -8,10 +8,12 @@
 import type { AnnotationDoc, FrameResult, Media, PCSVideoSession, RLE, VideoSession } from "../api/types.gen";
 import { Annotator } from "../app/annotator";
 import { journalFor, saveError, type MediaView, type ViewContext } from "../app/mediaView";
+import { choosePlacement } from "../app/placementDialog";
 import type { SegmentRequest } from "../app/segmenter";
 import type { Action } from "../app/shortcuts";
 import { mergeTracks, restoreResults } from "../editor/concepts";
 import { JobBar } from "../jobs/jobBar";
+import { withPlacement, type Placement } from "../jobs/placement";
 import { isEnded } from "../jobs/progress";
 import { el, replace } from "../view/dom";
 import { FrameCache } from "./frameCache";
@@ -194,7 +196,10 @@ class VideoView implements MediaView {
     if (this.jobs.running) return;
     await this.annotator.autosave.flush();
     try {
-      const acc = await this.api.propagate(this.session.session_id, { direction, start_frame: this.annotator.frame });
+      const req = { direction, start_frame: this.annotator.frame };
+      const send = (placement?: Placement) => this.api.propagate(this.session.session_id, placement ? { ...req, placement } : req);
+      const acc = await withPlacement(send, choosePlacement);
+      if (!acc) return;
       const arrow = { forward: "▶", backward: "◀", both: "◀▶" }[direction];
       this.follow(this.memo, acc.job_id, `Propagate ${arrow}`, (fr, step) => this.applyPropagated(fr, step));
     } catch (e) {

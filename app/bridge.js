@@ -54,6 +54,7 @@
     registerPaths: (paths) => call("RegisterPaths", paths),
     saveExport: (format, projectId) => call("SaveExport", format, projectId),
     engineStatus: () => call("EngineStatus"),
+    restartEngine: () => call("RestartEngine"),
     setTitle: (title) => call("SetTitle", title),
     onOpenPaths: (cb) => on("samwise:open-paths", (e) => cb(e.paths, e.source)),
     onEngine: (cb) => on("samwise:engine", (st) => cb(st)),

@@ -19,6 +19,7 @@ import (
 type Engine interface {
 	Endpoint() (supervisor.Endpoint, error)
 	Status() supervisor.Status
+	Restart()
 }
 
 // Desktop holds the methods bound to the frontend (window.go.app.Desktop.*,
@@ -248,6 +249,13 @@ func (d *Desktop) register(ctx context.Context, paths []string) (OpenResult, err
 // EngineStatus returns the supervisor's status of the engine.
 func (d *Desktop) EngineStatus() (supervisor.Status, error) {
 	return d.engine.Status(), nil
+}
+
+// RestartEngine restarts the engine child (so it loads a model pulled while
+// it ran); the status events follow the restart.
+func (d *Desktop) RestartEngine() error {
+	d.engine.Restart()
+	return nil
 }
 
 // SetTitle sets the window title.

@@ -145,6 +145,8 @@ func (e downEngine) Endpoint() (supervisor.Endpoint, error) {
 
 func (e downEngine) Status() supervisor.Status { return e.status }
 
+func (e downEngine) Restart() {}
+
 // newShell makes a started shell over native and engine.
 func newShell(native *fakeNative, engine app.Engine, opts app.ShellOptions) *app.Shell {
 	d := app.NewDesktop(native, engine, nil, nil)

@@ -79,9 +79,13 @@ type Supervisor struct {
 	mu     sync.Mutex
 	status Status
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	cancel  context.CancelFunc
+	done    chan struct{}
+	restart chan struct{} // a request to restart the engine now
 }
+
+// errRestart ends a child the user asked to restart.
+var errRestart = errors.New("restarted on request")
 
 // New sets up a supervisor; nothing runs until Start.
 func New(cfg Config) *Supervisor {
@@ -116,9 +120,10 @@ func New(cfg Config) *Supervisor {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Supervisor{
-		cfg:    cfg,
-		log:    log.With("subsystem", "supervisor"),
-		status: Status{State: StateStopped, LogFile: cfg.LogFile},
+		cfg:     cfg,
+		log:     log.With("subsystem", "supervisor"),
+		status:  Status{State: StateStopped, LogFile: cfg.LogFile},
+		restart: make(chan struct{}, 1),
 	}
 }
 
@@ -161,6 +166,16 @@ func (s *Supervisor) Close(ctx context.Context) error {
 		return fmt.Errorf("stopping the engine: %w", ctx.Err())
 	}
 	return s.out.Close()
+}
+
+// Restart stops the running engine gracefully and starts a new one at once
+// (no backoff) — after a model download, say, so the engine loads it. It
+// returns without waiting; Status and Notify follow the restart.
+func (s *Supervisor) Restart() {
+	select {
+	case s.restart <- struct{}{}:
+	default: // one is already pending
+	}
 }
 
 // Status returns a snapshot.
@@ -211,6 +226,12 @@ func (s *Supervisor) run(ctx context.Context) {
 			s.update(func(st *Status) { st.State, st.PID, st.NextStart = StateStopped, 0, nil })
 			s.log.Info("engine stopped")
 			return
+		}
+		if errors.Is(err, errRestart) {
+			backoff = s.cfg.MinBackoff
+			s.update(func(st *Status) { st.State, st.PID, st.LastError, st.NextStart = StateRestarting, 0, err.Error(), nil })
+			s.log.Info("restarting the engine on request")
+			continue
 		}
 		if !readyAt.IsZero() && s.cfg.Clock.Now().Sub(readyAt) >= s.cfg.StableAfter {
 			backoff = s.cfg.MinBackoff
@@ -284,6 +305,9 @@ func (s *Supervisor) runChild(ctx context.Context, attempt int) (readyAt time.Ti
 	select {
 	case <-c.exited:
 		return readyAt, exitError(c.err)
+	case <-s.restart:
+		s.stop(c)
+		return readyAt, errRestart
 	case <-ctx.Done():
 		s.stop(c)
 		return readyAt, ctx.Err()

@@ -227,6 +227,26 @@ func TestBackoffResetsOnceTheEngineStayedUp(t *testing.T) {
 	}
 }
 
+// TestRestartOnRequest stops the ready engine gracefully and starts a new
+// one at once, without backoff and without counting it as a crash.
+func TestRestartOnRequest(t *testing.T) {
+	h := setup(t, true, nil)
+	p := h.startedReady(t)
+	h.sup.Restart()
+	h.clock.expectWaitNoAdvance(t, stopGrace) // the grace timer; the engine exits on terminate
+	h.states.until(t, supervisor.StateRestarting)
+	q := h.startedReady(t)
+	if got := p.Signals(); !slices.Equal(got, []string{"terminate"}) {
+		t.Errorf("signals to the old engine = %q, want a graceful terminate", got)
+	}
+	if q == p {
+		t.Fatal("no new engine was started")
+	}
+	if st := h.sup.Status(); st.PID != 1002 || st.State != supervisor.StateReady {
+		t.Errorf("status after the restart = %+v", st)
+	}
+}
+
 func TestCloseTerminatesThenKillsAfterTheGracePeriod(t *testing.T) {
 	h := setup(t, true, func(_ *supervisor.Config, l *launcher) { l.exitOnTerm = false })
 	p := h.startedReady(t)

@@ -134,3 +134,24 @@ func jsonKind(goType string) string {
 	}
 	return goType
 }
+
+// respond writes v with status, or the error's answer when err is set.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
+// accepted answers 202 for a started job (with its status URL), or the
+// error's answer.
+func (s *Server) accepted(w http.ResponseWriter, r *http.Request, job *api.Job, err error) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	url := "/v1/jobs/" + job.JobID
+	w.Header().Set("Location", url)
+	writeJSON(w, http.StatusAccepted, api.JobAccepted{JobID: job.JobID, StatusURL: url})
+}

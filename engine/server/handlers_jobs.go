@@ -45,29 +45,17 @@ func (s *Server) handleJobList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleJobGet(w http.ResponseWriter, r *http.Request) {
 	j, err := s.deps.Jobs.Get(r.PathValue("job_id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, j)
+	s.respond(w, r, http.StatusOK, j, err)
 }
 
 func (s *Server) handleJobCancel(w http.ResponseWriter, r *http.Request) {
 	j, err := s.deps.Jobs.Cancel(r.PathValue("job_id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, j)
+	s.respond(w, r, http.StatusOK, j, err)
 }
 
 func (s *Server) handleJobResume(w http.ResponseWriter, r *http.Request) {
 	j, err := s.deps.Jobs.Resume(r.PathValue("job_id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, api.JobAccepted{JobID: j.JobID, StatusURL: "/v1/jobs/" + j.JobID})
+	s.accepted(w, r, j, err)
 }
 
 // handleJobResults pages through a job's frames, or streams them as NDJSON

@@ -76,11 +76,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	j, err := s.deps.Jobs.Submit(jobPull, "", nil, req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, api.JobAccepted{JobID: j.JobID, StatusURL: "/v1/jobs/" + j.JobID})
+	s.accepted(w, r, j, err)
 }
 
 // runPull downloads a bundle, reporting bytes.
@@ -138,11 +134,7 @@ func (s *Server) handlePrecompute(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	j, err := s.deps.Jobs.Submit(jobPrecompute, "", nil, req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, api.JobAccepted{JobID: j.JobID, StatusURL: "/v1/jobs/" + j.JobID})
+	s.accepted(w, r, j, err)
 }
 
 // runPrecompute encodes every image with the image model (and the concept

@@ -44,29 +44,17 @@ func (s *Server) handlePCSSessionCreate(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	v, err := s.deps.Videos.CreateConcept(r.Context(), req.MediaID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, v)
+	s.respond(w, r, http.StatusCreated, v, err)
 }
 
 func (s *Server) handlePCSSessionGet(w http.ResponseWriter, r *http.Request) {
 	v, err := s.deps.Videos.GetConcept(r.PathValue("session_id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.respond(w, r, http.StatusOK, v, err)
 }
 
 func (s *Server) handlePCSSessionEnd(w http.ResponseWriter, r *http.Request) {
 	v, err := s.deps.Videos.EndConcept(r.PathValue("session_id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.respond(w, r, http.StatusOK, v, err)
 }
 
 func (s *Server) handlePCSPrompt(w http.ResponseWriter, r *http.Request) {
@@ -75,11 +63,7 @@ func (s *Server) handlePCSPrompt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fr, err := s.deps.Videos.SetConceptPrompt(r.Context(), r.PathValue("session_id"), &req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, fr)
+	s.respond(w, r, http.StatusOK, fr, err)
 }
 
 func (s *Server) handlePCSRun(w http.ResponseWriter, r *http.Request) {
@@ -88,12 +72,7 @@ func (s *Server) handlePCSRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	job, err := s.deps.Videos.RunConcept(r.Context(), r.PathValue("session_id"), &req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/jobs/"+job.JobID)
-	writeJSON(w, http.StatusAccepted, api.JobAccepted{JobID: job.JobID, StatusURL: "/v1/jobs/" + job.JobID})
+	s.accepted(w, r, job, err)
 }
 
 func (s *Server) withConcepts(h http.HandlerFunc) http.HandlerFunc {

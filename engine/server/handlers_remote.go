@@ -41,11 +41,7 @@ func (s *Server) handleEstimate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := s.deps.Videos.Estimate(r.Context(), r.PathValue("session_id"), &req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, e)
+	s.respond(w, r, http.StatusOK, e, err)
 }
 
 func (s *Server) handleRemoteGet(w http.ResponseWriter, r *http.Request) {
@@ -54,9 +50,5 @@ func (s *Server) handleRemoteGet(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleRemoteStop(w http.ResponseWriter, r *http.Request) {
 	st, err := s.deps.Remote.StopWorker(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
+	s.respond(w, r, http.StatusOK, st, err)
 }

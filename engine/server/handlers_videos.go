@@ -49,11 +49,7 @@ func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := s.deps.Videos.Create(r.Context(), req.MediaID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, v)
+	s.respond(w, r, http.StatusCreated, v, err)
 }
 
 func (s *Server) handleSessionList(w http.ResponseWriter, r *http.Request) {
@@ -70,20 +66,12 @@ func (s *Server) handleSessionList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleSessionGet(w http.ResponseWriter, r *http.Request) {
 	v, err := s.deps.Videos.Get(r.PathValue("session_id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.respond(w, r, http.StatusOK, v, err)
 }
 
 func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 	v, err := s.deps.Videos.End(r.PathValue("session_id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
+	s.respond(w, r, http.StatusOK, v, err)
 }
 
 func (s *Server) handleAnnotate(w http.ResponseWriter, r *http.Request) {
@@ -92,11 +80,7 @@ func (s *Server) handleAnnotate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fr, err := s.deps.Videos.Annotate(r.Context(), r.PathValue("session_id"), &req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, fr)
+	s.respond(w, r, http.StatusOK, fr, err)
 }
 
 func (s *Server) handlePropagate(w http.ResponseWriter, r *http.Request) {
@@ -105,12 +89,7 @@ func (s *Server) handlePropagate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	job, err := s.deps.Videos.Propagate(r.Context(), r.PathValue("session_id"), &req)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", "/v1/jobs/"+job.JobID)
-	writeJSON(w, http.StatusAccepted, api.JobAccepted{JobID: job.JobID, StatusURL: "/v1/jobs/" + job.JobID})
+	s.accepted(w, r, job, err)
 }
 
 func (s *Server) handleSessionFrame(w http.ResponseWriter, r *http.Request) {
@@ -119,11 +98,7 @@ func (s *Server) handleSessionFrame(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fr, err := s.deps.Videos.Frame(r.PathValue("session_id"), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, fr)
+	s.respond(w, r, http.StatusOK, fr, err)
 }
 
 func (s *Server) handleSessionResults(w http.ResponseWriter, r *http.Request) {
@@ -132,11 +107,7 @@ func (s *Server) handleSessionResults(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.deps.Videos.Results(r.PathValue("session_id"), after, limit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	s.respond(w, r, http.StatusOK, res, err)
 }
 
 // handleSessionExport writes the session's masks through the export

@@ -31,24 +31,20 @@ import (
 	"github.com/samwise-app/samwise/app/supervisor"
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/client"
+	"github.com/samwise-app/samwise/engine/enginetest"
 )
 
 var engineBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "samwise-app-test-")
+	bin, cleanup, err := enginetest.BuildEngine()
 	if err != nil {
-		panic(err)
-	}
-	engineBin = filepath.Join(dir, "engine")
-	build := exec.Command("go", "build", "-o", engineBin, "github.com/samwise-app/samwise/engine")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the engine:", err)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	engineBin = bin
 	code := m.Run()
-	os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }
 

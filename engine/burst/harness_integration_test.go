@@ -412,23 +412,17 @@ func ended(j *api.Job) bool {
 func frames(t *testing.T, p *proc, id string) map[int]map[int]string {
 	t.Helper()
 	out := map[int]map[int]string{}
-	after := -1
-	for {
-		var page api.JobResults
-		if err := p.Client.Do(context.Background(), "GET", fmt.Sprintf("/v1/jobs/%s/results?limit=1000&after=%d", id, after), nil, &page); err != nil {
-			t.Fatal(err)
+	err := p.Client.Results(context.Background(), id, func(fr api.FrameResult) error {
+		out[fr.Frame] = map[int]string{}
+		for _, o := range fr.Objects {
+			out[fr.Frame][o.ObjectID] = o.Mask.Counts
 		}
-		for _, fr := range page.Frames {
-			out[fr.Frame] = map[int]string{}
-			for _, o := range fr.Objects {
-				out[fr.Frame][o.ObjectID] = o.Mask.Counts
-			}
-		}
-		if page.Next == nil || len(page.Frames) == 0 {
-			return out
-		}
-		after = *page.Next
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out
 }
 
 // waitFor polls cond for up to two minutes.

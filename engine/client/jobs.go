@@ -63,3 +63,25 @@ func (c *Client) StreamResults(ctx context.Context, id string, after int, fn fun
 	}
 	return sc.Err()
 }
+
+// Results calls GET /v1/jobs/{job_id}/results for every page, calling fn for
+// each frame the job has committed so far, in production order.
+func (c *Client) Results(ctx context.Context, id string, fn func(api.FrameResult) error) error {
+	after := -1
+	for {
+		var page api.JobResults
+		path := fmt.Sprintf("/v1/jobs/%s/results?limit=1000&after=%d", url.PathEscape(id), after)
+		if err := c.Do(ctx, "GET", path, nil, &page); err != nil {
+			return err
+		}
+		for _, fr := range page.Frames {
+			if err := fn(fr); err != nil {
+				return err
+			}
+		}
+		if page.Next == nil || len(page.Frames) == 0 {
+			return nil
+		}
+		after = *page.Next
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,25 +18,21 @@ import (
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/client"
+	"github.com/samwise-app/samwise/engine/enginetest"
 	"github.com/samwise-app/samwise/engine/ort"
 )
 
 var engineBin string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "samwise-e2e-")
+	bin, cleanup, err := enginetest.BuildEngine()
 	if err != nil {
-		panic(err)
-	}
-	engineBin = filepath.Join(dir, "engine")
-	build := exec.Command("go", "build", "-o", engineBin, "github.com/samwise-app/samwise/engine")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the engine:", err)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	engineBin = bin
 	code := m.Run()
-	os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }
 
@@ -142,21 +137,15 @@ func (p *proc) job(t *testing.T, id string) *api.Job {
 func (p *proc) jobFrames(t *testing.T, id string) map[int]map[int]string {
 	t.Helper()
 	out := map[int]map[int]string{}
-	after := -1
-	for {
-		var page api.JobResults
-		if err := p.Client.Do(context.Background(), "GET", fmt.Sprintf("/v1/jobs/%s/results?limit=1000&after=%d", id, after), nil, &page); err != nil {
-			t.Fatal(err)
+	err := p.Client.Results(context.Background(), id, func(fr api.FrameResult) error {
+		out[fr.Frame] = map[int]string{}
+		for _, o := range fr.Objects {
+			out[fr.Frame][o.ObjectID] = o.Mask.Counts
 		}
-		for _, fr := range page.Frames {
-			out[fr.Frame] = map[int]string{}
-			for _, o := range fr.Objects {
-				out[fr.Frame][o.ObjectID] = o.Mask.Counts
-			}
-		}
-		if page.Next == nil || len(page.Frames) == 0 {
-			return out
-		}
-		after = *page.Next
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
+	return out
 }

@@ -122,7 +122,11 @@ func (r *Runtime) Load(path string, so SessionOptions) (*Session, error) {
 		r.mu.Lock()
 		r.unavailable[p] = err.Error()
 		r.mu.Unlock()
-		r.log.Warn("execution provider unavailable, falling back (not tried again)", "graph", path, "provider", p, "err", err)
+		level := slog.LevelWarn // a provider the user asked for
+		if want == Auto {
+			level = slog.LevelInfo // auto tries what may not be there
+		}
+		r.log.Log(context.Background(), level, "execution provider unavailable, falling back (not tried again)", "graph", path, "provider", p, "err", err)
 	}
 	s.note = strings.Join(notes, "; ")
 	return s, nil

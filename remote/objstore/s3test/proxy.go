@@ -38,7 +38,34 @@ type Request struct {
 	Method, Path string
 	Query        url.Values
 	Fault        Fault
+	// Status is the answer's status code (0 when none was sent).
+	Status int
 }
+
+// statusWriter reports the status code of an answer.
+type statusWriter struct {
+	http.ResponseWriter
+	set  func(int)
+	sent bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.sent {
+		w.sent = true
+		w.set(code)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.sent {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (Drop hijacks it).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // NewProxy starts a proxy to s until the test ends.
 func NewProxy(t testing.TB, s *Server) *Proxy {
@@ -59,7 +86,13 @@ func NewProxy(t testing.TB, s *Server) *Proxy {
 			f = p.rule(r, len(p.log))
 		}
 		p.log = append(p.log, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Fault: f})
+		n := len(p.log) - 1
 		p.mu.Unlock()
+		w = &statusWriter{ResponseWriter: w, set: func(code int) {
+			p.mu.Lock()
+			p.log[n].Status = code
+			p.mu.Unlock()
+		}}
 		switch f {
 		case Fail500:
 			w.Header().Set("Content-Type", "application/xml")

@@ -72,6 +72,21 @@ type PropagateRequest struct {
 	// "remote" (the GPU worker) decide it; under burst: ask a job over the threshold must
 	// name one (see PlacementEstimate).
 	Placement string `json:"placement,omitempty"`
+	// ResultsUpload asks the engine to also put the job's results into object storage as
+	// they are produced: the local engine sends it to a GPU worker with a remote job, so
+	// that the results travel through R2 and outlive the worker. It is not shown in the
+	// job's request afterwards.
+	ResultsUpload *ResultsUpload `json:"results_upload,omitempty"`
+}
+
+// ResultsUpload is where a job writes its results: chunk i holds results number
+// i×chunk_frames up to (i+1)×chunk_frames (in production order; the last chunk may be
+// shorter) as NDJSON, one FrameResult per line, stored by an HTTP PUT to urls[i] (a
+// presigned URL) once all its frames are done. The job succeeds only once every chunk is
+// stored.
+type ResultsUpload struct {
+	ChunkFrames int      `json:"chunk_frames"`
+	URLs        []string `json:"urls"`
 }
 
 // SessionResults answers GET /v1/pvs/video/{session_id}/results: the latest

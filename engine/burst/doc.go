@@ -12,10 +12,12 @@
 // is uploaded to R2 once (content-addressed, multipart and resumable, retried), the worker
 // downloads it by a presigned GET (POST /v1/media {"url", "sha256"}), a session is opened
 // there and the local session's prompts are replayed as annotations, the propagation runs
-// there, and its frames stream back (NDJSON from GET /v1/jobs/{id}/results) into the local
-// job's Run.Commit — the local bbolt — as they arrive. If the worker stops answering, the
-// frames already committed stay, the worker is marked lost and destroyed, and the rest of
-// the job runs locally. The job's status shows the placement, the worker's state, the
+// there and stores its results in R2 as it goes (chunks of frames, through presigned PUT
+// URLs sent with the request: engine/resultchunk), and the local engine, polling the
+// worker's job, reads each chunk into the local job's Run.Commit — the local bbolt — as
+// soon as it is done. If the worker's job fails or the worker stops answering, every chunk
+// it stored is still read, the worker is marked lost and destroyed, and the rest of the job
+// runs locally. The job's status shows the placement, the worker's state, the
 // elapsed time and the cost (api.Job.Remote).
 //
 // The worker comes from a worker.Pool: a worker.Manager renting from Vast directly, or a

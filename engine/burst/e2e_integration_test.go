@@ -5,6 +5,7 @@ package burst_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -16,19 +17,24 @@ import (
 )
 
 // TestBurstEndToEnd: a local engine under burst: auto with a tiny threshold sends a
-// propagation to a GPU worker; Vast's create fails (429, then a 500 after creating) and
-// the first media uploads fail (S3 500s) — all retried; the frames stream back into the
-// local store as they are produced and equal those of a local run; a second job reuses the
+// propagation to a GPU worker; Vast's create fails (429, then a 500 after creating), the
+// first media uploads and the worker's first result upload fail (S3 500s) — all retried;
+// the frames come back through object storage into the local store as the worker produces
+// them and equal those of a local run; a second job reuses the
 // warm worker; after the idle timeout the worker is destroyed (never stopped), the stand-in
 // reports no live instance, and no log carries a secret.
 func TestBurstEndToEnd(t *testing.T) {
 	logs := logDir(t)
 	f := newFleet(t, logs)
 	s3 := storage(t)
-	mediaPuts := 0
+	mediaPuts, resultPuts := 0, 0
 	s3.SetRule(func(r *http.Request, _ int) s3test.Fault {
 		if r.Method == "PUT" && strings.Contains(r.URL.Path, "/media/sha256/") && mediaPuts < 4 {
 			mediaPuts++ // more than the SDK's three attempts: the burst's own retry resumes
+			return s3test.Fail500
+		}
+		if r.Method == "PUT" && strings.Contains(r.URL.Path, "/results/") && resultPuts < 2 {
+			resultPuts++ // the worker's first result chunk meets a busy server twice
 			return s3test.Fail500
 		}
 		return s3test.Pass
@@ -67,13 +73,18 @@ func TestBurstEndToEnd(t *testing.T) {
 		t.Fatalf("remote status = %+v, estimate %+v", r, j.Estimate)
 	}
 	if partial == 0 || !stages[api.StageTracking] {
-		t.Errorf("no partial progress seen while tracking (stages %v): the frames did not stream back as produced", stages)
+		t.Errorf("no partial progress seen while tracking (stages %v): the frames did not come back as produced", stages)
 	}
 	if n := f.vast.Count("PUT", "/api/v0/asks/"); n != 2 || f.vast.Live() != 1 {
 		t.Fatalf("%d create calls and %d live instances: the failed creates were not retried once each, or two GPUs were rented", n, f.vast.Live())
 	}
 	if mediaPuts != 4 {
 		t.Fatalf("%d media uploads were failed, want 4", mediaPuts)
+	}
+	// The results came through object storage: the worker stored 8 chunks of 32 frames
+	// (retrying the refused one), the local engine read each and then deleted them.
+	if got := resultCalls(s3, id); got["PUT 200"] != 8 || got["PUT 500"] != 2 || got["GET 200"] != 8 || got["DELETE 204"] != 8 {
+		t.Fatalf("result chunk requests = %v, want 8 stored (2 refusals retried), 8 read, 8 deleted", got)
 	}
 	remote := frames(t, local, id)
 
@@ -135,16 +146,18 @@ func TestBurstEndToEnd(t *testing.T) {
 	assertLogged(t, logs+"/local.log", "uploading the video failed; retrying", "vast request failed, retrying", "worker destroyed")
 	// The worker ran cloudflared (the stand-in) under supervision with the token from its
 	// instance environment.
-	assertLogged(t, logs+"/worker-7001.log", "starting cloudflared", "tunnel ready", "Registered tunnel connection")
+	assertLogged(t, logs+"/worker-7001.log", "starting cloudflared", "tunnel ready", "Registered tunnel connection", "uploading results failed; retrying")
 	scanLogs(t, logs, f.secrets())
 }
 
-// TestWorkerKilledMidJob: the worker process dies while it tracks; the frames that
-// arrived stay, the worker is destroyed, and the rest of the job runs locally.
+// TestWorkerKilledMidJob: the worker process dies while it tracks; the frames it stored
+// in object storage are read and stay, the worker is destroyed, and the rest of the job
+// runs locally.
 func TestWorkerKilledMidJob(t *testing.T) {
 	logs := logDir(t)
 	f := newFleet(t, logs)
-	local := startProc(t, localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
+	s3 := storage(t)
+	local := startProc(t, localEnv(t, t.TempDir(), f, s3, "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
 	path, sc := video(t, 360)
 	sid := session(t, local, path, sc)
 	id := propagate(t, local, sid, api.PropagateRequest{})
@@ -160,6 +173,11 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	r := j.Remote
 	if j.Placement != api.PlacementLocal || r == nil || r.Stage != api.StageFellBack || r.FramesRemote < len(before) || r.FramesRemote >= 360 || r.Fallback == "" {
 		t.Fatalf("placement %s, remote %+v; %d frames were in before the kill", j.Placement, r, len(before))
+	}
+	// Every chunk the worker stored before it died was read, none later: the frames the
+	// local engine kept from the worker are exactly those.
+	if got := resultCalls(s3, id); r.FramesRemote != 32*got["PUT 200"] || got["GET 200"] != got["PUT 200"] {
+		t.Fatalf("%d frames kept from the worker; result chunk requests %v", r.FramesRemote, got)
 	}
 	after := frames(t, local, id)
 	if len(after) != 360 {
@@ -242,4 +260,16 @@ func assertLogged(t *testing.T, path string, msgs ...string) {
 			}
 		}
 	}
+}
+
+// resultCalls counts the object-storage requests for a job's result chunks by method and
+// answer, e.g. "PUT 200".
+func resultCalls(s3 *s3test.Proxy, job string) map[string]int {
+	out := map[string]int{}
+	for _, r := range s3.Requests() {
+		if strings.Contains(r.Path, "/results/"+job+"/") && strings.HasSuffix(r.Path, ".ndjson") {
+			out[fmt.Sprintf("%s %d", r.Method, r.Status)]++
+		}
+	}
+	return out
 }

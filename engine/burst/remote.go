@@ -46,6 +46,8 @@ type remoteRun struct {
 	start time.Time
 	lease *worker.Lease
 	rc    *client.Client
+	// prefix is where the worker stores the results in object storage.
+	prefix string
 	// reported is when the job's status was last written.
 	reported time.Time
 }
@@ -104,7 +106,12 @@ func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
 
 	r.st.Stage = api.StagePreparing
 	r.report(api.PlacementRemote)
-	rjob, rsession, err := r.prepare(ctx, url.URL, sha)
+	up, err := r.planResults(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer r.cleanup(ctx)
+	rjob, rsession, err := r.prepare(ctx, url.URL, sha, up)
 	if err != nil {
 		if ctx.Err() == nil && r.unreachable(ctx) {
 			lost, lostErr = true, err
@@ -116,15 +123,12 @@ func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
 	r.st.Stage = api.StageTracking
 	r.report(api.PlacementRemote)
 	tracking := time.Now()
-	n, err = r.stream(ctx, rjob)
+	n, err = r.collect(ctx, rjob)
 	if err != nil {
-		switch {
-		case ctx.Err() != nil:
-			r.cancelRemote(ctx, rjob)
-		case r.unreachable(ctx):
-			lost, lostErr = true, err
-			err = fmt.Errorf("%w after %d frames: %v", worker.ErrLost, n, err)
-		default:
+		var le *errLost
+		if errors.As(err, &le) {
+			lost, lostErr = true, le.err
+		} else {
 			r.cancelRemote(ctx, rjob)
 		}
 		return n, err
@@ -169,7 +173,7 @@ func (r *remoteRun) acquire(ctx context.Context) (*worker.Lease, error) {
 
 // prepare gets the media onto the worker, opens a session, replays the prompts and
 // starts the propagation there.
-func (r *remoteRun) prepare(ctx context.Context, mediaURL, sha string) (job, session string, err error) {
+func (r *remoteRun) prepare(ctx context.Context, mediaURL, sha string, up *api.ResultsUpload) (job, session string, err error) {
 	m, err := r.rc.FetchMedia(ctx, mediaURL, sha)
 	if err != nil {
 		return "", "", fmt.Errorf("the worker could not fetch the video: %w", err)
@@ -189,74 +193,13 @@ func (r *remoteRun) prepare(ctx context.Context, mediaURL, sha string) (job, ses
 			return "", s.SessionID, fmt.Errorf("replaying prompt %d: %w", i+1, err)
 		}
 	}
-	acc, err := r.rc.Propagate(ctx, s.SessionID, &r.job.Request)
+	req := r.job.Request
+	req.ResultsUpload = up
+	acc, err := r.rc.Propagate(ctx, s.SessionID, &req)
 	if err != nil {
 		return "", s.SessionID, err
 	}
 	return acc.JobID, s.SessionID, nil
-}
-
-// commitError is a frame the local store refused: not a worker problem.
-type commitError struct{ err error }
-
-func (e *commitError) Error() string { return e.err.Error() }
-
-// stream follows the worker's results into the local job until every frame arrived. A
-// broken stream is resumed after the last committed frame; one that yields nothing
-// StreamRetries times in a row is an error.
-func (r *remoteRun) stream(ctx context.Context, rjob string) (int, error) {
-	n, idle := 0, 0
-	delay := r.s.cfg.RetryDelay
-	for {
-		before := n
-		err := r.rc.StreamResults(ctx, rjob, n-1, func(fr api.FrameResult) error {
-			if err := r.job.Commit(n, fr); err != nil {
-				return &commitError{err}
-			}
-			n++
-			r.st.FramesRemote = n
-			r.lease.Touch()
-			if time.Since(r.reported) >= time.Second {
-				r.report(api.PlacementRemote)
-			}
-			return nil
-		})
-		if ctx.Err() != nil {
-			return n, ctx.Err()
-		}
-		var ce *commitError
-		if errors.As(err, &ce) {
-			return n, ce.err
-		}
-		if err == nil {
-			j, jerr := r.rc.Job(ctx, rjob)
-			switch {
-			case jerr != nil:
-				err = jerr
-			case j.State == api.JobSucceeded && n >= r.job.Total:
-				return n, nil
-			case j.State == api.JobSucceeded && j.Progress.Done <= n:
-				return n, fmt.Errorf("the worker's job ended with %d of %d frames", n, r.job.Total)
-			case j.State == api.JobFailed || j.State == api.JobCancelled || j.State == api.JobInterrupted:
-				return n, fmt.Errorf("the worker's job %s: %s", j.State, j.Error)
-			default:
-				err = errors.New("the result stream ended before the job")
-			}
-		}
-		if n > before {
-			idle, delay = 0, r.s.cfg.RetryDelay
-		} else {
-			idle++
-		}
-		if idle > r.s.cfg.StreamRetries {
-			return n, err
-		}
-		r.s.log.Warn("the result stream broke; resuming", "job", r.run.ID(), "frames", n, "retry_in", delay, "err", err)
-		if err := sleep(ctx, delay); err != nil {
-			return n, err
-		}
-		delay *= 2
-	}
 }
 
 // unreachable reports whether the worker stopped answering: three tries of an

@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/artifact"
 	"github.com/samwise-app/samwise/engine/segment"
 	"github.com/samwise-app/samwise/engine/track"
 	"github.com/samwise-app/samwise/remote/objstore"
@@ -19,8 +21,13 @@ import (
 type ObjectStore interface {
 	// PutContent uploads a file under its content address (once) and returns the key.
 	PutContent(ctx context.Context, path string) (string, error)
-	// PresignGet returns a GET URL of key valid for expiry.
+	// PresignGet and PresignPut return a URL that reads or writes key until expiry.
 	PresignGet(ctx context.Context, key string, expiry time.Duration) (objstore.PresignedRequest, error)
+	PresignPut(ctx context.Context, key string, expiry time.Duration) (objstore.PresignedRequest, error)
+	// Get, List and Delete read back and remove the results the worker stored.
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
+	List(ctx context.Context, prefix string) ([]artifact.Info, error)
+	Delete(ctx context.Context, key string) error
 }
 
 // Config sets up a Service.
@@ -45,11 +52,15 @@ type Config struct {
 	// Log gets subsystem=burst.
 	Log *slog.Logger
 	// UploadAttempts bounds the media upload tries (default 5); RetryDelay is the first wait
-	// between tries of anything, doubling (default 1 s); StreamRetries bounds reconnects of
-	// a result stream that yields nothing (default 3).
+	// between tries of anything, doubling (default 1 s); StoreRetries bounds the reads of
+	// results from object storage that fail in a row (default 5).
 	UploadAttempts int
 	RetryDelay     time.Duration
-	StreamRetries  int
+	StoreRetries   int
+	// ResultChunk is how many frames the worker stores per results object (default 32);
+	// ResultPoll how often the worker's job is polled for them (default 500 ms).
+	ResultChunk int
+	ResultPoll  time.Duration
 	// PresignExpiry is how long the worker's media URL is valid (default 1 h).
 	PresignExpiry time.Duration
 }
@@ -86,7 +97,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	cfg.UploadAttempts = cmp.Or(cfg.UploadAttempts, 5)
 	cfg.RetryDelay = cmp.Or(cfg.RetryDelay, time.Second)
-	cfg.StreamRetries = cmp.Or(cfg.StreamRetries, 3)
+	cfg.StoreRetries = cmp.Or(cfg.StoreRetries, 5)
+	cfg.ResultChunk = cmp.Or(cfg.ResultChunk, 32)
+	cfg.ResultPoll = cmp.Or(cfg.ResultPoll, 500*time.Millisecond)
 	cfg.PresignExpiry = cmp.Or(cfg.PresignExpiry, time.Hour)
 	return &Service{cfg: cfg, log: cfg.Log.With("subsystem", "burst")}, nil
 }

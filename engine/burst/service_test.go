@@ -31,7 +31,8 @@ func (p *fakePool) Stop(context.Context) error  { p.st.State = worker.Off; retur
 func (p *fakePool) Run(context.Context)         {}
 func (p *fakePool) Close(context.Context) error { return nil }
 
-type fakeStore struct{}
+// fakeStore refuses the calls placement makes; the rest are never reached here.
+type fakeStore struct{ burst.ObjectStore }
 
 func (fakeStore) PutContent(context.Context, string) (string, error) { return "", errors.New("no") }
 func (fakeStore) PresignGet(context.Context, string, time.Duration) (objstore.PresignedRequest, error) {

@@ -54,6 +54,7 @@ type Run struct {
 
 	pending []pendingFrame
 	flushed time.Time
+	mirror  func(seq int, fr api.FrameResult) error
 }
 
 // Runner does a kind of job. It calls r.SetTotal once it knows the work and

@@ -135,11 +135,20 @@ func (r *Run) Commit(seq int, fr api.FrameResult, extra func(tx *bolt.Tx) error)
 		return err
 	}
 	r.pending = append(r.pending, pendingFrame{seq: seq, raw: raw, extra: extra})
+	if r.mirror != nil {
+		if err := r.mirror(seq, fr); err != nil {
+			return err
+		}
+	}
 	if len(r.pending) >= flushFrames || time.Since(r.flushed) >= flushEvery {
 		return r.Flush()
 	}
 	return nil
 }
+
+// Mirror hands every frame committed from now on to fn as well (a copy of the results in
+// object storage, say); an error from fn fails the Commit.
+func (r *Run) Mirror(fn func(seq int, fr api.FrameResult) error) { r.mirror = fn }
 
 // Batching of Commit.
 const (

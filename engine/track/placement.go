@@ -83,6 +83,9 @@ type RemoteJob struct {
 type propagateParams struct {
 	Placement string                 `json:"placement,omitempty"`
 	Estimate  *api.PlacementEstimate `json:"estimate,omitempty"`
+	// Upload is where the results are copied as they are produced (a job sent to this
+	// engine as a GPU worker).
+	Upload *api.ResultsUpload `json:"results_upload,omitempty"`
 }
 
 // Estimate describes a propagation without starting it.

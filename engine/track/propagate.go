@@ -11,6 +11,7 @@ import (
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/jobs"
+	"github.com/samwise-app/samwise/engine/resultchunk"
 	"github.com/samwise-app/samwise/engine/sam"
 )
 
@@ -62,6 +63,15 @@ func (s *Service) Propagate(ctx context.Context, id string, req *api.PropagateRe
 	params, err := s.place(ctx, rec, req, spans)
 	if err != nil {
 		return nil, err
+	}
+	if up := req.ResultsUpload; up != nil {
+		if err := resultchunk.Validate(up, work(rec, req, spans).Frames); err != nil {
+			return nil, &InputError{Field: "results_upload", Msg: err.Error()}
+		}
+		params.Upload = up
+		r := *req
+		r.ResultsUpload = nil // the URLs are not shown with the job
+		req = &r
 	}
 	return s.jobs.Submit(JobKind, id, req, params)
 }
@@ -126,7 +136,11 @@ func plan(rec *Record, req *api.PropagateRequest) ([]span, error) {
 }
 
 // runPropagate is the job runner.
-func (s *Service) runPropagate(ctx context.Context, run *jobs.Run) error {
+func (s *Service) runPropagate(ctx context.Context, run *jobs.Run) (err error) {
+	var p propagateParams
+	if err := run.Params(&p); err != nil {
+		return fmt.Errorf("job parameters: %w", err)
+	}
 	ss, err := s.session(ctx, run.SessionID())
 	if err != nil {
 		return err
@@ -146,7 +160,15 @@ func (s *Service) runPropagate(ctx context.Context, run *jobs.Run) error {
 	if err := run.SetTotal(total); err != nil {
 		return err
 	}
-	if err := s.runRemote(ctx, run, ss, spans, total); err != nil || run.Resume >= total {
+	if p.Upload != nil {
+		end := s.mirrorResults(ctx, run, *p.Upload, total)
+		defer func() {
+			if uerr := end(err == nil); err == nil {
+				err = uerr
+			}
+		}()
+	}
+	if err := s.runRemote(ctx, run, p, ss, spans, total); err != nil || run.Resume >= total {
 		return err
 	}
 	start, first := time.Now(), run.Resume
@@ -175,11 +197,7 @@ func (s *Service) runPropagate(ctx context.Context, run *jobs.Run) error {
 // committed; when it fails (or the job resumes after an interruption) the rest runs here,
 // continuing after run.Resume. It returns an error only when the job must stop
 // (cancelled).
-func (s *Service) runRemote(ctx context.Context, run *jobs.Run, ss *Session, spans []span, total int) error {
-	var p propagateParams
-	if err := run.Params(&p); err != nil {
-		return fmt.Errorf("job parameters: %w", err)
-	}
+func (s *Service) runRemote(ctx context.Context, run *jobs.Run, p propagateParams, ss *Session, spans []span, total int) error {
 	if p.Estimate != nil {
 		run.SetEstimate(p.Estimate)
 	}

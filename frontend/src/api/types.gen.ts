@@ -299,6 +299,7 @@ export interface PropagateRequest {
   start_frame?: number;
   max_frames?: number;
   placement?: string;
+  results_upload?: ResultsUpload;
 }
 
 export interface PullRequest {
@@ -346,6 +347,11 @@ export interface RemoteWorker {
   last_error?: string;
   seconds_per_frame_object: number;
   measured: boolean;
+}
+
+export interface ResultsUpload {
+  chunk_frames: number;
+  urls: string[];
 }
 
 export interface RuntimeStatus {

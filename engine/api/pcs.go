@@ -69,4 +69,8 @@ type PCSRunRequest struct {
 	// MatchIoU is the mask IoU above which a detection continues a track
 	// (default 0.5).
 	MatchIoU float64 `json:"match_iou,omitempty"`
+	// Placement and ResultsUpload are as in PropagateRequest: where the run goes under the
+	// burst policy, and where a GPU worker copies its results.
+	Placement     string         `json:"placement,omitempty"`
+	ResultsUpload *ResultsUpload `json:"results_upload,omitempty"`
 }

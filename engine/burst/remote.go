@@ -133,10 +133,10 @@ func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
 		}
 		return n, err
 	}
-	r.s.cfg.Speed.ObserveRemote(n, r.job.Objects, time.Since(tracking))
-	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	r.rc.EndSession(ectx, rsession)
-	cancel()
+	if r.job.Concept == nil { // speeds are per tracked object; a concept run's differ
+		r.s.cfg.Speed.ObserveRemote(n, r.job.Objects, time.Since(tracking))
+	}
+	r.endSession(ctx, rsession)
 	log.Info("the worker finished the job", "frames", n, "elapsed", time.Since(r.start))
 	return n, nil
 }
@@ -171,8 +171,8 @@ func (r *remoteRun) acquire(ctx context.Context) (*worker.Lease, error) {
 	}
 }
 
-// prepare gets the media onto the worker, opens a session, replays the prompts and
-// starts the propagation there.
+// prepare gets the media onto the worker, opens a session, replays the prompts (or sets
+// the concept) and starts the job there, its results going to object storage (up).
 func (r *remoteRun) prepare(ctx context.Context, mediaURL, sha string, up *api.ResultsUpload) (job, session string, err error) {
 	m, err := r.rc.FetchMedia(ctx, mediaURL, sha)
 	if err != nil {
@@ -181,12 +181,26 @@ func (r *remoteRun) prepare(ctx context.Context, mediaURL, sha string, up *api.R
 	if m.MediaID == "" || m.SHA256 != sha {
 		return "", "", errors.New("the worker answered the media request without the video")
 	}
+	if m.Frames != r.job.Media.Frames {
+		return "", "", fmt.Errorf("the worker reads %d frames in the video, this engine %d", m.Frames, r.job.Media.Frames)
+	}
+	var acc *api.JobAccepted
+	if r.job.Concept != nil {
+		s, err := r.rc.CreateConceptSession(ctx, m.MediaID)
+		if err != nil {
+			return "", "", err
+		}
+		if _, err := r.rc.SetConceptPrompt(ctx, s.SessionID, r.job.Concept); err != nil {
+			return "", s.SessionID, fmt.Errorf("setting the concept: %w", err)
+		}
+		req := *r.job.Run
+		req.ResultsUpload = up
+		acc, err = r.rc.RunConcept(ctx, s.SessionID, &req)
+		return acc.JobID, s.SessionID, err
+	}
 	s, err := r.rc.CreateSession(ctx, m.MediaID)
 	if err != nil {
 		return "", "", err
-	}
-	if s.Frames != r.job.Media.Frames {
-		return "", "", fmt.Errorf("the worker reads %d frames in the video, this engine %d", s.Frames, r.job.Media.Frames)
 	}
 	for i := range r.job.Annotations {
 		if _, err := r.rc.Annotate(ctx, s.SessionID, &r.job.Annotations[i]); err != nil {
@@ -195,11 +209,21 @@ func (r *remoteRun) prepare(ctx context.Context, mediaURL, sha string, up *api.R
 	}
 	req := r.job.Request
 	req.ResultsUpload = up
-	acc, err := r.rc.Propagate(ctx, s.SessionID, &req)
-	if err != nil {
-		return "", s.SessionID, err
+	acc, err = r.rc.Propagate(ctx, s.SessionID, &req)
+	return acc.JobID, s.SessionID, err
+}
+
+// endSession ends the worker's session (best effort).
+func (r *remoteRun) endSession(ctx context.Context, id string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	end := r.rc.EndSession
+	if r.job.Concept != nil {
+		end = r.rc.EndConceptSession
 	}
-	return acc.JobID, s.SessionID, nil
+	if err := end(ctx, id); err != nil {
+		r.s.log.Warn("could not end the worker's session", "remote_session", id, "err", err)
+	}
 }
 
 // unreachable reports whether the worker stopped answering: three tries of an

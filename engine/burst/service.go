@@ -141,7 +141,7 @@ func (s *Service) Estimate(w track.Work) api.PlacementEstimate {
 // policy decides, and under ask a job over the threshold is refused with its estimate.
 func (s *Service) Place(ctx context.Context, w track.Work) (track.Decision, error) {
 	e := s.Estimate(w)
-	switch w.Request.Placement {
+	switch w.Placement {
 	case api.PlacementLocal:
 		e.Placement, e.NeedsConfirmation = api.PlacementLocal, false
 	case api.PlacementRemote:

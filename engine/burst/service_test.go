@@ -53,7 +53,7 @@ func service(t *testing.T, policy string, threshold time.Duration, pool worker.P
 }
 
 func work(frames, objects int, placement string) track.Work {
-	return track.Work{Frames: frames, Objects: objects, Request: api.PropagateRequest{Placement: placement}}
+	return track.Work{Frames: frames, Objects: objects, Placement: placement}
 }
 
 func TestPlacementPolicy(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/samwise-app/samwise/engine/concept"
 	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/mask"
+	"github.com/samwise-app/samwise/engine/resultchunk"
 	"github.com/samwise-app/samwise/engine/sam"
 	"github.com/samwise-app/samwise/engine/video"
 )
@@ -169,7 +170,36 @@ func (s *Service) RunConcept(ctx context.Context, id string, req *api.PCSRunRequ
 	case req.MatchIoU < 0 || req.MatchIoU >= 1:
 		return nil, bad("match_iou", "match_iou must be in [0, 1) (0: the default, %g)", defaultMatchIoU)
 	}
-	return s.jobs.Submit(ConceptJobKind, id, nil, req)
+	total := conceptLast(rec, req) - req.StartFrame + 1
+	// A concept run counts as one object per frame (the detector's pass) for placement.
+	d, err := s.place(ctx, Work{SessionID: id, Frames: total, Objects: 1, Placement: req.Placement})
+	if err != nil {
+		return nil, err
+	}
+	if up := req.ResultsUpload; up != nil {
+		if err := resultchunk.Validate(up, total); err != nil {
+			return nil, &InputError{Field: "results_upload", Msg: err.Error()}
+		}
+	}
+	p := conceptParams{PCSRunRequest: *req, Estimate: d.Estimate}
+	p.Placement = d.Placement
+	return s.jobs.Submit(ConceptJobKind, id, nil, p)
+}
+
+// conceptParams are a concept run's stored parameters: the request, with Placement
+// where the policy put it.
+type conceptParams struct {
+	api.PCSRunRequest
+	Estimate *api.PlacementEstimate `json:"estimate,omitempty"`
+}
+
+// conceptLast is the last frame a run covers.
+func conceptLast(rec *Record, req *api.PCSRunRequest) int {
+	last := rec.Frames - 1
+	if req.MaxFrames > 0 {
+		last = min(last, req.StartFrame+req.MaxFrames-1)
+	}
+	return last
 }
 
 // track is one instance followed by a concept run.
@@ -183,11 +213,12 @@ type conceptTrack struct {
 // the video tracker, continues a track when a detection overlaps its mask
 // (IoU above match_iou), starts a new id for an unmatched detection, and
 // ends a track neither detected nor tracked for lost_frames frames.
-func (s *Service) runConcept(ctx context.Context, run *jobs.Run) error {
-	var req api.PCSRunRequest
-	if err := run.Params(&req); err != nil {
+func (s *Service) runConcept(ctx context.Context, run *jobs.Run) (err error) {
+	var p conceptParams
+	if err := run.Params(&p); err != nil {
 		return err
 	}
+	req := p.PCSRunRequest
 	if req.LostFrames == 0 {
 		req.LostFrames = defaultLostFrames
 	}
@@ -203,11 +234,14 @@ func (s *Service) runConcept(ctx context.Context, run *jobs.Run) error {
 	}
 	defer ss.mu.Unlock()
 	rec := ss.rec
-	last := rec.Frames - 1
-	if req.MaxFrames > 0 {
-		last = min(last, req.StartFrame+req.MaxFrames-1)
+	last := conceptLast(rec, &req)
+	total := last - req.StartFrame + 1
+	if err := run.SetTotal(total); err != nil {
+		return err
 	}
-	if err := run.SetTotal(last - req.StartFrame + 1); err != nil {
+	defer s.mirrorResults(ctx, run, req.ResultsUpload, total)(&err)
+	remote := func() (RemoteJob, error) { return s.conceptRemoteJob(ss, run, req, total) }
+	if err := s.runRemote(ctx, run, req.Placement, p.Estimate, remote); err != nil || run.Resume >= total {
 		return err
 	}
 	// A resumed run restarts its tracks at the first frame not yet written;

@@ -3,10 +3,7 @@ package track
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/jobs"
@@ -30,12 +27,13 @@ type Placement interface {
 	Observe(frames, objects int, elapsed time.Duration)
 }
 
-// Work is a propagation to place: its size and request.
+// Work is a job to place: its size, and the placement the caller asked for ("", local or
+// remote).
 type Work struct {
 	SessionID string
 	Frames    int
 	Objects   int
-	Request   api.PropagateRequest
+	Placement string
 }
 
 // Decision is where a job runs, and the estimate it was placed by.
@@ -60,8 +58,8 @@ func seconds(s float64) string {
 	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
 }
 
-// RemoteJob is what the worker needs to run a propagation: the video, the session's
-// prompts, the request, and where the frames go.
+// RemoteJob is what the worker needs to run a job: the video, the session's prompts, the
+// request, and where the frames go.
 type RemoteJob struct {
 	SessionID string
 	// Media is the session's video (its file, hash, and whether it is a registered local
@@ -72,6 +70,10 @@ type RemoteJob struct {
 	Annotations []api.VideoAnnotationRequest
 	// Request is the propagation, with Placement "local" (the worker never bursts).
 	Request api.PropagateRequest
+	// Concept and Run make it a concept run instead (pcs_run): the session's concept and
+	// the run request, with Placement "local".
+	Concept *api.PCSVideoPrompt
+	Run     *api.PCSRunRequest
 	// Total is the number of frames the job produces; Objects the prompted objects.
 	Total, Objects int
 	// Commit stores result number seq (0-based, in production order) in the local job and
@@ -110,88 +112,25 @@ func work(rec *Record, req *api.PropagateRequest, spans []span) Work {
 	for _, sp := range spans {
 		total += sp.len()
 	}
-	return Work{SessionID: rec.SessionID, Frames: total, Objects: len(rec.Prompts), Request: *req}
+	return Work{SessionID: rec.SessionID, Frames: total, Objects: len(rec.Prompts), Placement: req.Placement}
 }
 
 // place asks the placement policy where a new job runs.
-func (s *Service) place(ctx context.Context, rec *Record, req *api.PropagateRequest, spans []span) (propagateParams, error) {
+func (s *Service) place(ctx context.Context, w Work) (propagateParams, error) {
 	if s.Placement == nil {
-		if req.Placement == api.PlacementRemote {
+		if w.Placement == api.PlacementRemote {
 			return propagateParams{}, &InputError{Field: "placement", Msg: "this engine has no GPU worker configured (see docs/remote.md)"}
 		}
 		return propagateParams{Placement: api.PlacementLocal}, nil
 	}
-	switch req.Placement {
+	switch w.Placement {
 	case "", api.PlacementLocal, api.PlacementRemote:
 	default:
-		return propagateParams{}, &InputError{Field: "placement", Msg: fmt.Sprintf("placement %q: use local, remote, or leave it out to let the burst policy decide", req.Placement)}
+		return propagateParams{}, &InputError{Field: "placement", Msg: fmt.Sprintf("placement %q: use local, remote, or leave it out to let the burst policy decide", w.Placement)}
 	}
-	d, err := s.Placement.Place(ctx, work(rec, req, spans))
+	d, err := s.Placement.Place(ctx, w)
 	if err != nil {
 		return propagateParams{}, err
 	}
 	return propagateParams{Placement: d.Placement, Estimate: &d.Estimate}, nil
-}
-
-// remoteJob prepares a remote run of the session ss.
-func (s *Service) remoteJob(ss *Session, run *jobs.Run, spans []span, total int) (RemoteJob, error) {
-	m, err := s.media.Get(ss.rec.MediaID)
-	if err != nil {
-		return RemoteJob{}, err
-	}
-	req := *run.Request()
-	req.Placement = api.PlacementLocal
-	job := RemoteJob{SessionID: ss.rec.SessionID, Media: m, Request: req, Total: total, Objects: len(ss.rec.Prompts)}
-	for _, obj := range sortedKeys(ss.rec.Prompts) {
-		for _, f := range ss.rec.promptedFrames(obj) {
-			p := ss.rec.Prompts[obj][f]
-			job.Annotations = append(job.Annotations, api.VideoAnnotationRequest{Frame: f, ObjectID: obj, Points: p.Points, Labels: p.Labels, Box: p.Box})
-		}
-	}
-	sort.SliceStable(job.Annotations, func(i, j int) bool { return job.Annotations[i].Frame < job.Annotations[j].Frame })
-	job.Commit = func(seq int, fr api.FrameResult) error { return s.commitRemote(run, ss, spans, seq, fr) }
-	return job, nil
-}
-
-func sortedKeys(m map[int]map[int]Prompt) []int {
-	ids := make([]int, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	sort.Ints(ids)
-	return ids
-}
-
-// commitRemote checks a frame the worker produced against the plan and stores it like a
-// locally tracked one.
-func (s *Service) commitRemote(run *jobs.Run, ss *Session, spans []span, seq int, fr api.FrameResult) error {
-	want, ok := frameOf(spans, seq)
-	if !ok || fr.Frame != want {
-		return fmt.Errorf("the worker sent frame %d as result %d; the plan has frame %d there", fr.Frame, seq, want)
-	}
-	rec := ss.rec
-	objs := map[int]StoredObject{}
-	for _, o := range fr.Objects {
-		if _, ok := rec.Prompts[o.ObjectID]; !ok {
-			return fmt.Errorf("the worker sent object %d on frame %d, which the session does not have", o.ObjectID, fr.Frame)
-		}
-		if o.Mask == nil || o.Mask.Size[0] != rec.Height || o.Mask.Size[1] != rec.Width {
-			return fmt.Errorf("the worker sent a mask of the wrong size for object %d on frame %d", o.ObjectID, fr.Frame)
-		}
-		objs[o.ObjectID] = StoredObject{Mask: *o.Mask, Score: o.Score, ObjectScore: o.ObjectScore, Area: o.Area, Box: o.Box}
-	}
-	local := (&StoredFrame{Objects: objs}).toAPI(fr.Frame)
-	return run.Commit(seq, local, func(tx *bolt.Tx) error { return mergeFrame(tx, rec.SessionID, fr.Frame, objs) })
-}
-
-// frameOf returns the frame produced as result seq.
-func frameOf(spans []span, seq int) (int, bool) {
-	base := 0
-	for _, sp := range spans {
-		if seq < base+sp.len() {
-			return sp.frame(seq - base), seq >= base
-		}
-		base += sp.len()
-	}
-	return 0, false
 }

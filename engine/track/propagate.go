@@ -60,7 +60,7 @@ func (s *Service) Propagate(ctx context.Context, id string, req *api.PropagateRe
 	if err != nil {
 		return nil, err
 	}
-	params, err := s.place(ctx, rec, req, spans)
+	params, err := s.place(ctx, work(rec, req, spans))
 	if err != nil {
 		return nil, err
 	}
@@ -160,15 +160,9 @@ func (s *Service) runPropagate(ctx context.Context, run *jobs.Run) (err error) {
 	if err := run.SetTotal(total); err != nil {
 		return err
 	}
-	if p.Upload != nil {
-		end := s.mirrorResults(ctx, run, *p.Upload, total)
-		defer func() {
-			if uerr := end(err == nil); err == nil {
-				err = uerr
-			}
-		}()
-	}
-	if err := s.runRemote(ctx, run, p, ss, spans, total); err != nil || run.Resume >= total {
+	defer s.mirrorResults(ctx, run, p.Upload, total)(&err)
+	remote := func() (RemoteJob, error) { return s.remoteJob(ss, run, spans, total) }
+	if err := s.runRemote(ctx, run, p.Placement, p.Estimate, remote); err != nil || run.Resume >= total {
 		return err
 	}
 	start, first := time.Now(), run.Resume
@@ -190,36 +184,6 @@ func (s *Service) runPropagate(ctx context.Context, run *jobs.Run) (err error) {
 	if s.Placement != nil && total > first {
 		s.Placement.Observe(total-first, len(ss.rec.Prompts), time.Since(start))
 	}
-	return nil
-}
-
-// runRemote runs a job placed on the GPU worker. Frames the worker produced stay
-// committed; when it fails (or the job resumes after an interruption) the rest runs here,
-// continuing after run.Resume. It returns an error only when the job must stop
-// (cancelled).
-func (s *Service) runRemote(ctx context.Context, run *jobs.Run, p propagateParams, ss *Session, spans []span, total int) error {
-	if p.Estimate != nil {
-		run.SetEstimate(p.Estimate)
-	}
-	if p.Placement != api.PlacementRemote || s.Placement == nil {
-		return nil
-	}
-	if run.Resume > 0 {
-		run.SetPlacement(api.PlacementLocal, &api.RemoteStatus{Stage: api.StageFellBack, Fallback: "a resumed job continues on this machine"})
-		return nil
-	}
-	job, err := s.remoteJob(ss, run, spans, total)
-	if err != nil {
-		return err
-	}
-	n, err := s.Placement.RunRemote(ctx, run, job)
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if err != nil {
-		s.log.Warn("the remote run stopped; continuing on this machine", "job", run.ID(), "frames_from_worker", n, "err", err)
-	}
-	run.Resume = n
 	return nil
 }
 

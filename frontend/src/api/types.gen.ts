@@ -174,6 +174,8 @@ export interface PCSRunRequest {
   max_frames?: number;
   lost_frames?: number;
   match_iou?: number;
+  placement?: string;
+  results_upload?: ResultsUpload;
 }
 
 export interface PCSVideoPrompt {

@@ -1,14 +1,17 @@
 // Concepts on a video: the text (and exemplar boxes) go to a concept
 // session (POST /v1/pcs/video/sessions, .../prompts), whose detections on
 // the frame are shown as a preview; "Track concept" runs it through the
-// video (.../run, a job). Each track becomes one object with its masks per
+// video (.../run, a job; under burst: ask the user chooses where it runs,
+// as for a propagation). Each track becomes one object with its masks per
 // frame, instances entering later become new objects, and the track → object
 // ids are remembered with the session, so a reopened video continues.
 import type { FrameResult, Label, Media, PCSVideoSession } from "../api/types.gen";
 import type { Annotator } from "../app/annotator";
+import { choosePlacement } from "../app/placementDialog";
 import { labelNamed, type ConceptPrompt, type ConceptResult, type ConceptTarget } from "../app/conceptPanel";
 import * as A from "../editor/annotations";
 import { mergeTracks, type TrackMap } from "../editor/concepts";
+import { withPlacement, type Placement } from "../jobs/placement";
 import { SessionMemo } from "./sessions";
 import type { VideoApi } from "./videoApi";
 
@@ -87,7 +90,10 @@ export class VideoConcepts implements ConceptTarget {
     const p = this.prompt;
     const s = this.session;
     if (!p || !s || !this.memo) return;
-    const acc = await this.api.conceptRun(s.session_id, { start_frame: p.frame });
+    const req = { start_frame: p.frame };
+    const send = (placement?: Placement) => this.api.conceptRun(s.session_id, placement ? { ...req, placement } : req);
+    const acc = await withPlacement(send, choosePlacement);
+    if (!acc) return;
     this.annotator.setPreview(null);
     this.follow(acc.job_id, -1);
   }

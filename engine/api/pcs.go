@@ -32,8 +32,18 @@ type PCSImageResponse struct {
 	// Presence is the probability that the concept is on the image.
 	Presence float64 `json:"presence"`
 	// Truncated is true when the text was longer than the model reads.
-	Truncated bool   `json:"truncated,omitempty"`
-	Timing    Timing `json:"timing"`
+	Truncated bool `json:"truncated,omitempty"`
+	// SemanticSeg is every pixel of the concept, instance or not, from the model's
+	// semantic head; absent when the model has none (the public sam3-concept export).
+	SemanticSeg *SemanticMask `json:"semantic_seg,omitempty"`
+	Timing      Timing        `json:"timing"`
+}
+
+// SemanticMask is a concept's semantic segmentation, in the requested outputs.
+type SemanticMask struct {
+	Area     int         `json:"area"`
+	Mask     *RLE        `json:"mask,omitempty"`
+	Polygons [][]float64 `json:"polygons,omitempty"`
 }
 
 // PCSVideoSession answers POST /v1/pcs/video/sessions (201) and

@@ -69,12 +69,23 @@ type Instance struct {
 	Mask  *mask.Mask
 }
 
-// Result is every instance of a prompt on one image.
-type Result struct {
+// Detection is what a prompt finds on one image.
+type Detection struct {
+	// Instances score above the threshold, best first, with ids 1, 2, ...
 	Instances []Instance
-	Presence  float64
+	// Presence is the probability that the concept is on the image.
+	Presence float64
+	// Truncated is true when the text was longer than the model reads.
 	Truncated bool
-	Timing    api.Timing
+	// Semantic is every pixel of the concept, instance or not, when the model has a
+	// semantic head (nil otherwise).
+	Semantic *mask.Mask
+}
+
+// Result is a Detection with its timing.
+type Result struct {
+	Detection
+	Timing api.Timing
 }
 
 // Validate checks a prompt against a w×h image.
@@ -130,30 +141,30 @@ func (s *Service) Segment(ctx context.Context, src segment.Source, p *Prompt) (*
 		res.Timing.EncodeMS = ms(time.Since(start))
 	}
 	t0 := time.Now()
-	res.Instances, res.Presence, res.Truncated, err = s.Detect(ctx, emb, p, src.Width, src.Height)
+	d, err := s.Detect(ctx, emb, p, src.Width, src.Height)
 	if err != nil {
 		return nil, err
 	}
+	res.Detection = *d
 	res.Timing.DecodeMS = ms(time.Since(t0))
 	res.Timing.TotalMS = ms(time.Since(start))
 	return res, nil
 }
 
 // Detect runs the text encoder (cached per prompt) and the decoder on an
-// embedding, and keeps the instances scoring above the threshold, best
-// first, with ids 1, 2, ...
-func (s *Service) Detect(ctx context.Context, emb sam.Embedding, p *Prompt, w, h int) ([]Instance, float64, bool, error) {
+// embedding, and keeps the instances scoring above the threshold.
+func (s *Service) Detect(ctx context.Context, emb sam.Embedding, p *Prompt, w, h int) (*Detection, error) {
 	text := strings.TrimSpace(p.Text)
 	if text == "" {
 		text = "visual" // exemplars only: the reference processor's text
 	}
 	if err := s.gate.Enter(ctx); err != nil {
-		return nil, 0, false, err
+		return nil, err
 	}
 	defer s.gate.Leave()
 	tf, err := s.text(ctx, text)
 	if err != nil {
-		return nil, 0, false, err
+		return nil, err
 	}
 	var ex []sam.Exemplar
 	for _, e := range p.Exemplars {
@@ -161,9 +172,13 @@ func (s *Service) Detect(ctx context.Context, emb sam.Embedding, p *Prompt, w, h
 	}
 	d, err := s.model.Detect(ctx, emb, tf, ex, w, h)
 	if err != nil {
-		return nil, 0, false, err
+		return nil, err
 	}
 	presence := sigmoid(float64(d.Presence))
+	out := &Detection{Presence: presence, Truncated: tf.Truncated}
+	if d.Semantic != nil {
+		out.Semantic = &mask.Mask{W: w, H: h, Pix: imaging.UpsampleThreshold(d.Semantic, d.SemW, d.SemH, w, h, 0, nil)}
+	}
 	type cand struct {
 		q     int
 		score float64
@@ -175,17 +190,16 @@ func (s *Service) Detect(ctx context.Context, emb sam.Embedding, p *Prompt, w, h
 		}
 	}
 	sort.SliceStable(keep, func(i, j int) bool { return keep[i].score > keep[j].score })
-	var out []Instance
 	for _, c := range keep {
 		m := &mask.Mask{W: w, H: h, Pix: imaging.UpsampleThreshold(d.Masks[c.q], d.MaskW, d.MaskH, w, h, 0, nil)}
 		if m.Area() == 0 {
 			continue
 		}
 		b := d.Boxes[c.q]
-		out = append(out, Instance{ID: len(out) + 1, Score: c.score, Mask: m,
+		out.Instances = append(out.Instances, Instance{ID: len(out.Instances) + 1, Score: c.score, Mask: m,
 			Box: [4]float64{float64(b[0]) * float64(w), float64(b[1]) * float64(h), float64(b[2]) * float64(w), float64(b[3]) * float64(h)}})
 	}
-	return out, presence, tf.Truncated, nil
+	return out, nil
 }
 
 // text encodes a prompt, from the cache when it was seen before.
@@ -237,6 +251,16 @@ func Render(ins []Instance, outputs []string) []api.ObjectResult {
 		out = append(out, r)
 	}
 	return out
+}
+
+// RenderSemantic turns a semantic mask into its API form with the requested outputs
+// (nil for none).
+func RenderSemantic(m *mask.Mask, outputs []string) *api.SemanticMask {
+	if m == nil {
+		return nil
+	}
+	r := Render([]Instance{{Mask: m}}, outputs)[0]
+	return &api.SemanticMask{Area: r.Area, Mask: r.Mask, Polygons: r.Polygons}
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

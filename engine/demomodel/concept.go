@@ -13,6 +13,8 @@ type ConceptSpec struct {
 	Sigma   float32
 	// Steps of label propagation for connected components (at Mask/4).
 	Steps int
+	// NoSemantic leaves out the semantic_seg output, as the public export does.
+	NoSemantic bool
 }
 
 // DefaultConcept is the shipped demo concept model.
@@ -122,7 +124,8 @@ func ConceptTextEncoder(tok *tokenizer.Tokenizer) ([]byte, error) {
 // prompt's colour (from its colour words, else from the positive exemplar
 // boxes, else any saturated pixel), split into connected components, kept
 // when their shape matches the shape words and the positive exemplars and
-// they contain no negative exemplar. Up to Queries instances; batch 1.
+// they contain no negative exemplar. Up to Queries instances; batch 1. It also
+// gives semantic_seg, the union of the instances.
 func ConceptDecoder(sp ConceptSpec) ([]byte, error) {
 	g := onnxgraph.New("demo_concept_decoder")
 	F, I := onnxgraph.Float, onnxgraph.Int64
@@ -250,7 +253,15 @@ func ConceptDecoder(sp ConceptSpec) ([]byte, error) {
 	boxOut := g.Div(g.Concat(1, g.Reshape(xMin, Q, 1), g.Reshape(yMin, Q, 1), g.Reshape(g.Add(xMax, g.Scalar(1)), Q, 1), g.Reshape(g.Add(yMax, g.Scalar(1)), Q, 1)), hs)
 	boxOut = g.Op("Clip", []string{boxOut, g.Scalar(0), g.Scalar(1)})
 
+	// The semantic head (SAM 3 has one; the public export leaves it out): every pixel of
+	// a kept instance.
+	kept := g.Cast(g.And(inst, g.Reshape(keep, Q, 1, 1)), F)
+	semantic := g.Where(g.Greater(g.ReduceMax(kept, true, 0), g.Scalar(0.5)), g.Scalar(10), g.Scalar(-10))
+
 	g.Output(g.Reshape(masks, 1, Q, H, H), "pred_masks", F, B, onnxgraph.D(Q), onnxgraph.D(H), onnxgraph.D(H))
+	if !sp.NoSemantic {
+		g.Output(g.Reshape(semantic, 1, 1, H, H), "semantic_seg", F, B, onnxgraph.D(1), onnxgraph.D(H), onnxgraph.D(H))
+	}
 	g.Output(g.Reshape(boxOut, 1, Q, 4), "pred_boxes", F, B, onnxgraph.D(Q), onnxgraph.D(4))
 	g.Output(g.Reshape(logits, 1, Q), "pred_logits", F, B, onnxgraph.D(Q))
 	g.Output(g.Reshape(presence, 1, 1), "presence_logits", F, B, onnxgraph.D(1))

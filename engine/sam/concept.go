@@ -26,6 +26,7 @@ const (
 	cPredBoxes     = "pred_boxes"
 	cPredLogits    = "pred_logits"
 	cPresence      = "presence_logits"
+	cSemantic      = "semantic_seg" // optional: SAM 3's semantic head, [B,1,H,W] logits
 	ignoreBoxLabel = -10
 )
 
@@ -41,6 +42,7 @@ type Concept struct {
 	tok           *tokenizer.Tokenizer
 	inputSize     int
 	contextLength int
+	semantic      bool // the decoder has a semantic_seg output
 }
 
 // OpenConcept loads a sam3-concept bundle (three graphs and its
@@ -101,12 +103,22 @@ func (c *Concept) check() error {
 			return &InterfaceError{Graph: ch.s.Path(), Problems: problems}
 		}
 	}
+	if o, ok := c.dec.Output(cSemantic); ok {
+		if o.Type != ort.Float32 || len(o.Shape) != 4 || o.Shape[1] != 1 {
+			return &InterfaceError{Graph: c.dec.Path(), Problems: []string{fmt.Sprintf("optional output %q must be float32 [B,1,H,W] logits", cSemantic)}}
+		}
+		c.semantic = true
+	}
 	c.contextLength = 32
 	if io, _ := c.tenc.Input(cInputIDs); io.Shape[1] > 0 {
 		c.contextLength = int(io.Shape[1])
 	}
 	return nil
 }
+
+// Semantic reports whether the decoder gives a semantic segmentation (SAM 3's semantic
+// head; the public usls export leaves it out).
+func (c *Concept) Semantic() bool { return c.semantic }
 
 // InputSize is the square model input.
 func (c *Concept) InputSize() int { return c.inputSize }
@@ -170,6 +182,10 @@ type Detections struct {
 	Masks        [][]float32  // per query, MaskH × MaskW logits
 	MaskW, MaskH int
 	Presence     float32 // presence logit of the concept on the image
+	// Semantic is the semantic segmentation logits, SemH × SemW (nil when the decoder
+	// has no semantic_seg output).
+	Semantic   []float32
+	SemW, SemH int
 }
 
 // Detect runs the decoder for an image of w×h pixels.
@@ -209,6 +225,10 @@ func (c *Concept) Detect(ctx context.Context, img Embedding, text *Text, exempla
 		d.Masks = append(d.Masks, masks.F32[i*mh*mw:(i+1)*mh*mw])
 		b := pboxes.F32[4*i:]
 		d.Boxes = append(d.Boxes, [4]float32{b[0], b[1], b[2], b[3]})
+	}
+	if sem := out[cSemantic]; c.semantic && sem != nil && len(sem.Shape) == 4 {
+		d.SemH, d.SemW = int(sem.Shape[2]), int(sem.Shape[3])
+		d.Semantic = sem.F32[:d.SemH*d.SemW]
 	}
 	return d, nil
 }

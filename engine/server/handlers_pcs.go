@@ -123,7 +123,7 @@ func (s *Server) handlePCSImage(w http.ResponseWriter, r *http.Request) {
 	man := c.Manifest()
 	out := api.PCSImageResponse{Model: man.Name, ModelLabel: man.Label, Width: m.Width, Height: m.Height,
 		Objects: concept.Render(res.Instances, req.Outputs), Presence: res.Presence, Truncated: res.Truncated, Timing: res.Timing,
-		PromptToObjIDs: map[string][]int{}}
+		SemanticSeg: concept.RenderSemantic(res.Semantic, req.Outputs), PromptToObjIDs: map[string][]int{}}
 	key := strings.TrimSpace(req.Text)
 	if key == "" {
 		key = "exemplars"

@@ -98,6 +98,24 @@ func TestConceptTextFindsEveryInstance(t *testing.T) {
 					t.Errorf("object %d: %+v", i, o)
 				}
 			}
+			// The demo's semantic head: the union of the shapes that match.
+			b := scene.Image.Bounds()
+			union := mask.New(b.Dx(), b.Dy())
+			for _, sh := range scene.Shapes {
+				if _, ok := got[sh.Name]; ok {
+					for i, v := range sh.Mask.Pix {
+						union.Pix[i] |= v
+					}
+				}
+			}
+			sem := res.SemanticSeg
+			if sem == nil || sem.Mask == nil {
+				t.Fatal("no semantic_seg from a model that has one")
+			}
+			semMask := decode(t, sem.Mask)
+			if iou := mask.IoU(semMask, union); (len(c.want) == 0 && semMask.Area() != 0) || (len(c.want) > 0 && iou < 0.9) {
+				t.Errorf("semantic_seg: area %d, IoU %.3f with the matching shapes (want ≥ 0.9)", sem.Area, iou)
+			}
 		})
 	}
 }

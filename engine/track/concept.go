@@ -120,13 +120,13 @@ func (s *Service) SetConceptPrompt(ctx context.Context, id string, p *api.PCSVid
 		return nil, ErrBusy
 	}
 	defer ss.mu.Unlock()
-	var found []concept.Instance
+	var found *concept.Detection
 	err = ss.src.Read(ctx, p.Frame, func(_ int, rgb []byte) error {
 		emb, err := s.concepts.EncodeFrame(ctx, rgb, rec.Width, rec.Height)
 		if err != nil {
 			return err
 		}
-		found, _, _, err = s.concepts.Detect(ctx, emb, cp, rec.Width, rec.Height)
+		found, err = s.concepts.Detect(ctx, emb, cp, rec.Width, rec.Height)
 		if err != nil {
 			return err
 		}
@@ -141,7 +141,7 @@ func (s *Service) SetConceptPrompt(ctx context.Context, id string, p *api.PCSVid
 	if err := s.putRecord(rec); err != nil {
 		return nil, err
 	}
-	fr := api.FrameResult{Frame: p.Frame, Objects: concept.Render(found, nil)}
+	fr := api.FrameResult{Frame: p.Frame, Objects: concept.Render(found.Instances, nil)}
 	return &fr, nil
 }
 
@@ -263,10 +263,11 @@ func (s *Service) runConcept(ctx context.Context, run *jobs.Run) (err error) {
 		if err != nil {
 			return err
 		}
-		dets, _, _, err := s.concepts.Detect(ctx, embC, prompt, w, h)
+		found, err := s.concepts.Detect(ctx, embC, prompt, w, h)
 		if err != nil {
 			return err
 		}
+		dets := found.Instances
 		// Follow every live track onto this frame.
 		masks := make([]*mask.Mask, len(tracks))
 		outs := make([]*sam.FrameOutput, len(tracks))

@@ -166,6 +166,7 @@ export interface PCSImageResponse {
   prompt_to_obj_ids: Record<string, number[]>;
   presence: number;
   truncated?: boolean;
+  semantic_seg?: SemanticMask;
   timing: Timing;
 }
 
@@ -362,6 +363,12 @@ export interface RuntimeStatus {
   version: string;
   provider: string;
   error?: string;
+}
+
+export interface SemanticMask {
+  area: number;
+  mask?: RLE;
+  polygons?: number[][];
 }
 
 export interface SessionResults {

@@ -1,0 +1,80 @@
+package sam_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/samwise-app/samwise/assets"
+	"github.com/samwise-app/samwise/engine/demomodel"
+	"github.com/samwise-app/samwise/engine/imaging"
+	"github.com/samwise-app/samwise/engine/instance"
+	"github.com/samwise-app/samwise/engine/model"
+	"github.com/samwise-app/samwise/engine/ort"
+	"github.com/samwise-app/samwise/engine/sam"
+	"github.com/samwise-app/samwise/engine/synth"
+)
+
+// TestConceptSemanticOutputIsOptional: a decoder with semantic_seg gives the semantic
+// mask, one without it (the public export) loads and gives none.
+func TestConceptSemanticOutputIsOptional(t *testing.T) {
+	p := synth.NewPainter(160, 120, 3, 2)
+	p.Rect("red", synth.Red, 20, 20, 60, 60)
+	img := p.Scene().Image
+	rt, err := ort.Open(ort.Options{Provider: ort.CPU})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, withSemantic := range []bool{true, false} {
+		reg, err := model.OpenRegistry(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := instance.InstallDemos(reg); err != nil {
+			t.Fatal(err)
+		}
+		b, err := reg.Get(assets.DemoConcept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !withSemantic {
+			sp := demomodel.DefaultConcept
+			sp.NoSemantic = true
+			data, err := demomodel.ConceptDecoder(sp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dec, _ := b.Path(model.RoleConceptDecoder)
+			if err := os.WriteFile(dec, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err := sam.OpenConcept(rt, b, ort.SessionOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		ctx := context.Background()
+		emb, err := c.Encode(ctx, imaging.ToTensor(img, c.InputSize(), nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := c.EncodeText(ctx, "red")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := c.Detect(ctx, emb, text, nil, 160, 120)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := 0
+		for _, v := range d.Semantic {
+			if v > 0 {
+				set++
+			}
+		}
+		if c.Semantic() != withSemantic || (withSemantic && (d.SemW != 288 || d.SemH != 288 || set == 0)) || (!withSemantic && d.Semantic != nil) {
+			t.Fatalf("with semantic_seg %v: Semantic() = %v, %d×%d logits, %d positive", withSemantic, c.Semantic(), d.SemW, d.SemH, set)
+		}
+	}
+}

@@ -4,7 +4,6 @@ package burst_test
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/samwise-app/samwise/engine/api"
@@ -15,16 +14,7 @@ import (
 func conceptRun(t *testing.T, p *proc, path, placement string) string {
 	t.Helper()
 	ctx := context.Background()
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	m, err := p.Client.Upload(ctx, "video.mp4", fh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := p.Client.CreateConceptSession(ctx, m.MediaID)
+	s, err := p.Client.CreateConceptSession(ctx, upload(t, p, path))
 	if err != nil {
 		t.Fatal(err)
 	}

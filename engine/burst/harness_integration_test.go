@@ -350,16 +350,7 @@ func video(t *testing.T, frames int) (string, *synth.MovingScene) {
 func session(t *testing.T, p *proc, path string, sc *synth.MovingScene) string {
 	t.Helper()
 	ctx := context.Background()
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	m, err := p.Client.Upload(ctx, "video.mp4", fh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := p.Client.CreateSession(ctx, m.MediaID)
+	s, err := p.Client.CreateSession(ctx, upload(t, p, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,6 +362,21 @@ func session(t *testing.T, p *proc, path string, sc *synth.MovingScene) string {
 		}
 	}
 	return s.SessionID
+}
+
+// upload sends the video to p and returns its media id.
+func upload(t *testing.T, p *proc, path string) string {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	m, err := p.Client.Upload(context.Background(), "video.mp4", fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.MediaID
 }
 
 func propagate(t *testing.T, p *proc, sid string, req api.PropagateRequest) string {

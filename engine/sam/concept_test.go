@@ -8,7 +8,6 @@ import (
 	"github.com/samwise-app/samwise/assets"
 	"github.com/samwise-app/samwise/engine/demomodel"
 	"github.com/samwise-app/samwise/engine/imaging"
-	"github.com/samwise-app/samwise/engine/instance"
 	"github.com/samwise-app/samwise/engine/model"
 	"github.com/samwise-app/samwise/engine/ort"
 	"github.com/samwise-app/samwise/engine/sam"
@@ -21,22 +20,8 @@ func TestConceptSemanticOutputIsOptional(t *testing.T) {
 	p := synth.NewPainter(160, 120, 3, 2)
 	p.Rect("red", synth.Red, 20, 20, 60, 60)
 	img := p.Scene().Image
-	rt, err := ort.Open(ort.Options{Provider: ort.CPU})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, withSemantic := range []bool{true, false} {
-		reg, err := model.OpenRegistry(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := instance.InstallDemos(reg); err != nil {
-			t.Fatal(err)
-		}
-		b, err := reg.Get(assets.DemoConcept)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b, rt := demoBundle(t, assets.DemoConcept)
 		if !withSemantic {
 			sp := demomodel.DefaultConcept
 			sp.NoSemantic = true

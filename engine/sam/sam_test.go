@@ -10,7 +10,6 @@ import (
 
 	"github.com/samwise-app/samwise/assets"
 	"github.com/samwise-app/samwise/engine/imaging"
-	"github.com/samwise-app/samwise/engine/instance"
 	"github.com/samwise-app/samwise/engine/model"
 	"github.com/samwise-app/samwise/engine/ort"
 	"github.com/samwise-app/samwise/engine/sam"
@@ -20,26 +19,12 @@ import (
 // TestInterfaceMismatchIsExplained loads a tracker bundle whose decoder is
 // really the encoder: the error names what is missing.
 func TestInterfaceMismatchIsExplained(t *testing.T) {
-	reg, err := model.OpenRegistry(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := instance.InstallDemos(reg); err != nil {
-		t.Fatal(err)
-	}
-	b, err := reg.Get(assets.DemoTracker)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, rt := demoBundle(t, assets.DemoTracker)
 	enc, _ := b.Path(model.RoleVisionEncoder)
 	dec, _ := b.Path(model.RoleMaskDecoder)
 	data, _ := os.ReadFile(enc)
 	os.WriteFile(dec, data, 0o644)
-	rt, err := ort.Open(ort.Options{Provider: ort.CPU})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = sam.OpenTracker(rt, b, ort.SessionOptions{})
+	_, err := sam.OpenTracker(rt, b, ort.SessionOptions{})
 	var ie *sam.InterfaceError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), `"input_points" is missing`) || !strings.Contains(err.Error(), filepath.Base(dec)) {
 		t.Fatalf("loading a wrong decoder: %v", err)

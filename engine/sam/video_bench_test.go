@@ -13,22 +13,30 @@ import (
 	"github.com/samwise-app/samwise/engine/synth"
 )
 
-func openDemoVideo(b testing.TB) *sam.VideoTracker {
-	reg, err := model.OpenRegistry(b.TempDir())
+// demoBundle installs the demo bundles in a fresh registry and returns the one named and
+// a CPU runtime.
+func demoBundle(t testing.TB, name string) (*model.Bundle, *ort.Runtime) {
+	t.Helper()
+	reg, err := model.OpenRegistry(t.TempDir())
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	if err := instance.InstallDemos(reg); err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
-	bundle, err := reg.Get(assets.DemoVideo)
+	bundle, err := reg.Get(name)
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 	rt, err := ort.Open(ort.Options{Provider: ort.CPU})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
+	return bundle, rt
+}
+
+func openDemoVideo(b testing.TB) *sam.VideoTracker {
+	bundle, rt := demoBundle(b, assets.DemoVideo)
 	vt, err := sam.OpenVideoTracker(rt, bundle, ort.SessionOptions{})
 	if err != nil {
 		b.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"github.com/samwise-app/samwise/engine/concept"
 	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/mask"
-	"github.com/samwise-app/samwise/engine/resultchunk"
 	"github.com/samwise-app/samwise/engine/sam"
 	"github.com/samwise-app/samwise/engine/video"
 )
@@ -171,15 +170,13 @@ func (s *Service) RunConcept(ctx context.Context, id string, req *api.PCSRunRequ
 		return nil, bad("match_iou", "match_iou must be in [0, 1) (0: the default, %g)", defaultMatchIoU)
 	}
 	total := conceptLast(rec, req) - req.StartFrame + 1
+	if err := checkUpload(req.ResultsUpload, total); err != nil {
+		return nil, err
+	}
 	// A concept run counts as one object per frame (the detector's pass) for placement.
 	d, err := s.place(ctx, Work{SessionID: id, Frames: total, Objects: 1, Placement: req.Placement})
 	if err != nil {
 		return nil, err
-	}
-	if up := req.ResultsUpload; up != nil {
-		if err := resultchunk.Validate(up, total); err != nil {
-			return nil, &InputError{Field: "results_upload", Msg: err.Error()}
-		}
 	}
 	p := conceptParams{PCSRunRequest: *req, Estimate: d.Estimate}
 	p.Placement = d.Placement

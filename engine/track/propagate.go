@@ -11,7 +11,6 @@ import (
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/jobs"
-	"github.com/samwise-app/samwise/engine/resultchunk"
 	"github.com/samwise-app/samwise/engine/sam"
 )
 
@@ -60,15 +59,16 @@ func (s *Service) Propagate(ctx context.Context, id string, req *api.PropagateRe
 	if err != nil {
 		return nil, err
 	}
-	params, err := s.place(ctx, work(rec, req, spans))
+	w := work(rec, req, spans)
+	if err := checkUpload(req.ResultsUpload, w.Frames); err != nil {
+		return nil, err
+	}
+	params, err := s.place(ctx, w)
 	if err != nil {
 		return nil, err
 	}
-	if up := req.ResultsUpload; up != nil {
-		if err := resultchunk.Validate(up, work(rec, req, spans).Frames); err != nil {
-			return nil, &InputError{Field: "results_upload", Msg: err.Error()}
-		}
-		params.Upload = up
+	if req.ResultsUpload != nil {
+		params.Upload = req.ResultsUpload
 		r := *req
 		r.ResultsUpload = nil // the URLs are not shown with the job
 		req = &r

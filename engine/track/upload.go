@@ -31,3 +31,14 @@ func (s *Service) mirrorResults(ctx context.Context, run *jobs.Run, up *api.Resu
 		}
 	}
 }
+
+// checkUpload refuses a results upload that does not fit a job of total results.
+func checkUpload(up *api.ResultsUpload, total int) error {
+	if up == nil {
+		return nil
+	}
+	if err := resultchunk.Validate(up, total); err != nil {
+		return &InputError{Field: "results_upload", Msg: err.Error()}
+	}
+	return nil
+}

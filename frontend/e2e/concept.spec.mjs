@@ -1,7 +1,8 @@
 // Browser end-to-end tests of concepts, precompute and the model panel on
 // images, against a real engine on the demo models: "red" finds the three
 // red shapes as new objects next to an existing one; a negative click
-// refines one of them; exemplar boxes refine a find; precomputing images
+// refines one of them; exemplar boxes refine a find; "One mask" gives one
+// object from the semantic segmentation; precomputing images
 // makes the first click on them cached; the model panel lists the catalog
 // and a download that cannot reach the hub fails with the engine's message
 // (the engine's hub is pointed at a closed port: nothing is downloaded).
@@ -144,6 +145,29 @@ test("exemplar boxes: a Shift-box leaves an instance out, a box refines the find
   await screenshot(page, "22-exemplars.png");
   await page.click(".concept-panel button[title='Remove the exemplar boxes']");
   await page.keyboard.press("v");
+});
+
+test("“One mask” makes the concept one object from the model's semantic segmentation", async () => {
+  const reds = [scene.points.ellipse, scene.points.square, scene.points.circle];
+  const tops = () => Promise.all(reds.map((p) => objectAt(...p)));
+  await page.fill(".concept-text", "red");
+  await page.check(".concept-semantic");
+  await page.click(".concept-find");
+  await idle();
+  await until(page, () => document.querySelector(".concept-found")?.getAttribute("data-found") === "1", null, "one object found");
+  const [one, ...rest] = await tops();
+  assert.ok(one !== null && rest.every((id) => id === one), `one object covers the three red shapes (${[one, ...rest]})`);
+  assert.ok(!(await objectsAt(...scene.points.blueSquare)).includes(one), "the blue square is not in it");
+  assert.equal(await page.locator(".no-semantic").count(), 0, "the demo model gives a semantic mask");
+  await screenshot(page, "23-one-mask.png");
+  // Unticking right after refines the find: one object per instance again.
+  await page.uncheck(".concept-semantic");
+  await until(page, () => document.querySelector(".concept-found")?.getAttribute("data-found") === "3", null, "three instances");
+  await idle();
+  const three = await tops();
+  assert.equal(new Set(three).size, 3, `three objects for the three shapes (${three})`);
+  const under = await Promise.all(reds.map((p) => objectsAt(...p)));
+  assert.ok(!under[0].some((id) => under[1].includes(id) && under[2].includes(id)), "no object covers all three shapes any more");
 });
 
 test("precompute the project's images: the job succeeds and the first click on one is cached", async () => {

@@ -2,8 +2,10 @@
 // (the X tool: drag a box around an example, Shift-drag for a counter-
 // example), a threshold, and what was found. On an image every instance
 // becomes a new object; on a video the detections on the frame are shown
-// and "Track concept" follows them through the video. Refining the prompt
-// (a box, the threshold) right after a find replaces that find's result.
+// and "Track concept" follows them through the video. On an image, "One mask"
+// takes the model's semantic segmentation (every pixel of the concept) as a
+// single object instead. Refining the prompt (a box, the threshold, one
+// mask) right after a find replaces that find's result.
 import type { Exemplar, Label } from "../api/types.gen";
 import type { Box } from "../editor/annotations";
 import { LatestOnly } from "../editor/latest";
@@ -16,10 +18,14 @@ export interface ConceptPrompt {
   exemplars: Exemplar[];
   threshold: number;
   frame: number;
+  /** One object from the semantic segmentation instead of one per instance. */
+  semantic?: boolean;
 }
 
 export interface ConceptResult {
   found: number;
+  /** "One mask" was asked for and the model gives no semantic segmentation. */
+  noSemantic?: boolean;
   /** The probability that the concept is on the image (images only). */
   presence?: number;
   frame: number;
@@ -40,6 +46,8 @@ export interface ConceptTarget {
   canTrack?(): boolean;
   /** The concept found before (a reopened video session). */
   readonly restored?: ConceptPrompt | null;
+  /** Whether "One mask" (semantic segmentation) applies (images). */
+  readonly semantic?: boolean;
 }
 
 /** The project label named like the text (any case), if there is one. */
@@ -60,6 +68,8 @@ export class ConceptPanel {
   private readonly text = el("input", { class: "concept-text", type: "text", placeholder: "type a concept: red, blue square…", "aria-label": "Concept" });
   private readonly threshold = el("input", { class: "concept-threshold", type: "range", min: "0.05", max: "0.95", step: "0.05", value: "0.5", "aria-label": "Threshold" });
   private readonly thresholdLabel = el("span", { class: "threshold-value" }, "0.50");
+  private readonly semantic = el("input", { class: "concept-semantic", type: "checkbox", "aria-label": "One mask" });
+  private readonly semanticRow = el("label", { class: "concept-row", title: "One object covering every pixel of the concept (the model's semantic segmentation), instead of one per instance" }, this.semantic, " One mask");
   private readonly status = el("div", { class: "concept-status" });
   private readonly actions = el("div", { class: "concept-actions" });
   private annotator: Annotator | null = null;
@@ -92,10 +102,14 @@ export class ConceptPanel {
       this.thresholdLabel.textContent = Number(this.threshold.value).toFixed(2);
       if (this.result && this.target?.refinable()) this.find();
     });
+    this.semantic.addEventListener("change", () => {
+      if (this.result && this.target?.refinable()) this.find();
+    });
     this.root.append(
       el("h3", {}, "Find by concept"),
       el("div", { class: "concept-row" }, this.text, el("button", { class: "small concept-find", title: "Find every instance (Enter)", onclick: () => this.find() }, "Find")),
       el("label", { class: "concept-row threshold", title: "Keep instances scoring at least this" }, "Threshold", this.threshold, this.thresholdLabel),
+      this.semanticRow,
       this.actions,
       this.status,
     );
@@ -111,6 +125,8 @@ export class ConceptPanel {
     this.exemplars = [];
     this.result = null;
     this.root.hidden = !a || !t;
+    this.semanticRow.hidden = !t?.semantic;
+    this.semantic.checked = false;
     const r = t?.restored;
     this.text.value = r?.text ?? "";
     this.threshold.value = String(r?.threshold ?? 0.5);
@@ -134,7 +150,8 @@ export class ConceptPanel {
 
   private prompt(): ConceptPrompt {
     const exemplars = this.exemplars.filter((e) => e.frame === this.frame).map(({ box, label }) => ({ box, label }));
-    return { text: this.text.value.trim(), exemplars, threshold: Number(this.threshold.value), frame: this.frame };
+    const semantic = this.target?.semantic && this.semantic.checked ? true : undefined;
+    return { text: this.text.value.trim(), exemplars, threshold: Number(this.threshold.value), frame: this.frame, semantic };
   }
 
   find(): void {
@@ -198,6 +215,7 @@ export class ConceptPanel {
       r && !this.busy
         ? el("span", { class: "concept-found", "data-found": String(r.found) }, `found ${r.found}${r.presence !== undefined ? ` · presence ${r.presence.toFixed(3)}` : ""}${t.track ? ` on frame ${r.frame}` : ""}`)
         : null,
+      r?.noSemantic && !this.busy ? el("span", { class: "no-semantic" }, " (this model gives no semantic mask: one object per instance)") : null,
       offer ? el("span", { class: "label-offer" }, ` No label “${text}”. `, el("button", { class: "link create-label", onclick: () => void this.createLabel(text) }, "Create it")) : null,
     );
   }

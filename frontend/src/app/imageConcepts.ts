@@ -2,9 +2,11 @@
 // and threshold; every instance found becomes a new object (one undo step,
 // existing objects untouched), labelled with the text when the project has
 // a label of that name. A find made right after the last one (nothing
-// edited since) replaces that one's result instead of adding to it.
+// edited since) replaces that one's result instead of adding to it. With
+// "One mask" the model's semantic segmentation becomes one object instead
+// (when the model has none, the instances are added as usual).
 import type { Engine } from "../api/engine";
-import type { Label, Timing } from "../api/types.gen";
+import type { Label, ObjectResult, PCSImageResponse, Timing } from "../api/types.gen";
 import * as A from "../editor/annotations";
 import { addInstances } from "../editor/concepts";
 import type { Annotator } from "./annotator";
@@ -12,6 +14,7 @@ import { labelNamed, type ConceptPrompt, type ConceptResult, type ConceptTarget 
 
 export class ImageConcepts implements ConceptTarget {
   private last: { before: A.AnnotationState; after: A.AnnotationState; ids: number[] } | null = null;
+  readonly semantic = true;
 
   constructor(
     private readonly engine: Engine,
@@ -34,11 +37,12 @@ export class ImageConcepts implements ConceptTarget {
     const replacing = this.refinable() && this.last!.ids.length > 0;
     const base = replacing ? this.last!.before : a.state;
     const label = labelNamed(this.labels(), p.text) ?? "";
-    const { state, ids } = addInstances(base, 0, res.objects, { label, color: (id) => a.colorFor(label, id) });
+    const found = p.semantic && res.semantic_seg ? semanticObjects(res) : res.objects;
+    const { state, ids } = addInstances(base, 0, found, { label, color: (id) => a.colorFor(label, id) });
     if (replacing && !ids.length) a.undo(); // nothing found now: the last result goes
     else a.apply(state, !replacing);
     this.last = { before: base, after: a.state, ids };
-    return { found: ids.length, presence: res.presence, frame: 0 };
+    return { found: ids.length, presence: res.presence, frame: 0, noSemantic: p.semantic && !res.semantic_seg };
   }
 
   refinable(): boolean {
@@ -49,4 +53,12 @@ export class ImageConcepts implements ConceptTarget {
     const s = this.annotator.state;
     return (this.last?.ids ?? []).filter((id) => A.find(s, id));
   }
+}
+
+/** The semantic segmentation as one object (none when it is empty). */
+function semanticObjects(res: PCSImageResponse): ObjectResult[] {
+  const sem = res.semantic_seg;
+  if (!sem?.mask || sem.area === 0) return [];
+  const best = Math.max(0, ...res.objects.map((o) => o.score));
+  return [{ object_id: 1, score: best, iou: best, object_score: best, box: [0, 0, 0, 0], area: sem.area, mask: sem.mask }];
 }

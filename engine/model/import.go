@@ -40,6 +40,8 @@ type ImportOptions struct {
 type layout struct {
 	family, task, display string
 	graphs                []roleBase
+	// extras names the files a role reads (Manifest.Extra key → file name).
+	extras map[string]string
 }
 
 type roleBase struct{ role, base string }
@@ -48,8 +50,9 @@ type roleBase struct{ role, base string }
 // sam3-video has no fixed file names (its graphs come in profiles), so it
 // needs a manifest.json.
 var layouts = []layout{
-	{FamilyTracker, TaskPVSImage, "SAM 3 tracker", []roleBase{{RoleVisionEncoder, "vision_encoder"}, {RoleMaskDecoder, "prompt_encoder_mask_decoder"}}},
-	{FamilyConcept, TaskPCS, "SAM 3 concept", []roleBase{{RoleVisionEncoder, "vision-encoder"}, {RoleTextEncoder, "text-encoder"}, {RoleConceptDecoder, "decoder"}}},
+	{FamilyTracker, TaskPVSImage, "SAM 3 tracker", []roleBase{{RoleVisionEncoder, "vision_encoder"}, {RoleMaskDecoder, "prompt_encoder_mask_decoder"}}, nil},
+	{FamilyConcept, TaskPCS, "SAM 3 concept", []roleBase{{RoleVisionEncoder, "vision-encoder"}, {RoleTextEncoder, "text-encoder"}, {RoleConceptDecoder, "decoder"}},
+		map[string]string{ExtraTokenizer: "tokenizer.json"}},
 }
 
 // extraExts are the non-graph files Import copies from a folder without a
@@ -169,6 +172,11 @@ func (r *Registry) importBare(ctx context.Context, src string, opts ImportOption
 			if _, dup := m.Extra[path.Base(f)]; !dup {
 				m.Extra[path.Base(f)] = f
 			}
+		}
+	}
+	for key, name := range lay.extras {
+		if f, ok := m.Extra[name]; ok {
+			m.Extra[key] = f
 		}
 	}
 	if len(m.Extra) == 0 {

@@ -80,8 +80,8 @@ func (u *Uploader) Add(seq int, fr api.FrameResult) error {
 	if err := u.failed(); err != nil {
 		return err
 	}
-	if seq != u.next {
-		return fmt.Errorf("results upload: result %d arrived, %d was expected", seq, u.next)
+	if seq != u.next || seq >= u.total {
+		return fmt.Errorf("results upload: result %d arrived, %d of %d was expected", seq, u.next, u.total)
 	}
 	u.next++
 	u.buf = append(u.buf, fr)

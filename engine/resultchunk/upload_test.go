@@ -126,7 +126,7 @@ func TestUploaderKeepsOrderAndSkipsTheShortChunkOfAFailedJob(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := u.Add(6, fr[5]); err == nil || !strings.Contains(err.Error(), "result 6 arrived, 5 was expected") {
+	if err := u.Add(6, fr[5]); err == nil || !strings.Contains(err.Error(), "result 6 arrived, 5 of 10 was expected") {
 		t.Fatalf("out of order: %v", err)
 	}
 	if err := u.Close(false); err != nil {
@@ -134,6 +134,20 @@ func TestUploaderKeepsOrderAndSkipsTheShortChunkOfAFailedJob(t *testing.T) {
 	}
 	if len(b.objects) != 1 || b.objects["/c0"] == nil {
 		t.Fatalf("stored %d chunks, want only the full first one", len(b.objects))
+	}
+}
+
+func TestUploaderRefusesResultsBeyondTheJob(t *testing.T) {
+	_, srv := newBucket(t, func(string, int) int { return 0 })
+	u := newUploader(upload(srv, 1), 2)
+	fr := results(0, 3)
+	u.Add(0, fr[0])
+	u.Add(1, fr[1])
+	if err := u.Add(2, fr[2]); err == nil {
+		t.Fatal("a third result for a job of two was taken")
+	}
+	if err := u.Close(true); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -62,7 +62,8 @@ var extraExts = map[string]bool{".json": true, ".txt": true, ".npz": true, ".npy
 
 // Import copies a local bundle folder src into the registry. When src holds a
 // manifest.json it is validated and every file checked against it while
-// copying. Otherwise a manifest is built: the graphs are found by their
+// copying; a manifest without "files" (written by hand) has the files it names
+// hashed instead. Otherwise a manifest is built: the graphs are found by their
 // well-known names for the family (for sam3-tracker vision_encoder*.onnx and
 // prompt_encoder_mask_decoder*.onnx, at the top or under onnx/), their
 // .onnx_data* files beside them are included, with the folder's .json, .txt,
@@ -89,11 +90,20 @@ func (r *Registry) Import(ctx context.Context, src string, opts ImportOptions) (
 	raw, err := os.ReadFile(filepath.Join(src, ManifestFile))
 	switch {
 	case err == nil:
-		m, err := ParseManifest(raw)
+		m, err := decodeManifest(raw)
 		if err != nil {
 			return nil, fmt.Errorf("import %s: %w", filepath.Join(src, ManifestFile), err)
 		}
 		opts.apply(m)
+		if len(m.Files) == 0 { // a hand-written manifest: hash what it names
+			if err := m.checkHeader(); err != nil {
+				return nil, fmt.Errorf("import %s: %w", src, err)
+			}
+			if err := r.checkReplace(m.Name, opts.Replace); err != nil {
+				return nil, err
+			}
+			return r.importNamed(ctx, src, m)
+		}
 		if err := m.Validate(); err != nil {
 			return nil, fmt.Errorf("import %s: %w", src, err)
 		}
@@ -157,15 +167,7 @@ func (r *Registry) importBare(ctx context.Context, src string, opts ImportOption
 	if err := r.checkReplace(m.Name, opts.Replace); err != nil {
 		return nil, err
 	}
-	want := map[string]bool{}
-	for _, g := range graphs {
-		want[g] = true
-		for _, f := range files {
-			if isDataChunk(g, f) {
-				want[f] = true
-			}
-		}
-	}
+	want := graphFiles(graphs, files)
 	for _, f := range files {
 		if !strings.HasSuffix(f, ".onnx") && !isDataFile(f) && extraExts[path.Ext(f)] {
 			want[f] = true
@@ -182,6 +184,50 @@ func (r *Registry) importBare(ctx context.Context, src string, opts ImportOption
 	if len(m.Extra) == 0 {
 		m.Extra = nil
 	}
+	return r.installHashed(ctx, src, m, want)
+}
+
+// importNamed imports a folder whose manifest names the graphs and extras but lists no
+// files (written by hand, say for sam3-video): those files and the graphs' weight files
+// beside them are copied and hashed into the manifest.
+func (r *Registry) importNamed(ctx context.Context, src string, m *Manifest) (*Bundle, error) {
+	files, err := listFiles(src)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	in := map[string]bool{}
+	for _, f := range files {
+		in[f] = true
+	}
+	want := graphFiles(m.Graphs, files)
+	for _, f := range m.Extra {
+		want[f] = true
+	}
+	for _, f := range sortedKeys(want) {
+		if !in[f] {
+			return nil, fmt.Errorf("import %s: %s names %q, which is not a file in the folder (paths are relative to it, with forward slashes)", src, ManifestFile, f)
+		}
+	}
+	return r.installHashed(ctx, src, m, want)
+}
+
+// graphFiles is the set of the graphs and their external-data files among files.
+func graphFiles(graphs map[string]string, files []string) map[string]bool {
+	want := map[string]bool{}
+	for _, g := range graphs {
+		want[g] = true
+		for _, f := range files {
+			if isDataChunk(g, f) {
+				want[f] = true
+			}
+		}
+	}
+	return want
+}
+
+// installHashed copies the files in want from src into a staging folder, records their
+// sizes and hashes in m, checks m and installs the bundle.
+func (r *Registry) installHashed(ctx context.Context, src string, m *Manifest, want map[string]bool) (b *Bundle, err error) {
 	staging, err := r.newStaging(m.Name)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/samwise-app/samwise/engine/model"
@@ -179,5 +180,44 @@ func TestImportRejects(t *testing.T) {
 				t.Error("import wrote outside the registry")
 			}
 		})
+	}
+}
+
+// TestImportHandWrittenManifest: a manifest that names the graphs and extras but lists no
+// files (what a user writes for sam3-video) gets them copied and hashed, with the graphs'
+// weight files; one naming a file outside the folder, or a missing one, is refused.
+func TestImportHandWrittenManifest(t *testing.T) {
+	write := func(graphs, extra string) string {
+		dir := hubClone(t)
+		manifest := `{"format": 1, "name": "my-video", "task": "pvs-video", "family": "sam3-video", "label": "mine",
+			"graphs": ` + graphs + `, "extra": ` + extra + `}`
+		writeTree(t, dir, map[string][]byte{model.ManifestFile: []byte(manifest), "video_constants.npz": []byte("npz")})
+		return dir
+	}
+	graphs := `{"vision_encoder": "onnx/vision_encoder_fp16.onnx", "image_decoder": "onnx/prompt_encoder_mask_decoder.onnx",
+		"memory_attention": "onnx/prompt_encoder_mask_decoder_fp16.onnx", "memory_encoder": "onnx/vision_encoder_q4f16.onnx"}`
+	reg := openRegistry(t)
+	b, err := reg.Import(t.Context(), write(graphs, `{"video_constants": "video_constants.npz"}`), model.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"manifest.json", "onnx/prompt_encoder_mask_decoder.onnx", "onnx/prompt_encoder_mask_decoder.onnx_data",
+		"onnx/prompt_encoder_mask_decoder_fp16.onnx", "onnx/prompt_encoder_mask_decoder_fp16.onnx_data",
+		"onnx/vision_encoder_fp16.onnx", "onnx/vision_encoder_fp16.onnx_data", "onnx/vision_encoder_fp16.onnx_data_1",
+		"onnx/vision_encoder_q4f16.onnx", "video_constants.npz"}
+	if got := listTree(t, b.Dir); !slices.Equal(got, want) {
+		t.Errorf("installed files\n got %v\nwant %v", got, want)
+	}
+	if len(b.Manifest.Files) != len(want)-1 || b.Manifest.Label != "mine" {
+		t.Errorf("manifest: %d files, label %q", len(b.Manifest.Files), b.Manifest.Label)
+	}
+	if err := b.Verify(t.Context(), nil); err != nil {
+		t.Error(err)
+	}
+	for name, extra := range map[string]string{"outside": `{"video_constants": "../secret.npz"}`, "missing": `{"video_constants": "gone.npz"}`} {
+		_, err := openRegistry(t).Import(t.Context(), write(graphs, extra), model.ImportOptions{})
+		if err == nil || !strings.Contains(err.Error(), "not a file in the folder") {
+			t.Errorf("%s extra: %v", name, err)
+		}
 	}
 }

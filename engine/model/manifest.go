@@ -98,21 +98,31 @@ var (
 // '.', '_' and '-'; at most 64 characters).
 func ValidName(s string) bool { return nameRE.MatchString(s) }
 
-// Validate checks the manifest for consistency.
-func (m *Manifest) Validate() error {
-	bad := func(format string, a ...any) error {
-		return fmt.Errorf("%w %q: %s", ErrInvalidManifest, m.Name, fmt.Sprintf(format, a...))
-	}
+func (m *Manifest) invalid(format string, a ...any) error {
+	return fmt.Errorf("%w %q: %s", ErrInvalidManifest, m.Name, fmt.Sprintf(format, a...))
+}
+
+// checkHeader checks the manifest's format, name and task.
+func (m *Manifest) checkHeader() error {
 	if m.Format != FormatVersion {
-		return bad("format %d is not supported (this engine reads format %d)", m.Format, FormatVersion)
+		return m.invalid("format %d is not supported (this engine reads format %d)", m.Format, FormatVersion)
 	}
 	if !ValidName(m.Name) {
-		return bad("name must be lower-case letters, digits, '.', '_' or '-' (at most 64)")
+		return m.invalid("name must be lower-case letters, digits, '.', '_' or '-' (at most 64)")
 	}
 	switch m.Task {
 	case TaskPVSImage, TaskPVSVideo, TaskPCS:
 	default:
-		return bad("task %q is not one of %s, %s, %s", m.Task, TaskPVSImage, TaskPVSVideo, TaskPCS)
+		return m.invalid("task %q is not one of %s, %s, %s", m.Task, TaskPVSImage, TaskPVSVideo, TaskPCS)
+	}
+	return nil
+}
+
+// Validate checks the manifest for consistency.
+func (m *Manifest) Validate() error {
+	bad := m.invalid
+	if err := m.checkHeader(); err != nil {
+		return err
 	}
 	files := map[string]bool{}
 	for _, f := range m.Files {
@@ -182,14 +192,23 @@ func ReadManifest(dir string) (*Manifest, error) {
 
 // ParseManifest decodes and validates a manifest.
 func ParseManifest(data []byte) (*Manifest, error) {
+	m, err := decodeManifest(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// decodeManifest reads a manifest without checking it.
+func decodeManifest(data []byte) (*Manifest, error) {
 	var m Manifest
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidManifest, err)
-	}
-	if err := m.Validate(); err != nil {
-		return nil, err
 	}
 	return &m, nil
 }

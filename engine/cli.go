@@ -23,7 +23,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the HTTP API (--ui also serves the annotator)", (*Main).runServe},
-		{"segment", "segment an image from points/boxes: engine segment IMAGE --point x,y[,label] --box x0,y0,x1,y1 -o out.json|out.png", (*Main).runSegment},
+		{"segment", "segment an image from points/boxes or a concept: engine segment IMAGE (--point x,y[,label] --box x0,y0,x1,y1 | --text CONCEPT) -o out.json|out.png", (*Main).runSegment},
 		{"precompute", "compute and cache image embeddings for a folder: engine precompute DIR", (*Main).runPrecompute},
 		{"models", "manage model bundles: list, pull, import, verify, rm", (*Main).runModels},
 		{"bench", "measure click latency, RLE and upsampling speed", (*Main).runBench},

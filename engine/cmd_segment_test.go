@@ -91,6 +91,53 @@ func TestSegmentSameThroughCLIClientAndHTTP(t *testing.T) {
 	}
 }
 
+// TestSegmentConceptFromTheCommandLine finds "red" with --text: every red shape, as JSON
+// and as one PNG mask; --text with a point is refused.
+func TestSegmentConceptFromTheCommandLine(t *testing.T) {
+	p := synth.NewPainter(480, 360, 5, 3)
+	p.Rect("red square", synth.Red, 30, 30, 120, 120)
+	p.Circle("red circle", synth.Red, 300, 90, 50)
+	p.Rect("blue square", synth.Blue, 60, 220, 170, 330)
+	scene := p.Scene()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "scene.png")
+	os.WriteFile(file, scene.PNG(), 0o644)
+	env := map[string]string{"SAMWISE_DATA_DIR": t.TempDir(), "SAMWISE_PROVIDER": "cpu", "SAMWISE_LOG_LEVEL": "warn"}
+	outJSON := filepath.Join(dir, "red.json")
+	if out, err := run(t, env, "segment", file, "--text", "red", "-o", outJSON); err != nil {
+		t.Fatalf("engine segment --text: %v\n%s", err, out)
+	}
+	var res api.PCSImageResponse
+	data, _ := os.ReadFile(outJSON)
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Objects) != 2 || len(res.PromptToObjIDs["red"]) != 2 || res.Presence < 0.5 {
+		t.Fatalf("\"red\" found %d objects, ids %v, presence %.3f", len(res.Objects), res.PromptToObjIDs, res.Presence)
+	}
+	outPNG := filepath.Join(dir, "red.png")
+	if out, err := run(t, env, "segment", file, "--text", "red", "-o", outPNG); err != nil {
+		t.Fatalf("engine segment --text -o png: %v\n%s", err, out)
+	}
+	png, _ := os.ReadFile(outPNG)
+	got, err := mask.FromPNG(png, 480, 360)
+	if err != nil {
+		t.Fatal(err)
+	}
+	union := mask.New(480, 360)
+	for _, name := range []string{"red square", "red circle"} {
+		for i, v := range scene.Shape(name).Mask.Pix {
+			union.Pix[i] |= v
+		}
+	}
+	if iou := mask.IoU(got, union); iou < 0.9 {
+		t.Errorf("the PNG covers the red shapes with IoU %.3f", iou)
+	}
+	if out, err := run(t, env, "segment", file, "--text", "red", "--point", "10,10"); err == nil || !strings.Contains(err.Error(), "leave out --point") {
+		t.Errorf("--text with --point: %v %s", err, out)
+	}
+}
+
 // TestPrecomputeFillsTheCache precomputes a folder; segmenting one of its
 // images afterwards uses the cached embedding.
 func TestPrecomputeFillsTheCache(t *testing.T) {

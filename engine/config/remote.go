@@ -91,7 +91,7 @@ func (c *Config) remoteSettings() []Setting {
 		{"vast_gpu_names", "SAMWISE_VAST_GPU_NAMES", "vast-gpu-names", `comma-separated GPU models to accept, as Vast names them ("RTX 4090"); empty: any`, (*listValue)(&r.VastGPUNames)},
 		{"gateway_url", "SAMWISE_GATEWAY_URL", "gateway-url", "the gateway's URL (burst_via gateway)", (*stringValue)(&r.GatewayURL)},
 		{"gateway_token", "SAMWISE_GATEWAY_TOKEN", "gateway-token", "client token of the gateway (better: engine secrets set gateway_token)", (*secretValue)(&r.GatewayToken)},
-		{"r2_endpoint", "SAMWISE_R2_ENDPOINT", "r2-endpoint", "S3 endpoint media travels through: https://<account_id>.r2.cloudflarestorage.com", (*stringValue)(&r.R2Endpoint)},
+		{"r2_endpoint", "SAMWISE_R2_ENDPOINT", "r2-endpoint", "S3 endpoint media and results travel through: https://<account_id>.r2.cloudflarestorage.com", (*stringValue)(&r.R2Endpoint)},
 		{"r2_bucket", "SAMWISE_R2_BUCKET", "r2-bucket", "the bucket", (*stringValue)(&r.R2Bucket)},
 		{"r2_prefix", "SAMWISE_R2_PREFIX", "r2-prefix", `key prefix inside the bucket, ending in "/" (empty: the bucket root)`, (*stringValue)(&r.R2Prefix)},
 		{"r2_access_key_id", "SAMWISE_R2_ACCESS_KEY_ID", "r2-access-key-id", "R2 API token access key id (better: engine secrets set r2_access_key_id)", (*secretValue)(&r.R2AccessKeyID)},

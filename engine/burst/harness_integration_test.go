@@ -25,8 +25,8 @@ import (
 )
 
 // The end-to-end tests run real engines: the local engine and every GPU worker are
-// `engine serve` processes of the binary built here, media travels through a real S3
-// server (versitygw) on loopback, and only Vast's API is stood in for (vasttest, built from
+// `engine serve` processes of the binary built here, media and results travel through a
+// real S3 server (versitygw) on loopback, and only Vast's API is stood in for (vasttest, built from
 // the documented shapes): its create starts a worker process, its destroy kills it. The
 // worker's "tunnel hostname" is its loopback URL: the Cloudflare tunnel is not exercised
 // here (remote/tunnel's tests cover cloudflared's supervision with a stand-in binary).

@@ -11,8 +11,9 @@ import (
 
 // Remote holds the remote burst settings (docs/remote.md): where heavy video jobs run,
 // how the GPU worker is rented and reached, the object store media and results travel
-// through, and — on the worker itself — the tunnel and the dead-man switch. Secrets left empty here are
-// read from the OS keychain or the data directory's secrets file (engine secrets).
+// through, and — on the worker itself — the tunnel and the dead-man switch. Secrets left
+// empty here are read from the OS keychain or the data directory's secrets file (engine
+// secrets).
 type Remote struct {
 	Burst          string
 	BurstThreshold time.Duration

@@ -197,6 +197,43 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	scanLogs(t, logs, f.secrets())
 }
 
+// TestWorkerEngineRestartedMidJob: the worker's engine restarts (same address and token)
+// and no longer knows the job; the chunks it stored are kept, the rest runs locally, and
+// the worker, which still answers, is not destroyed for it.
+func TestWorkerEngineRestartedMidJob(t *testing.T) {
+	logs := logDir(t)
+	f := newFleet(t, logs)
+	s3 := storage(t)
+	local := startProc(t, localEnv(t, t.TempDir(), f, s3, "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
+	path, sc := video(t, 360)
+	id := propagate(t, local, session(t, local, path, sc), api.PropagateRequest{})
+	waitJob(t, local, id, func(j *api.Job) bool {
+		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= 64
+	}, nil)
+	f.mu.Lock()
+	created := f.created[len(f.created)-1]
+	f.mu.Unlock()
+	f.worker().kill()
+	f.create(created)
+	j := waitJob(t, local, id, ended, nil)
+	r := j.Remote
+	if j.State != api.JobSucceeded || j.Progress.Done != 360 || j.Placement != api.PlacementLocal || r == nil || r.Stage != api.StageFellBack ||
+		!strings.Contains(r.Fallback, "stopped reporting its job") {
+		t.Fatalf("job ended %s (%s) with %+v, placement %s, remote %+v", j.State, j.Error, j.Progress, j.Placement, r)
+	}
+	if got := resultCalls(s3, id); r.FramesRemote < 64 || r.FramesRemote != 32*got["PUT 200"] {
+		t.Fatalf("%d frames kept from the worker; result chunk requests %v", r.FramesRemote, got)
+	}
+	if f.vast.Live() != 1 {
+		t.Fatalf("%d live instances: the worker still answers and stays for the next job", f.vast.Live())
+	}
+	local.stop(t)
+	if f.vast.Live() != 0 {
+		t.Fatal("the worker was left running after the local engine stopped")
+	}
+	scanLogs(t, logs, f.secrets())
+}
+
 // TestDeadmanSwitch: the local engine is killed mid-job; nobody destroys the worker but the
 // worker itself, with its own instance key, once no client spoke to it for its idle
 // timeout.

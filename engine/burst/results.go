@@ -60,7 +60,7 @@ func (e *errLost) Unwrap() error { return e.err }
 // arrived. When the worker's job ends early or the worker stops answering, the chunks it
 // stored are read before the error is returned (*errLost for a worker gone).
 func (r *remoteRun) collect(ctx context.Context, rjob string) (n int, err error) {
-	storeErrs := 0
+	storeErrs, statusErrs := 0, 0
 	for {
 		j, jerr := r.rc.Job(ctx, rjob)
 		switch {
@@ -70,8 +70,14 @@ func (r *remoteRun) collect(ctx context.Context, rjob string) (n int, err error)
 			n, _ = r.read(ctx, n, r.job.Total, true)
 			return n, &errLost{fmt.Errorf("%w after %d frames: %v", worker.ErrLost, n, jerr)}
 		case jerr != nil:
+			// The worker answers but not about this job (its engine restarted, say).
+			if statusErrs++; statusErrs > r.s.cfg.StoreRetries {
+				n, _ = r.read(ctx, n, r.job.Total, true)
+				return n, fmt.Errorf("the worker stopped reporting its job after %d frames: %w", n, jerr)
+			}
 			r.s.log.Warn("the worker's job status failed; retrying", "job", r.run.ID(), "err", jerr)
 		default:
+			statusErrs = 0
 			ended := jobs.Ended(j.State)
 			var rerr error
 			n, rerr = r.read(ctx, n, j.Progress.Done, ended)

@@ -53,7 +53,8 @@ type Config struct {
 	Log *slog.Logger
 	// UploadAttempts bounds the media upload tries (default 5); RetryDelay is the first wait
 	// between tries of anything, doubling (default 1 s); StoreRetries bounds the reads of
-	// results from object storage that fail in a row (default 5).
+	// results from object storage, and the worker's job status answers, that fail in a row
+	// (default 5).
 	UploadAttempts int
 	RetryDelay     time.Duration
 	StoreRetries   int

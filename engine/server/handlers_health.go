@@ -2,8 +2,10 @@ package server
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/model"
 )
 
 func (s *Server) baseHandlers() map[string]http.HandlerFunc {
@@ -32,21 +34,17 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 		res.Models = s.deps.Models()
 	}
 	if img := s.deps.Images; img != nil {
-		m := img.Manifest()
-		res.Demo = m.Demo
+		res.Demo = img.Manifest().Demo
 		res.Runtime.Provider = string(img.Tracker().Provider())
-		found := false
-		for i := range res.Models {
-			if res.Models[i].Name == m.Name {
-				s.fillActive(&res.Models[i])
-				found = true
-			}
-		}
-		if !found {
-			ms := api.ModelStatus{Name: m.Name, Task: m.Task, Family: m.Family, Label: m.Label, Demo: m.Demo}
-			s.fillActive(&ms)
-			res.Models = append(res.Models, ms)
-		}
+		enc, dec := img.Timings()
+		res.Models = markActive(res.Models, img.Manifest(), api.ModelStatus{Provider: string(img.Tracker().Provider()),
+			InputSize: img.Tracker().InputSize(), EncodeMS: enc, DecodeMS: dec})
+	}
+	if v := s.deps.Videos; v != nil {
+		res.Models = markActive(res.Models, v.Manifest(), api.ModelStatus{Provider: string(v.Tracker().Provider()), InputSize: v.Tracker().InputSize()})
+	}
+	if c := s.deps.Concepts; c != nil {
+		res.Models = markActive(res.Models, c.Manifest(), api.ModelStatus{Provider: string(c.Model().Provider()), InputSize: c.Model().InputSize()})
 	}
 	status := http.StatusOK
 	if !res.Ready {
@@ -55,12 +53,18 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, res)
 }
 
-func (s *Server) fillActive(ms *api.ModelStatus) {
-	img := s.deps.Images
+// markActive marks the model m as loaded and in use for its task, with the runtime facts
+// in live, adding it to the list when it is not installed there (an embedded demo, say).
+func markActive(models []api.ModelStatus, m *model.Manifest, live api.ModelStatus) []api.ModelStatus {
+	i := slices.IndexFunc(models, func(ms api.ModelStatus) bool { return ms.Name == m.Name })
+	if i < 0 {
+		models = append(models, api.ModelStatus{Name: m.Name, Task: m.Task, Family: m.Family, Label: m.Label, Demo: m.Demo})
+		i = len(models) - 1
+	}
+	ms := &models[i]
 	ms.Loaded, ms.Active = true, true
-	ms.Provider = string(img.Tracker().Provider())
-	ms.InputSize = img.Tracker().InputSize()
-	ms.EncodeMS, ms.DecodeMS = img.Timings()
+	ms.Provider, ms.InputSize, ms.EncodeMS, ms.DecodeMS = live.Provider, live.InputSize, live.EncodeMS, live.DecodeMS
+	return models
 }
 
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {

@@ -49,6 +49,23 @@ func TestPullThroughTheAPI(t *testing.T) {
 			t.Errorf("the demo %s is in use but not marked active", m.Name)
 		}
 	}
+	// /ready says the same: one active, loaded model per task, with its runtime facts.
+	ready, err := e.Client.Ready(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	active := map[string]string{}
+	for _, m := range ready.Models {
+		if m.Active {
+			if _, dup := active[m.Task]; dup || !m.Loaded || m.InputSize == 0 || m.Provider == "" {
+				t.Errorf("/ready: active model %+v (task already has %q)", m, active[m.Task])
+			}
+			active[m.Task] = m.Name
+		}
+	}
+	if active["pvs-image"] != "demo-tracker" || active["pvs-video"] != "demo-video" || active["pcs"] != "demo-concept" {
+		t.Errorf("/ready's active models = %v", active)
+	}
 	var acc api.JobAccepted
 	if err := e.Client.Do(context.Background(), "POST", "/v1/models/pull", api.PullRequest{Name: "sam3-tracker"}, &acc); err != nil {
 		t.Fatal(err)

@@ -86,6 +86,9 @@ func New(t *sam.VideoTracker, m *model.Manifest, c *embcache.Cache, g segment.Ga
 // Manifest describes the video model.
 func (s *Service) Manifest() *model.Manifest { return s.manifest }
 
+// Tracker is the loaded video model.
+func (s *Service) Tracker() *sam.VideoTracker { return s.tracker }
+
 // Session is a live session: its record plus the tracker memory.
 type Session struct {
 	mu      sync.Mutex // one operation at a time

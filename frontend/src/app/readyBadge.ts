@@ -55,7 +55,7 @@ export class ReadyBadge {
       return;
     }
     this.ready = r;
-    const m = r.models.find((x) => x.active) ?? r.models[0];
+    const m = r.models.find((x) => x.active && x.task === "pvs-image") ?? r.models.find((x) => x.active) ?? r.models[0];
     const enc = timing?.encode_ms ?? m?.encode_ms;
     const dec = timing?.decode_ms ?? m?.decode_ms;
     const parts = [m ? `${m.name}` : "no model", r.runtime.provider || "?"];

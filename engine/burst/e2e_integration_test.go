@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -231,6 +233,39 @@ func TestWorkerEngineRestartedMidJob(t *testing.T) {
 	if f.vast.Live() != 0 {
 		t.Fatal("the worker was left running after the local engine stopped")
 	}
+	scanLogs(t, logs, f.secrets())
+}
+
+// TestWorkerWithOtherModelsIsNotUsed: this engine tracks with a bundle the worker does not
+// have (here the demo, imported under another name); the job runs here, saying why, before
+// any media is uploaded.
+func TestWorkerWithOtherModelsIsNotUsed(t *testing.T) {
+	logs := logDir(t)
+	f := newFleet(t, logs)
+	s3 := storage(t)
+	dataDir := t.TempDir()
+	engine := func(args ...string) {
+		if out, err := exec.Command(engineBin, append(args, "--data-dir", dataDir)...).CombinedOutput(); err != nil {
+			t.Fatalf("engine %v: %v\n%s", args, err, out)
+		}
+	}
+	engine("models", "list") // installs the demos
+	engine("models", "import", filepath.Join(dataDir, "models", "demo-video"), "--name", "my-video")
+	local := startProc(t, localEnv(t, dataDir, f, s3, "SAMWISE_WORKER_IDLE_TIMEOUT=10m", "SAMWISE_VIDEO_MODEL=my-video"), logs+"/local.log", "")
+	path, sc := video(t, 90)
+	id := propagate(t, local, session(t, local, path, sc), api.PropagateRequest{})
+	j := waitJob(t, local, id, ended, nil)
+	r := j.Remote
+	if j.State != api.JobSucceeded || j.Progress.Done != 90 || j.Placement != api.PlacementLocal || r == nil || r.Stage != api.StageFellBack ||
+		!strings.Contains(r.Fallback, `with the model "demo-video", this engine with "my-video"`) {
+		t.Fatalf("job ended %s (%s), placement %s, remote %+v", j.State, j.Error, j.Placement, r)
+	}
+	for _, req := range s3.Requests() {
+		if req.Method == "PUT" || req.Method == "POST" {
+			t.Fatalf("%s %s: media was uploaded for a worker that cannot run the job", req.Method, req.Path)
+		}
+	}
+	local.stop(t)
 	scanLogs(t, logs, f.secrets())
 }
 

@@ -85,6 +85,13 @@ func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
 	}()
 	r.st.Instance, r.st.GPU, r.st.DPH, r.st.WorkerState = lease.Instance, lease.GPU, lease.DPH, string(worker.Ready)
 	log.Info("running on the GPU worker", "instance", lease.Instance, "gpu", lease.GPU, "frames", r.job.Total, "objects", r.job.Objects)
+	r.rc, err = client.New(lease.URL, lease.Token, r.s.cfg.HTTP)
+	if err != nil {
+		return 0, err
+	}
+	if err := r.sameModels(ctx); err != nil {
+		return 0, err
+	}
 
 	r.st.Stage = api.StageUploading
 	r.report(api.PlacementRemote)
@@ -96,10 +103,6 @@ func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
 		return 0, errors.New("the video changed on disk since it was opened: open it again")
 	}
 	url, err := r.s.cfg.Store.PresignGet(ctx, key, r.s.cfg.PresignExpiry)
-	if err != nil {
-		return 0, err
-	}
-	r.rc, err = client.New(lease.URL, lease.Token, r.s.cfg.HTTP)
 	if err != nil {
 		return 0, err
 	}
@@ -211,6 +214,27 @@ func (r *remoteRun) prepare(ctx context.Context, mediaURL, sha string, up *api.R
 	req.ResultsUpload = up
 	acc, err = r.rc.Propagate(ctx, s.SessionID, &req)
 	return acc.JobID, s.SessionID, err
+}
+
+// sameModels checks that the worker runs the job's tasks with the models this engine uses
+// (by bundle name): a worker with other bundles — the demo, say — would give other masks.
+func (r *remoteRun) sameModels(ctx context.Context) error {
+	var list api.ModelList
+	if err := r.rc.Do(ctx, "GET", "/v1/models", nil, &list); err != nil {
+		return fmt.Errorf("asking the worker for its models: %w", err)
+	}
+	for task, want := range r.job.Models {
+		got := "none"
+		for _, m := range list.Installed {
+			if m.Active && m.Task == task {
+				got = m.Name
+			}
+		}
+		if got != want {
+			return fmt.Errorf("the GPU worker runs %s with the model %q, this engine with %q: give the worker image the same bundles (docs/remote.md)", task, got, want)
+		}
+	}
+	return nil
 }
 
 // endSession ends the worker's session (best effort).

@@ -76,6 +76,9 @@ type RemoteJob struct {
 	Run     *api.PCSRunRequest
 	// Total is the number of frames the job produces; Objects the prompted objects.
 	Total, Objects int
+	// Models names the bundle this engine uses for each task the job needs (model.Task*):
+	// the worker must use the same ones.
+	Models map[string]string
 	// Commit stores result number seq (0-based, in production order) in the local job and
 	// session, after checking it is the frame the plan expects.
 	Commit func(seq int, fr api.FrameResult) error

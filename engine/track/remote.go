@@ -9,6 +9,7 @@ import (
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/jobs"
+	"github.com/samwise-app/samwise/engine/model"
 )
 
 // runRemote runs a job placed on the GPU worker (the job is built by remote). Frames the
@@ -49,7 +50,8 @@ func (s *Service) remoteJob(ss *Session, run *jobs.Run, spans []span, total int)
 	}
 	req := *run.Request()
 	req.Placement = api.PlacementLocal
-	job := RemoteJob{SessionID: ss.rec.SessionID, Media: m, Request: req, Total: total, Objects: len(ss.rec.Prompts)}
+	job := RemoteJob{SessionID: ss.rec.SessionID, Media: m, Request: req, Total: total, Objects: len(ss.rec.Prompts),
+		Models: map[string]string{model.TaskPVSVideo: s.manifest.Name}}
 	for _, obj := range sortedKeys(ss.rec.Prompts) {
 		for _, f := range ss.rec.promptedFrames(obj) {
 			p := ss.rec.Prompts[obj][f]
@@ -76,7 +78,8 @@ func (s *Service) conceptRemoteJob(ss *Session, run *jobs.Run, req api.PCSRunReq
 	}
 	req.Placement, req.ResultsUpload = api.PlacementLocal, nil
 	prompt := *ss.rec.Concept
-	job := RemoteJob{SessionID: ss.rec.SessionID, Media: m, Concept: &prompt, Run: &req, Total: total, Objects: 1}
+	job := RemoteJob{SessionID: ss.rec.SessionID, Media: m, Concept: &prompt, Run: &req, Total: total, Objects: 1,
+		Models: map[string]string{model.TaskPVSVideo: s.manifest.Name, model.TaskPCS: s.concepts.Manifest().Name}}
 	base := s.maxObjectID(ss.rec.SessionID)
 	job.Commit = func(seq int, fr api.FrameResult) error {
 		return s.commitRemote(run, ss, seq, req.StartFrame+seq, seq < total, fr, func(id int) (int, bool) { return base + id, id > 0 })

@@ -65,29 +65,6 @@ func TestFileStore(t *testing.T) {
 	}
 }
 
-func TestFileStoreRefusesReadableFiles(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("Unix permission bits")
-	}
-	dir := t.TempDir()
-	s, _ := credentials.Open(credentials.BackendFile, dir)
-	if err := s.Set(credentials.VastAPIKey, "vk-123456"); err != nil {
-		t.Fatal(err)
-	}
-	for _, mode := range []os.FileMode{0o640, 0o604, 0o660} {
-		if err := os.Chmod(filepath.Join(dir, credentials.FileName), mode); err != nil {
-			t.Fatal(err)
-		}
-		_, err := s.Get(credentials.VastAPIKey)
-		if err == nil || !strings.Contains(err.Error(), "chmod 600") {
-			t.Errorf("mode %04o: Get = %v, want a refusal naming chmod 600", mode, err)
-		}
-		if err := s.Set(credentials.GatewayToken, "g"); err == nil {
-			t.Errorf("mode %04o: Set wrote into a readable file", mode)
-		}
-	}
-}
-
 func TestAutoFallsBackToTheFile(t *testing.T) {
 	// No Secret Service answers in this headless test environment, so auto must use the
 	// file; where a keychain answers, auto picks it.

@@ -32,6 +32,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/samwise-app/samwise/remote/objstore"
+	"github.com/samwise-app/samwise/remote/objstore/s3test"
 )
 
 // The integration tier runs against versitygw, a real S3 server, started once for the
@@ -71,39 +72,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// versitygwBinary finds the server: $SAMWISE_VERSITYGW, else <repo>/build/bin/versitygw
-// where <repo> holds go.mod above the working directory.
-func versitygwBinary() (string, error) {
-	if p := os.Getenv("SAMWISE_VERSITYGW"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("SAMWISE_VERSITYGW=%s: %w; point it at a versitygw binary or unset it to use build/install-versitygw.sh's", p, err)
-		}
-		return p, nil
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory; set SAMWISE_VERSITYGW to the versitygw binary")
-		}
-		dir = parent
-	}
-	bin := filepath.Join(dir, "build", "bin", "versitygw")
-	if _, err := os.Stat(bin); err != nil {
-		return "", fmt.Errorf("versitygw is not installed at %s: run build/install-versitygw.sh (or set SAMWISE_VERSITYGW)", bin)
-	}
-	return bin, nil
-}
-
 // startGateway starts versitygw with its data under dir, over TLS or plain HTTP.
 func startGateway(dir string, useTLS bool) (*gateway, func(), error) {
-	bin, err := versitygwBinary()
+	bin, err := s3test.Binary()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,11 +96,10 @@ func startGateway(dir string, useTLS bool) (*gateway, func(), error) {
 	}
 	var lastErr error
 	for range 3 { // a port picked free can be taken before versitygw binds it
-		port, err := freePort()
+		addr, err := s3test.FreeAddr()
 		if err != nil {
 			return nil, nil, err
 		}
-		addr := fmt.Sprintf("127.0.0.1:%d", port)
 		var out bytes.Buffer
 		args := append([]string{"--port", addr, "--region", "auto", "--quiet"}, tlsArgs...)
 		cmd := exec.Command(bin, append(args, "posix", "--sidecar", meta, data)...)
@@ -304,15 +274,6 @@ func storeOn(t *testing.T, g *gateway, cfg objstore.Config) (*objstore.Store, *r
 		t.Fatal(err)
 	}
 	return s, rec, s.Config()
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // selfSignedCert writes a certificate for 127.0.0.1 and returns its files and a pool that

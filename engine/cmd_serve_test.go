@@ -1,37 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/samwise-app/samwise/internal/syncbuf"
 )
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestServeShutsDownGracefully starts `engine serve`, checks it answers,
 // then cancels it (SIGINT/SIGTERM do the same) and expects a clean return.
 func TestServeShutsDownGracefully(t *testing.T) {
-	var out, errb syncBuffer
+	var out, errb syncbuf.Buffer
 	env := map[string]string{"SAMWISE_DATA_DIR": t.TempDir(), "SAMWISE_PROVIDER": "cpu", "SAMWISE_LOG_LEVEL": "warn", "SAMWISE_LISTEN": "127.0.0.1:0"}
 	m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,7 +1,6 @@
 package supervisor_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -9,11 +8,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/samwise-app/samwise/app/supervisor"
+	"github.com/samwise-app/samwise/internal/syncbuf"
 )
 
 const (
@@ -25,23 +24,6 @@ const (
 	stableAfter  = 10 * time.Minute
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type harness struct {
 	sup    *supervisor.Supervisor
 	cfg    supervisor.Config
@@ -49,12 +31,12 @@ type harness struct {
 	launch *launcher
 	engine *fakeEngine
 	states states
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 }
 
 func setup(t *testing.T, engineReady bool, adjust func(*supervisor.Config, *launcher)) *harness {
 	t.Helper()
-	h := &harness{clock: newFakeClock(), engine: newFakeEngine(t, engineReady), states: make(states, 1000), logs: &syncBuffer{}}
+	h := &harness{clock: newFakeClock(), engine: newFakeEngine(t, engineReady), states: make(states, 1000), logs: &syncbuf.Buffer{}}
 	h.launch = newLauncher(h.engine)
 	dir := t.TempDir()
 	h.cfg = supervisor.Config{

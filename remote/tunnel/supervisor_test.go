@@ -13,12 +13,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/samwise-app/samwise/engine/secret"
+	"github.com/samwise-app/samwise/internal/syncbuf"
 	"github.com/samwise-app/samwise/remote/tunnel"
 )
 
@@ -49,27 +49,9 @@ const tunnelSecret = "c2VjcmV0LXR1bm5lbC1zZWNyZXQtMDEyMzQ1"
 // token is a tunnel token shaped like cloudflared's: base64 of {"a","s","t"}.
 var token = base64.StdEncoding.EncodeToString([]byte(`{"a":"0123456789abcdef","s":"` + tunnelSecret + `","t":"6ff42ae2-765d-4adf-8112-31c55c1551ef"}`))
 
-// syncBuffer collects log output from concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type fixture struct {
 	bin     string
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 	sup     *tunnel.Supervisor
 	metrics string
 	cancel  context.CancelFunc
@@ -91,7 +73,7 @@ func newFixture(t *testing.T, setup func(bin string)) *fixture {
 	if setup != nil {
 		setup(bin)
 	}
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	metrics := freeAddr(t)
 	sup, err := tunnel.New(tunnel.Config{
 		Binary: bin, Token: secret.Secret(token), MetricsAddr: metrics,

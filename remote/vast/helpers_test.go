@@ -1,12 +1,11 @@
 package vast_test
 
 import (
-	"bytes"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/samwise-app/samwise/internal/syncbuf"
 	"github.com/samwise-app/samwise/remote/vast"
 	"github.com/samwise-app/samwise/remote/vast/vasttest"
 )
@@ -16,35 +15,17 @@ const testKey = "vk-0123456789abcdef-secret"
 // fastRetry keeps the retry counts of the default policy's shape but waits microseconds.
 var fastRetry = vast.RetryPolicy{MaxRetries: 3, BaseDelay: time.Microsecond, MaxDelay: 10 * time.Microsecond, Multiplier: 2}
 
-// syncBuffer collects log output from concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type fixture struct {
 	srv    *vasttest.Server
 	client *vast.Client
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 }
 
 func newFixture(t *testing.T, opts ...vast.Option) *fixture {
 	t.Helper()
 	srv := vasttest.NewServer(testKey)
 	t.Cleanup(srv.Close)
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	all := append([]vast.Option{
 		vast.WithBaseURL(srv.BaseURL()),

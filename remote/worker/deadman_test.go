@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/samwise-app/samwise/internal/syncbuf"
 	"github.com/samwise-app/samwise/remote/vast"
 	"github.com/samwise-app/samwise/remote/vast/vasttest"
 	"github.com/samwise-app/samwise/remote/worker"
@@ -26,12 +27,12 @@ type deadmanFixture struct {
 	srv     *httptest.Server
 	started chan struct{}
 	release chan struct{}
-	logs    *syncBuffer
+	logs    *syncbuf.Buffer
 }
 
 func newDeadman(t *testing.T) *deadmanFixture {
 	t.Helper()
-	f := &deadmanFixture{vast: vasttest.NewServer(vastKey), clock: workertest.NewClock(), started: make(chan struct{}), release: make(chan struct{}), logs: &syncBuffer{}}
+	f := &deadmanFixture{vast: vasttest.NewServer(vastKey), clock: workertest.NewClock(), started: make(chan struct{}), release: make(chan struct{}), logs: &syncbuf.Buffer{}}
 	t.Cleanup(f.vast.Close)
 	f.vast.AddOffers(map[string]any{"id": 1, "gpu_name": "RTX 4090", "num_gpus": 1, "dph_total": 0.4})
 	account := vast.New(vastKey, vast.WithBaseURL(f.vast.BaseURL()), vast.WithRetryPolicy(fastRetry))

@@ -5,11 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/samwise-app/samwise/internal/syncbuf"
 	"github.com/samwise-app/samwise/remote/vast"
 	"github.com/samwise-app/samwise/remote/vast/vasttest"
 	"github.com/samwise-app/samwise/remote/worker"
@@ -22,24 +22,6 @@ const (
 )
 
 var fastRetry = vast.RetryPolicy{MaxRetries: 3, BaseDelay: time.Microsecond, MaxDelay: 10 * time.Microsecond, Multiplier: 2}
-
-// syncBuffer collects log output from concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // engineStandIn plays the worker's engine behind the tunnel hostname: it is up while the
 // instance the stand-in Vast created last exists, and accepts only that worker's token.
@@ -79,13 +61,13 @@ type fixture struct {
 	vast   *vasttest.Server
 	engine *engineStandIn
 	clock  *workertest.Clock
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 	cfg    worker.Config
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{vast: vasttest.NewServer(vastKey), engine: &engineStandIn{autoUp: true}, clock: workertest.NewClock(), logs: &syncBuffer{}}
+	f := &fixture{vast: vasttest.NewServer(vastKey), engine: &engineStandIn{autoUp: true}, clock: workertest.NewClock(), logs: &syncbuf.Buffer{}}
 	t.Cleanup(f.vast.Close)
 	f.engine.srv = httptest.NewServer(f.engine)
 	t.Cleanup(f.engine.srv.Close)

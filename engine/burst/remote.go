@@ -10,6 +10,7 @@ import (
 	"github.com/samwise-app/samwise/engine/client"
 	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/track"
+	"github.com/samwise-app/samwise/internal/wait"
 	"github.com/samwise-app/samwise/remote/worker"
 )
 
@@ -260,7 +261,7 @@ func (r *remoteRun) unreachable(ctx context.Context) bool {
 		if err == nil {
 			return false
 		}
-		if sleep(ctx, r.s.cfg.RetryDelay) != nil {
+		if wait.Sleep(ctx, r.s.cfg.RetryDelay) != nil {
 			return false
 		}
 	}
@@ -273,16 +274,5 @@ func (r *remoteRun) cancelRemote(ctx context.Context, rjob string) {
 	defer cancel()
 	if _, err := r.rc.CancelJob(cctx, rjob); err != nil {
 		r.s.log.Warn("could not cancel the worker's job", "remote_job", rjob, "err", err)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

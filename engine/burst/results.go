@@ -11,6 +11,7 @@ import (
 	"github.com/samwise-app/samwise/engine/artifact"
 	"github.com/samwise-app/samwise/engine/jobs"
 	"github.com/samwise-app/samwise/engine/resultchunk"
+	"github.com/samwise-app/samwise/internal/wait"
 	"github.com/samwise-app/samwise/remote/worker"
 )
 
@@ -102,7 +103,7 @@ func (r *remoteRun) collect(ctx context.Context, rjob string) (n int, err error)
 				return n, fmt.Errorf("the worker's job %s: %s", j.State, j.Error)
 			}
 		}
-		if err := sleep(ctx, r.s.cfg.ResultPoll); err != nil {
+		if err := wait.Sleep(ctx, r.s.cfg.ResultPoll); err != nil {
 			return n, err
 		}
 	}

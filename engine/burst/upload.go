@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/samwise-app/samwise/engine/artifact"
+	"github.com/samwise-app/samwise/internal/wait"
 )
 
 // upload puts the video into the object store under its content address, retrying with
@@ -34,7 +35,7 @@ func (s *Service) upload(ctx context.Context, path string) (key, sha string, err
 			return "", "", fmt.Errorf("uploading the video to object storage (%d attempts): %w", attempt, err)
 		}
 		s.log.Warn("uploading the video failed; retrying", "attempt", attempt, "retry_in", delay, "err", err)
-		if err := sleep(ctx, delay); err != nil {
+		if err := wait.Sleep(ctx, delay); err != nil {
 			return "", "", err
 		}
 		delay *= 2

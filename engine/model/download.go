@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/samwise-app/samwise/internal/wait"
 )
 
 // remoteFile is one file to download from a hub repository.
@@ -72,10 +74,8 @@ func (p *Puller) fetch(ctx context.Context, stage string, f remoteFile) (string,
 			return "", err
 		}
 		delay := min(time.Duration(1<<attempt)*500*time.Millisecond, 30*time.Second)
-		select {
-		case <-ctx.Done():
-			return "", fmt.Errorf("%s: %w", f.Path, ctx.Err())
-		case <-time.After(delay):
+		if err := wait.Sleep(ctx, delay); err != nil {
+			return "", fmt.Errorf("%s: %w", f.Path, err)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/internal/wait"
 )
 
 func checkURL(raw string) error {
@@ -132,12 +133,8 @@ func (u *Uploader) put(ctx context.Context, c chunk) error {
 			return fmt.Errorf("results upload: chunk %d (%d attempts): %w", c.i, attempt, err)
 		}
 		u.log.Warn("uploading results failed; retrying", "chunk", c.i, "attempt", attempt, "retry_in", delay, "err", err)
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
+		if err := wait.Sleep(ctx, delay); err != nil {
+			return err
 		}
 		delay *= 2
 	}

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/samwise-app/samwise/internal/wait"
 )
 
 // Status is what the supervisor knows about cloudflared.
@@ -91,12 +93,8 @@ func (s *Supervisor) Run(ctx context.Context) error {
 			backoff = s.cfg.MinBackoff
 		}
 		s.log.Warn("cloudflared exited; restarting", "err", err, "restart_in", backoff)
-		t := time.NewTimer(backoff)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if wait.Sleep(ctx, backoff) != nil {
 			return nil
-		case <-t.C:
 		}
 		backoff = min(2*backoff, s.cfg.MaxBackoff)
 	}

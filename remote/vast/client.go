@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/samwise-app/samwise/internal/wait"
 )
 
 // DefaultBaseURL is the root of Vast's v0 REST API.
@@ -156,7 +158,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		c.log.WarnContext(ctx, "vast request failed, retrying",
 			"method", cl.method, "path", cl.path, "attempt", attempt+1,
 			"status", status, "err", failure, "retry_in", delay)
-		if err := sleep(ctx, delay); err != nil {
+		if err := wait.Sleep(ctx, delay); err != nil {
 			return fmt.Errorf("vast: %s %s: %w", cl.method, cl.path, err)
 		}
 	}
@@ -249,15 +251,4 @@ func (c *Client) finalError(cl call, err error, attempts int) error {
 		return err
 	}
 	return fmt.Errorf("vast: %s %s: %w after %d attempts: %w", cl.method, pathOnly(cl), ErrUnavailable, attempts, err)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -15,14 +15,11 @@ import (
 // Annotate adds (or replaces, or clears) one object's prompts on one frame
 // and returns that frame's masks at once.
 func (s *Service) Annotate(ctx context.Context, id string, req *api.VideoAnnotationRequest) (*api.FrameResult, error) {
-	ss, err := s.session(ctx, id)
+	ss, unlock, err := s.lockSession(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !ss.mu.TryLock() {
-		return nil, ErrBusy
-	}
-	defer ss.mu.Unlock()
+	defer unlock()
 	rec := ss.rec
 	if err := validateAnnotation(req, rec); err != nil {
 		return nil, err

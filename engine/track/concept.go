@@ -111,14 +111,11 @@ func (s *Service) SetConceptPrompt(ctx context.Context, id string, p *api.PCSVid
 	if err := concept.Validate(cp, rec.Width, rec.Height); err != nil {
 		return nil, err
 	}
-	ss, err := s.session(ctx, id)
+	ss, unlock, err := s.lockSession(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !ss.mu.TryLock() {
-		return nil, ErrBusy
-	}
-	defer ss.mu.Unlock()
+	defer unlock()
 	var found *concept.Detection
 	err = ss.src.Read(ctx, p.Frame, func(_ int, rgb []byte) error {
 		emb, err := s.concepts.EncodeFrame(ctx, rgb, rec.Width, rec.Height)
@@ -222,14 +219,11 @@ func (s *Service) runConcept(ctx context.Context, run *jobs.Run) (err error) {
 	if req.MatchIoU == 0 {
 		req.MatchIoU = defaultMatchIoU
 	}
-	ss, err := s.session(ctx, run.SessionID())
+	ss, unlock, err := s.lockSession(ctx, run.SessionID())
 	if err != nil {
 		return err
 	}
-	if !ss.mu.TryLock() {
-		return ErrBusy
-	}
-	defer ss.mu.Unlock()
+	defer unlock()
 	rec := ss.rec
 	last := conceptLast(rec, &req)
 	total := last - req.StartFrame + 1

@@ -141,14 +141,11 @@ func (s *Service) runPropagate(ctx context.Context, run *jobs.Run) (err error) {
 	if err := run.Params(&p); err != nil {
 		return fmt.Errorf("job parameters: %w", err)
 	}
-	ss, err := s.session(ctx, run.SessionID())
+	ss, unlock, err := s.lockSession(ctx, run.SessionID())
 	if err != nil {
 		return err
 	}
-	if !ss.mu.TryLock() {
-		return ErrBusy
-	}
-	defer ss.mu.Unlock()
+	defer unlock()
 	spans, err := plan(ss.rec, run.Request())
 	if err != nil {
 		return err

@@ -165,6 +165,19 @@ func (s *Service) End(id string) (*api.VideoSession, error) {
 	return &v, nil
 }
 
+// lockSession returns the live session id locked for the caller (ErrBusy while a job or
+// another request holds it) and the function that unlocks it.
+func (s *Service) lockSession(ctx context.Context, id string) (*Session, func(), error) {
+	ss, err := s.session(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ss.mu.TryLock() {
+		return nil, nil, ErrBusy
+	}
+	return ss, ss.mu.Unlock, nil
+}
+
 // session returns the live session, loading it (and its source) when
 // needed, and marks it used. Ended sessions are refused.
 func (s *Service) session(ctx context.Context, id string) (*Session, error) {

@@ -36,17 +36,7 @@ import (
 
 var engineBin string
 
-func TestMain(m *testing.M) {
-	bin, cleanup, err := enginetest.BuildEngine()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	engineBin = bin
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { enginetest.RunWithEngine(m, &engineBin) }
 
 // readyWait bounds the wait for a (re)started engine.
 const readyWait = 90 * time.Second

@@ -17,6 +17,7 @@ import (
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/client"
+	"github.com/samwise-app/samwise/engine/enginetest"
 	"github.com/samwise-app/samwise/engine/ort"
 	"github.com/samwise-app/samwise/engine/secret"
 	"github.com/samwise-app/samwise/engine/synth"
@@ -416,19 +417,7 @@ func ended(j *api.Job) bool {
 
 // frames reads every frame a job committed: frame → object → RLE counts.
 func frames(t *testing.T, p *proc, id string) map[int]map[int]string {
-	t.Helper()
-	out := map[int]map[int]string{}
-	err := p.Client.Results(context.Background(), id, func(fr api.FrameResult) error {
-		out[fr.Frame] = map[int]string{}
-		for _, o := range fr.Objects {
-			out[fr.Frame][o.ObjectID] = o.Mask.Counts
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return enginetest.JobMasks(t, p.Client, id)
 }
 
 // waitFor polls cond for up to two minutes.

@@ -24,17 +24,7 @@ import (
 
 var engineBin string
 
-func TestMain(m *testing.M) {
-	bin, cleanup, err := enginetest.BuildEngine()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	engineBin = bin
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { enginetest.RunWithEngine(m, &engineBin) }
 
 // proc is a running engine process.
 type proc struct {
@@ -135,17 +125,5 @@ func (p *proc) job(t *testing.T, id string) *api.Job {
 
 // jobFrames reads every frame a job has committed: frame → RLE counts per object.
 func (p *proc) jobFrames(t *testing.T, id string) map[int]map[int]string {
-	t.Helper()
-	out := map[int]map[int]string{}
-	err := p.Client.Results(context.Background(), id, func(fr api.FrameResult) error {
-		out[fr.Frame] = map[int]string{}
-		for _, o := range fr.Objects {
-			out[fr.Frame][o.ObjectID] = o.Mask.Counts
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return enginetest.JobMasks(t, p.Client, id)
 }

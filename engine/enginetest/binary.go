@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"testing"
 )
 
 // BuildEngine builds the engine binary into a temporary folder for tests
@@ -22,4 +23,18 @@ func BuildEngine() (path string, cleanup func(), err error) {
 		return "", nil, fmt.Errorf("building the engine: %w", err)
 	}
 	return path, func() { os.RemoveAll(dir) }, nil
+}
+
+// RunWithEngine builds the engine binary, stores its path in *bin, runs the package's
+// tests and exits with their status (call from TestMain).
+func RunWithEngine(m *testing.M, bin *string) {
+	path, cleanup, err := BuildEngine()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	*bin = path
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }

@@ -84,3 +84,20 @@ func (e *Engine) Upload(t testing.TB, data []byte) *api.Media {
 	}
 	return m
 }
+
+// JobMasks reads every frame a job has committed through c: frame → object → RLE counts.
+func JobMasks(t testing.TB, c *client.Client, id string) map[int]map[int]string {
+	t.Helper()
+	out := map[int]map[int]string{}
+	err := c.Results(context.Background(), id, func(fr api.FrameResult) error {
+		out[fr.Frame] = map[int]string{}
+		for _, o := range fr.Objects {
+			out[fr.Frame][o.ObjectID] = o.Mask.Counts
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -134,10 +134,14 @@ func TestBurstEndToEnd(t *testing.T) {
 	if f.vast.Count("PUT", "/api/v0/instances/") != 0 {
 		t.Fatal("a worker was stopped instead of destroyed")
 	}
+	// The engine confirms the destroy (show answers not-found) before it says off.
 	var st api.RemoteWorker
-	if err := local.Client.Do(ctx, "GET", "/v1/remote", nil, &st); err != nil {
-		t.Fatal(err)
-	}
+	waitFor(t, "the worker state to be off", func() bool {
+		if err := local.Client.Do(ctx, "GET", "/v1/remote", nil, &st); err != nil {
+			t.Fatal(err)
+		}
+		return st.State != "draining"
+	})
 	if st.State != "off" || st.TotalCostUSD <= 0 || st.Via != "vast" {
 		t.Fatalf("GET /v1/remote after the idle timeout = %+v", st)
 	}

@@ -95,13 +95,21 @@ func refTensor(img image.Image, size int) []float64 {
 		}
 	}
 	r := refResize(planes, w, h, size, size)
-	out := make([]float64, 0, 3*size*size)
-	for c := range r {
-		for _, v := range r[c] {
-			out = append(out, (v/255-0.5)/0.5)
+	return append(append(r[0], r[1]...), r[2]...)
+}
+
+// tensorMatches reports whether got is the model-input value of the resized
+// sample v (0–255): v rounded to a whole byte, then (v/255 − 0.5)/0.5. Where v
+// lies within 1e-3 of a rounding boundary, float32 and float64 may round to
+// different neighbours, and either is accepted.
+func tensorMatches(got float32, v float64) bool {
+	for _, r := range []float64{math.Round(v - 1e-3), math.Round(v + 1e-3)} {
+		r = math.Min(math.Max(r, 0), 255)
+		if math.Abs(float64(got)-(r/255-0.5)/0.5) <= 1e-6 {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 // refUpsample is PyTorch's F.interpolate(mode="bilinear",

@@ -8,14 +8,13 @@ import (
 // ToTensor prepares img as SAM 3 image-encoder input: it resizes img straight
 // to size×size (aspect ratio not kept, no padding) with antialiased bilinear
 // interpolation — matching the torchvision resize(antialias=True) of Hugging
-// Face's Sam3ImageProcessorFast, and plain bilinear when upscaling — then
-// writes channel-planar (CHW; R, G, B planes) float32 values normalised as
-// (v/255 − 0.5) / 0.5, i.e. into [−1, 1].
+// Face's Sam3ImageProcessorFast, and plain bilinear when upscaling — rounds
+// the resized values to whole bytes as that processor does (it resizes uint8
+// tensors), then writes channel-planar (CHW; R, G, B planes) float32 values
+// normalised as (v/255 − 0.5) / 0.5, i.e. into [−1, 1].
 //
 // Colours are taken straight (non-premultiplied) and alpha is dropped, like
-// PIL's convert("RGB"). The Python processor resizes uint8 tensors, so its
-// resized values are also rounded to whole steps of 1/255; here they stay
-// float, which differs from it by at most 0.5/255 before normalisation. dst must have length 3*size*size; when nil it is
+// PIL's convert("RGB"). dst must have length 3*size*size; when nil it is
 // allocated. The result is dst. ToTensor panics if size is not positive, img
 // is empty, or dst has the wrong length. Typical decoder outputs
 // (*image.YCbCr, *image.NRGBA, *image.RGBA, *image.Gray, *image.Paletted)
@@ -47,15 +46,20 @@ func toTensor(src rowSource, size int, dst []float32) []float32 {
 		for c, p := range [3][]float32{r, g, b} {
 			out := dst[c*plane+y*size : c*plane+(y+1)*size]
 			for x, v := range p[:len(out)] {
-				// Weights sum to 1 only up to float32 rounding; clamping
-				// keeps a white pixel from landing a hair above 1.
-				v = min(max(v, 0), 255)
-				out[x] = (v/255 - 0.5) / 0.5
+				out[x] = normalised[toByte(v)]
 			}
 		}
 	})
 	return dst
 }
+
+// normalised maps a byte to the model's input range, (v/255 − 0.5)/0.5.
+var normalised = func() (t [256]float32) {
+	for i := range t {
+		t[i] = (float32(i)/255 - 0.5) / 0.5
+	}
+	return t
+}()
 
 // ensureLen returns dst, or a new slice of length n when dst is nil, and
 // panics when a non-nil dst has another length.

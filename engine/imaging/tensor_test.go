@@ -55,8 +55,8 @@ func TestToTensorMatchesReference(t *testing.T) {
 				t.Fatalf("len %d, want %d", len(got), len(want))
 			}
 			for i := range got {
-				if d := math.Abs(float64(got[i]) - want[i]); !(d <= 1e-4) {
-					t.Fatalf("element %d (c=%d y=%d x=%d): got %v, want %v", i,
+				if !tensorMatches(got[i], want[i]) {
+					t.Fatalf("element %d (c=%d y=%d x=%d): got %v for a resized value of %.4f", i,
 						i/(tc.size*tc.size), i/tc.size%tc.size, i%tc.size, got[i], want[i])
 				}
 			}
@@ -164,8 +164,8 @@ func TestRGBToTensor(t *testing.T) {
 				if got[i] != same[i] {
 					t.Fatalf("element %d: RGBToTensor %v != ToTensor %v", i, got[i], same[i])
 				}
-				if math.Abs(float64(got[i])-want[i]) > 1e-4 {
-					t.Fatalf("element %d: got %v, want %v", i, got[i], want[i])
+				if !tensorMatches(got[i], want[i]) {
+					t.Fatalf("element %d: got %v for a resized value of %.4f", i, got[i], want[i])
 				}
 			}
 		})

@@ -367,6 +367,12 @@ def run_case(torch, Image, model, processor, ort_enc, ort_dec, case, images, rng
     diag = {"ort_as_engine": compare(torch, processor, ref, run_graph(), sizes, ref_masks)}
     if "input_boxes" not in inputs:
         diag["ort_with_padding_point"] = compare(torch, processor, ref, run_graph(True), sizes, ref_masks)
+    # The engine upsamples the logits once, straight to the original size; 1.0 here means the
+    # processor does the same (older transformers went through 1008x1008 first).
+    once = torch.nn.functional.interpolate(ref.pred_masks[0], size=(h, w), mode="bilinear",
+                                           align_corners=False).numpy() > 0
+    diag["one_interpolation_mask_iou_min"] = min(
+        mask_iou(once[p, k], ref_masks[p, k]) for p in range(n_obj) for k in range(once.shape[1]))
     objects = []
     for p in range(n_obj):
         iou = ref.iou_scores[0, p].tolist()

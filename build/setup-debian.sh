@@ -2,13 +2,14 @@
 # Installs the Debian/Ubuntu packages Samwise needs to build, run and test,
 # idempotently: only missing packages are installed. Groups:
 #   run     ffmpeg (video)
-#   test    + chromium, xvfb, xauth, xdotool, imagemagick (browser and desktop tests)
+#   test    + chromium, xvfb, xauth, xdotool, imagemagick (browser and desktop tests),
+#           python3-numpy (the golden-fixture script's helpers)
 #   desktop + libgtk-3-dev, libwebkit2gtk-4.1-dev, pkg-config (the Wails app)
 # Usage: build/setup-debian.sh run|test|desktop ...
 set -euo pipefail
 declare -A groups=(
   [run]="ffmpeg"
-  [test]="ffmpeg chromium xvfb xauth xdotool x11-utils imagemagick"
+  [test]="ffmpeg chromium xvfb xauth xdotool x11-utils imagemagick python3-numpy"
   [desktop]="libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config gcc"
 )
 want=()

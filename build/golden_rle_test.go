@@ -1,0 +1,112 @@
+package build_test
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/samwise-app/samwise/engine/mask"
+)
+
+// TestGoldenScriptRLEMatchesEngine checks that the COCO RLE strings which
+// reference/sam3_tracker_golden.py writes into golden fixtures are exactly
+// what engine/mask encodes, so the engine's fidelity test reads them as the
+// reference meant them. It runs the script's own helpers (and its self-test)
+// in Debian's Python with numpy, which `make test` installs.
+func TestGoldenScriptRLEMatchesEngine(t *testing.T) {
+	py := pythonWithNumpy(t)
+	rng := rand.New(rand.NewPCG(8, 28))
+	type sample struct {
+		H    int    `json:"h"`
+		W    int    `json:"w"`
+		Bits string `json:"bits"`
+	}
+	var samples []sample
+	var masks []*mask.Mask
+	for _, sz := range [][2]int{{1, 1}, {3, 5}, {64, 48}, {120, 97}, {534, 800}} {
+		for _, fill := range []float64{0, 0.03, 0.5, 1} {
+			m := mask.New(sz[1], sz[0])
+			var b strings.Builder
+			for y := range m.H {
+				for x := range m.W {
+					// Blobs (a box) plus sprinkled noise, so long and short runs both occur.
+					on := rng.Float64() < fill || (fill > 0 && fill < 1 && x > m.W/4 && x < m.W/2 && y > m.H/3)
+					m.Set(x, y, on)
+					b.WriteByte("01"[btoi(on)])
+				}
+			}
+			samples = append(samples, sample{m.H, m.W, b.String()})
+			masks = append(masks, m)
+		}
+	}
+	in := filepath.Join(t.TempDir(), "masks.json")
+	data, err := json.Marshal(samples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const script = `import json, sys
+sys.path.insert(0, "reference")
+import numpy as np
+import sam3_tracker_golden as g
+g.selftest()
+masks = json.load(open(sys.argv[1]))
+print(json.dumps([g.coco_rle(np.array([c == "1" for c in m["bits"]]).reshape(m["h"], m["w"])) for m in masks]))
+`
+	out, err := exec.Command(py, "-c", script, in).Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", py, err, stderrOf(err))
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if lines[0] != "selftest ok" {
+		t.Fatalf("the script's self-test said %q", lines[0])
+	}
+	var got []mask.RLE
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &got); err != nil {
+		t.Fatalf("reading the script's RLEs: %v", err)
+	}
+	if len(got) != len(masks) {
+		t.Fatalf("%d RLEs for %d masks", len(got), len(masks))
+	}
+	for i, m := range masks {
+		if want := mask.Encode(m); got[i] != want {
+			t.Errorf("mask %d (%dx%d): the script wrote %+v, engine/mask encodes %+v", i, m.W, m.H, got[i], want)
+		}
+	}
+}
+
+// pythonWithNumpy returns a Python 3 that imports numpy: the first python3 on
+// PATH, else Debian's /usr/bin/python3 (a pyenv or venv python3 may shadow it).
+func pythonWithNumpy(t *testing.T) string {
+	t.Helper()
+	var tried []string
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		err := exec.Command(py, "-c", "import numpy").Run()
+		if err == nil {
+			return py
+		}
+		tried = append(tried, py+": "+err.Error())
+	}
+	t.Fatalf("no Python 3 with numpy (build/setup-debian.sh test installs python3-numpy): %s", strings.Join(tried, "; "))
+	return ""
+}
+
+func stderrOf(err error) string {
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(ee.Stderr)
+	}
+	return ""
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

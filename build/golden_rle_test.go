@@ -59,7 +59,7 @@ g.selftest()
 masks = json.load(open(sys.argv[1]))
 print(json.dumps([g.coco_rle(np.array([c == "1" for c in m["bits"]]).reshape(m["h"], m["w"])) for m in masks]))
 `
-	out, err := exec.Command(py, "-c", script, in).Output()
+	out, err := exec.Command(py, "-B", "-c", script, in).Output()
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", py, err, stderrOf(err))
 	}

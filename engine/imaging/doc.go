@@ -6,8 +6,9 @@
 // The resampling follows the Hugging Face Sam3ImageProcessorFast and the
 // public ONNX exports: the input is resized straight to S×S (no aspect ratio,
 // no padding) with antialiased bilinear interpolation, rounded to whole bytes
-// (the processor resizes uint8 tensors) and normalised as (v/255 − 0.5)/0.5; mask logits are upsampled with PyTorch's bilinear
-// interpolation (align_corners=False) and thresholded at logit > 0.
+// (the processor resizes uint8 tensors) and normalised as (v/255 − 0.5)/0.5;
+// mask logits are upsampled with PyTorch's bilinear interpolation
+// (align_corners=False) and thresholded at logit > 0.
 //
 // Entry points:
 //

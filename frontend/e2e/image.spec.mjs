@@ -117,32 +117,42 @@ test("the brush adds to the current object and is one undo step", async () => {
   await page.keyboard.press("v");
 });
 
-test("edits the engine cannot save are kept locally and restored", async () => {
+test("edits the engine cannot save survive a page crash and are restored", async () => {
   const count = (await objects()).length;
   // The engine stops answering saves (as if it crashed).
   const failPut = (route) => (route.request().method() === "PUT" ? route.abort() : route.continue());
-  await page.route("**/annotations/**", failPut);
+  await chrome.context.route("**/annotations/**", failPut);
   await page.locator(".stage").focus();
   await page.keyboard.press("n");
   const st = await until(page, () => { const s = window.__samwise.snapshot().save; return s?.state === "error" && s; }, null, "the save to fail");
   assert.match(st.message, /cannot reach the engine/);
   assert.match(await page.locator(".save-badge").textContent(), /Not saved/);
-  // The page is closed and opened again while saves still fail: the edit
-  // comes back from the local journal. Notes fade after a few seconds, so
-  // every toast shown after the reload is recorded as it appears.
+  // The page crashes (no unload handler runs, so nothing else is saved) and is
+  // opened again while saves still fail: the edit comes back from the local
+  // journal. (A reload instead would let the page's last save as it closes
+  // reach the engine now and then: Chromium sends it past routes and offline
+  // mode.) Notes fade after a few seconds, so every toast shown after the
+  // reopening is recorded as it appears.
+  const url = page.url();
+  const cdp = await chrome.context.newCDPSession(page);
+  const crashed = new Promise((resolve) => page.once("crash", resolve));
+  cdp.send("Page.crash").catch(() => {}); // answers only by crashing
+  await crashed;
+  await page.close();
+  page = await chrome.context.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.addInitScript(() => {
     window.__notes = [];
     new MutationObserver((changes) => {
       for (const c of changes) for (const n of c.addedNodes) if (n.classList?.contains("toast")) window.__notes.push(n.textContent);
     }).observe(document, { childList: true, subtree: true });
   });
-  page.once("dialog", (d) => d.accept());
-  await page.reload();
+  await page.goto(url);
   await until(page, (n) => window.__samwise.snapshot().objects.length === n, count + 1, "the restored edit");
   await until(page, () => window.__notes.some((t) => /Restored/.test(t)), null, "the note about restored edits");
   await until(page, () => window.__samwise.snapshot().save?.state === "error", null, "the restored edit's save to fail too");
   // The engine is back: Retry saves it.
-  await page.unroute("**/annotations/**", failPut);
+  await chrome.context.unroute("**/annotations/**", failPut);
   await page.click(".save-badge button");
   await until(page, () => window.__samwise.snapshot().save?.state === "saved", null, "the restored edit to be saved");
   await page.reload();

@@ -1,11 +1,10 @@
 package build_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,19 +35,19 @@ func TestGoldenScriptRLEMatchesEngine(t *testing.T) {
 					// Blobs (a box) plus sprinkled noise, so long and short runs both occur.
 					on := rng.Float64() < fill || (fill > 0 && fill < 1 && x > m.W/4 && x < m.W/2 && y > m.H/3)
 					m.Set(x, y, on)
-					b.WriteByte("01"[btoi(on)])
+					bit := byte('0')
+					if on {
+						bit = '1'
+					}
+					b.WriteByte(bit)
 				}
 			}
 			samples = append(samples, sample{m.H, m.W, b.String()})
 			masks = append(masks, m)
 		}
 	}
-	in := filepath.Join(t.TempDir(), "masks.json")
 	data, err := json.Marshal(samples)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(in, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	const script = `import json, sys
@@ -56,12 +55,15 @@ sys.path.insert(0, "reference")
 import numpy as np
 import sam3_tracker_golden as g
 g.selftest()
-masks = json.load(open(sys.argv[1]))
+masks = json.load(sys.stdin)
 print(json.dumps([g.coco_rle(np.array([c == "1" for c in m["bits"]]).reshape(m["h"], m["w"])) for m in masks]))
 `
-	out, err := exec.Command(py, "-B", "-c", script, in).Output()
+	cmd := exec.Command(py, "-B", "-c", script)
+	var stderr bytes.Buffer
+	cmd.Stdin, cmd.Stderr = bytes.NewReader(data), &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%s: %v\n%s", py, err, stderrOf(err))
+		t.Fatalf("%s: %v\n%s", py, err, stderr.String())
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if lines[0] != "selftest ok" {
@@ -95,18 +97,4 @@ func pythonWithNumpy(t *testing.T) string {
 	}
 	t.Fatalf("no Python 3 with numpy (build/setup-debian.sh test installs python3-numpy): %s", strings.Join(tried, "; "))
 	return ""
-}
-
-func stderrOf(err error) string {
-	if ee, ok := err.(*exec.ExitError); ok {
-		return string(ee.Stderr)
-	}
-	return ""
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

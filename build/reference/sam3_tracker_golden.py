@@ -127,48 +127,19 @@ def coco_rle(mask):
     return {"size": [int(h), int(w)], "counts": rle_string(rle_counts(mask))}
 
 
-def rle_decode(rle):
-    """Inverse of coco_rle, for the self-test."""
-    s, counts, i = rle["counts"], [], 0
-    while i < len(s):
-        x, k, more = 0, 0, True
-        while more:
-            c = ord(s[i]) - 48
-            x |= (c & 0x1F) << (5 * k)
-            more = bool(c & 0x20)
-            i, k = i + 1, k + 1
-            if not more and (c & 0x10):
-                x |= -1 << (5 * k)
-        if len(counts) > 2:
-            x += counts[-2]
-        counts.append(x)
-    h, w = rle["size"]
-    flat = np.zeros(h * w, dtype=bool)
-    pos, val = 0, False
-    for n in counts:
-        flat[pos:pos + n] = val
-        pos, val = pos + n, not val
-    return flat.reshape((w, h)).T
-
-
 def mask_iou(a, b):
     union = np.logical_or(a, b).sum()
     return 1.0 if union == 0 else float(np.logical_and(a, b).sum() / union)
 
 
 def selftest():
-    rng = np.random.default_rng(1)
-    shapes = [(1, 1), (3, 5), (37, 64), (120, 80)]
-    for h, w in shapes:
-        for fill in (0.0, 0.01, 0.5, 0.99, 1.0):
-            m = rng.random((h, w)) < fill
-            got = rle_decode(coco_rle(m))
-            assert got.shape == m.shape and (got == m).all(), (h, w, fill)
+    """Known answers; build/golden_rle_test.go checks the encoder against engine/mask."""
     # A 3x3 mask with only the centre set: runs 4, 1, 4, compressed as "414".
     m = np.zeros((3, 3), dtype=bool)
     m[1, 1] = True
     assert rle_counts(m) == [4, 1, 4], rle_counts(m)
     assert coco_rle(m)["counts"] == "414", coco_rle(m)
+    assert rle_counts(np.ones((2, 2), dtype=bool)) == [0, 4]
     print("selftest ok")
 
 

@@ -3,6 +3,7 @@ package imaging
 import (
 	"fmt"
 	"math"
+	"sort"
 )
 
 // lerpAxis holds, for each output index along one axis, the two source
@@ -46,14 +47,15 @@ func lerp(l0, a, l1, b float32) float32 {
 	return float32(l0*a) + float32(l1*b)
 }
 
-// blendRows writes into row the vertical interpolation for output row y of
-// the sw-wide source field src.
-func blendRows(row, src []float32, sw int, uy *lerpAxis, y int) {
-	r0 := src[int(uy.i0[y])*sw:][:len(row)]
-	r1 := src[int(uy.i1[y])*sw:][:len(row)]
+// blendRows writes into row[c0:c1] the vertical interpolation for output
+// row y of the sw-wide source field src, columns c0 to c1-1.
+func blendRows(row, src []float32, sw int, uy *lerpAxis, y, c0, c1 int) {
+	r0 := src[int(uy.i0[y])*sw+c0:][:c1-c0]
+	r1 := src[int(uy.i1[y])*sw+c0:][:c1-c0]
+	out := row[c0:c1]
 	l0, l1 := uy.l0[y], uy.l1[y]
-	for x := range row {
-		row[x] = lerp(l0, r0[x], l1, r1[x])
+	for x := range out {
+		out[x] = lerp(l0, r0[x], l1, r1[x])
 	}
 }
 
@@ -75,7 +77,7 @@ func UpsampleLogits(src []float32, sw, sh, dw, dh int, dst []float32) []float32 
 		row := make([]float32, sw)
 		return func(lo, hi int) {
 			for y := lo; y < hi; y++ {
-				blendRows(row, src, sw, &uy, y)
+				blendRows(row, src, sw, &uy, y, 0, sw)
 				out := dst[y*dw : (y+1)*dw]
 				for _, r := range runs {
 					a, b := row[r.i0], row[r.i1]
@@ -108,16 +110,20 @@ func UpsampleThreshold(src []float32, sw, sh, dw, dh int, threshold float32, dst
 	dst = ensureLen("UpsampleThreshold", dst, dw*dh)
 	ux, uy := lerpWeights(sw, dw), lerpWeights(sh, dh)
 	runs := columnRuns(&ux)
+	var spans []span
+	if threshold == 0 {
+		spans = positiveSpans(src, sw, sh)
+	}
 	parallelFor(dh, max(1, upsampleBand/dw), func() func(lo, hi int) {
 		row := make([]float32, sw)
 		return func(lo, hi int) {
 			for y := lo; y < hi; y++ {
-				blendRows(row, src, sw, &uy, y)
 				out := dst[y*dw : (y+1)*dw]
 				if threshold == 0 {
-					signRow(out, row, &ux, runs)
+					signRowAt(out, row, src, sw, &ux, &uy, y, runs, spans)
 					continue
 				}
+				blendRows(row, src, sw, &uy, y, 0, sw)
 				for _, r := range runs {
 					a, b := row[r.i0], row[r.i1]
 					o := out[r.x0:r.x1]
@@ -154,28 +160,101 @@ func columnRuns(ux *lerpAxis) []columnRun {
 // least one of each pair is ≥ 0.5) cannot underflow to zero.
 const minSafePositive = 0x1p-100
 
-// signRow writes out[x] = lerp(...) > 0 for one output row, filling whole
-// runs without arithmetic when both source samples are ≤ 0 (every weighted
-// sum is then ≤ 0) or both are normal finite positives (every weighted sum
-// is then > 0). NaN and infinities take the per-pixel path.
+// span is the range [lo, hi] of the samples of one source row from the first
+// to the last that is not ≤ 0 (positive or NaN); lo > hi when there is none.
+type span struct{ lo, hi int32 }
+
+func positiveSpans(src []float32, sw, sh int) []span {
+	spans := make([]span, sh)
+	for y := range spans {
+		r := src[y*sw:][:sw]
+		lo, hi := 0, sw-1
+		for lo < sw && r[lo] <= 0 {
+			lo++
+		}
+		for hi > lo && r[hi] <= 0 {
+			hi--
+		}
+		if lo == sw {
+			lo, hi = sw, -1
+		}
+		spans[y] = span{int32(lo), int32(hi)}
+	}
+	return spans
+}
+
+// signRowAt thresholds output row y at 0. Outside the columns spanned by the
+// positive samples of its two source rows every interpolated value is ≤ 0,
+// so it interpolates only that part of the row and clears the rest; a row
+// far from the mask costs one memory clear.
+func signRowAt(out []byte, row, src []float32, sw int, ux, uy *lerpAxis, y int, runs []columnRun, spans []span) {
+	a, b := spans[uy.i0[y]], spans[uy.i1[y]]
+	lo, hi := min(a.lo, b.lo), max(a.hi, b.hi)
+	// Runs before ra interpolate two samples left of lo, runs from rb on two
+	// samples right of hi.
+	ra := sort.Search(len(runs), func(k int) bool { return runs[k].i1 >= lo })
+	rb := sort.Search(len(runs), func(k int) bool { return runs[k].i0 > hi })
+	if lo > hi || ra >= rb {
+		clear(out)
+		return
+	}
+	blendRows(row, src, sw, uy, y, max(int(lo)-1, 0), min(int(hi)+2, sw))
+	clear(out[:runs[ra].x0])
+	signRow(out, row, ux, runs[ra:rb])
+	clear(out[runs[rb-1].x1:])
+}
+
+// signRow writes out[x] = lerp(...) > 0 for one output row. Runs whose two
+// source samples are both ≤ 0 (every weighted sum is then ≤ 0) or both normal
+// finite positives (every weighted sum is then > 0) need no arithmetic, and
+// consecutive such runs of one sign are written with a single fill, so a row
+// costs one comparison per source sample plus a few memory fills. Runs that
+// straddle 0, NaN and infinities take the per-pixel path.
 func signRow(out []byte, row []float32, ux *lerpAxis, runs []columnRun) {
+	start, v := int(runs[0].x0), byte(0) // out[start:] up to the current run is all v
 	for _, r := range runs {
 		a, b := row[r.i0], row[r.i1]
-		o := out[r.x0:r.x1]
+		var rv byte
 		switch {
 		case a <= 0 && b <= 0:
-			clear(o)
+			rv = 0
 		case a >= minSafePositive && b >= minSafePositive && a <= math.MaxFloat32 && b <= math.MaxFloat32:
-			for i := range o {
-				o[i] = 1
-			}
+			rv = 1
 		default:
+			fill(out[start:r.x0], v)
+			o := out[r.x0:r.x1]
 			l0 := ux.l0[r.x0:r.x1][:len(o)]
 			l1 := ux.l1[r.x0:r.x1][:len(o)]
 			for i := range o {
 				o[i] = b2u(lerp(l0[i], a, l1[i], b) > 0)
 			}
+			start = int(r.x1)
+			continue
 		}
+		if rv != v {
+			fill(out[start:r.x0], v)
+			start, v = int(r.x0), rv
+		}
+	}
+	fill(out[start:runs[len(runs)-1].x1], v)
+}
+
+// ones is a source for fills with 1.
+var ones = func() (b [4096]byte) {
+	for i := range b {
+		b[i] = 1
+	}
+	return b
+}()
+
+// fill sets every byte of o to v (0 or 1).
+func fill(o []byte, v byte) {
+	if v == 0 {
+		clear(o)
+		return
+	}
+	for len(o) > 0 {
+		o = o[copy(o, ones[:]):]
 	}
 }
 

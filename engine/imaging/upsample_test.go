@@ -19,6 +19,28 @@ func noiseLogits(rng *rand.Rand, w, h int) []float32 {
 	return f
 }
 
+// sparseLogits is background (-4) with a few positive, NaN or +Inf samples,
+// many of them on the first and last columns: rows with nothing, one or two
+// positives, at the edges or not, which the threshold's span shortcut handles.
+func sparseLogits(rng *rand.Rand, w, h int) []float32 {
+	f := make([]float32, w*h)
+	for i := range f {
+		f[i] = -4
+	}
+	specials := []float32{3, 1e-30, float32(math.NaN()), float32(math.Inf(1))}
+	for range max(1, w*h/50) {
+		x := rng.IntN(w)
+		switch rng.IntN(4) {
+		case 0:
+			x = 0
+		case 1:
+			x = w - 1
+		}
+		f[rng.IntN(h)*w+x] = specials[rng.IntN(len(specials))]
+	}
+	return f
+}
+
 func blobLogits(rng *rand.Rand, w, h int) []float32 {
 	f := make([]float32, w*h)
 	cx, cy, r := rng.Float64()*float64(w), rng.Float64()*float64(h), 0.3*float64(min(w, h))+1
@@ -105,7 +127,7 @@ func TestUpsampleThresholdEqualsThresholdedLogits(t *testing.T) {
 	fields := []struct {
 		name string
 		gen  func(*rand.Rand, int, int) []float32
-	}{{"noise", noiseLogits}, {"blob", blobLogits}, {"specials", specialLogits}}
+	}{{"noise", noiseLogits}, {"blob", blobLogits}, {"specials", specialLogits}, {"sparse", sparseLogits}}
 	for _, tc := range fieldCases {
 		for _, f := range fields {
 			if f.name == "specials" && tc.dw*tc.dh > 1<<22 {
@@ -116,7 +138,11 @@ func TestUpsampleThresholdEqualsThresholdedLogits(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					src := f.gen(rng, tc.sw, tc.sh)
 					logits := imaging.UpsampleLogits(src, tc.sw, tc.sh, tc.dw, tc.dh, nil)
-					got := imaging.UpsampleThreshold(src, tc.sw, tc.sh, tc.dw, tc.dh, th, nil)
+					dirty := make([]byte, tc.dw*tc.dh) // every byte must be written
+					for i := range dirty {
+						dirty[i] = 7
+					}
+					got := imaging.UpsampleThreshold(src, tc.sw, tc.sh, tc.dw, tc.dh, th, dirty)
 					for i, v := range logits {
 						want := byte(0)
 						if v > th {

@@ -112,3 +112,27 @@ func BenchmarkPNG(b *testing.B) {
 		sink += len(data)
 	}
 }
+
+// BBox of one object in a 1080p frame: most rows are empty.
+func BenchmarkBBoxSmallObject1080p(b *testing.B) {
+	m := mask.New(1920, 1080)
+	for y := 400; y < 700; y++ {
+		for x := 800; x < 1100; x++ {
+			m.Pix[y*m.W+x] = 1
+		}
+	}
+	b.SetBytes(int64(len(m.Pix)))
+	for b.Loop() {
+		_, _, x1, _, _ := m.BBox()
+		sink += x1
+	}
+}
+
+func BenchmarkBBoxBlobs1080p(b *testing.B) {
+	m := mask1080p()
+	b.SetBytes(int64(len(m.Pix)))
+	for b.Loop() {
+		_, _, x1, _, _ := m.BBox()
+		sink += x1
+	}
+}

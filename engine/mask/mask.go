@@ -80,27 +80,35 @@ func (m *Mask) Area() int {
 // exclusive x1 and y1: every set pixel (x, y) has x0 <= x < x1 and
 // y0 <= y < y1. ok is false, and the box zero, when no pixel is set.
 func (m *Mask) BBox() (x0, y0, x1, y1 int, ok bool) {
-	x0, y0 = m.W, m.H
-	for y := 0; y < m.H; y++ {
-		row := m.Pix[y*m.W : (y+1)*m.W]
-		a := firstSet(row)
-		if a < 0 {
-			continue
-		}
-		b := lastSet(row)
-		if !ok {
-			y0 = y
-			ok = true
-		}
-		y1 = y + 1
-		x0 = min(x0, a)
-		x1 = max(x1, b+1)
+	row := func(y int) []byte { return m.Pix[y*m.W : (y+1)*m.W] }
+	y0 = 0
+	for y0 < m.H && !anySet(row(y0)) {
+		y0++
 	}
-	if !ok {
+	if y0 == m.H {
 		return 0, 0, 0, 0, false
+	}
+	y1 = m.H
+	for !anySet(row(y1 - 1)) {
+		y1--
+	}
+	x0, x1 = firstSet(row(y0)), lastSet(row(y0))+1
+	// Only pixels left of x0 or right of x1 can widen the box.
+	for y := y0 + 1; y < y1; y++ {
+		r := row(y)
+		if anySet(r[:x0]) {
+			x0 = firstSet(r[:x0])
+		}
+		if anySet(r[x1:]) {
+			x1 += lastSet(r[x1:]) + 1
+		}
 	}
 	return x0, y0, x1, y1, true
 }
+
+// anySet reports whether b has a non-zero byte (a vectorised count, several
+// times faster than a word-by-word search).
+func anySet(b []byte) bool { return bytes.Count(b, zero) != len(b) }
 
 // firstSet returns the index of the first non-zero byte of row, or -1.
 func firstSet(row []byte) int {

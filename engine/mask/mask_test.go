@@ -2,6 +2,7 @@ package mask_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/samwise-app/samwise/engine/mask"
@@ -87,6 +88,33 @@ func TestBBox(t *testing.T) {
 		if x0 != tt.x0 || y0 != tt.y0 || x1 != tt.x1 || y1 != tt.y1 || ok != tt.ok {
 			t.Errorf("%s: BBox() = %d,%d,%d,%d,%v, want %d,%d,%d,%d,%v",
 				tt.name, x0, y0, x1, y1, ok, tt.x0, tt.y0, tt.x1, tt.y1, tt.ok)
+		}
+	}
+}
+
+// BBox against a pixel-by-pixel search on random sparse masks, with set
+// bytes other than 1 and boxes touching every edge.
+func TestBBoxMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := range 500 {
+		w, h := 1+rng.IntN(70), 1+rng.IntN(40)
+		m := mask.New(w, h)
+		for range rng.IntN(6) {
+			m.Pix[rng.IntN(w*h)] = byte(1 + rng.IntN(255))
+		}
+		want := [5]any{0, 0, 0, 0, false}
+		x0, y0, x1, y1 := w, h, 0, 0
+		for y := range h {
+			for x := range w {
+				if m.Pix[y*w+x] != 0 {
+					x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x+1), max(y1, y+1)
+					want = [5]any{x0, y0, x1, y1, true}
+				}
+			}
+		}
+		a, b, c, d, ok := m.BBox()
+		if got := [5]any{a, b, c, d, ok}; got != want {
+			t.Fatalf("mask %d (%d×%d): BBox() = %v, want %v", i, w, h, got, want)
 		}
 	}
 }

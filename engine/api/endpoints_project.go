@@ -11,5 +11,6 @@ var projectEndpoints = []Endpoint{
 	{Method: "DELETE", Path: "/v1/projects/{project_id}/media/{media_id}", Summary: "Take a media out of a project (its annotations are kept and come back if it is added again).", Response: Project{}, Status: 200},
 	{Method: "GET", Path: "/v1/projects/{project_id}/annotations/{media_id}", Summary: "The annotations of one media of a project.", Response: AnnotationDoc{}, Status: 200},
 	{Method: "PUT", Path: "/v1/projects/{project_id}/annotations/{media_id}", Summary: "Save the annotations of one media (optimistic concurrency: 409 with the current document when the version is stale).", Request: AnnotationDoc{}, Response: AnnotationDoc{}, Status: 200},
+	{Method: "POST", Path: "/v1/projects/{project_id}/import", Summary: "Add annotations made elsewhere as new objects: the body is a COCO instances JSON, a LabelMe JSON or a zip of LabelMe files (?format=coco|labelme, else told apart by content; ?dry_run=true saves nothing). Pictures are matched to the project's media by Samwise media id, else by file name.", Response: ImportResult{}, Status: 200, Consumes: "application/octet-stream"},
 	{Method: "GET", Path: "/v1/projects/{project_id}/export", Summary: "Download the project's annotations: ?format=coco|coco-polygons|yolo|labelme|png|mots.", Status: 200, Produces: "application/octet-stream"},
 }

@@ -90,6 +90,52 @@ type AnnotationDoc struct {
 	UpdatedAt *time.Time        `json:"updated_at,omitempty"`
 }
 
+// Import formats of POST /v1/projects/{project_id}/import?format= (sniffed
+// from the body when left out).
+const (
+	ImportCOCO    = "coco"
+	ImportLabelMe = "labelme"
+)
+
+// ImportResult answers POST /v1/projects/{project_id}/import: what the file
+// held, what was added and what was not, and why.
+type ImportResult struct {
+	Format string `json:"format"`
+	// DryRun: nothing was saved (?dry_run=true); the counts say what would be.
+	DryRun bool `json:"dry_run"`
+	// Pictures in the file; Matched of them to media of the project.
+	Pictures int `json:"pictures"`
+	Matched  int `json:"matched"`
+	// Objects added (new objects, never changing existing ones) and their
+	// masks (an object of a video has one per frame).
+	Objects int `json:"objects"`
+	Masks   int `json:"masks"`
+	// Duplicates are masks the media already had, with the same label: a
+	// file imported twice adds nothing the second time.
+	Duplicates int `json:"duplicates"`
+	// LabelsAdded are labels the project did not have.
+	LabelsAdded []string `json:"labels_added"`
+	// MediaIDs are the media whose annotations changed.
+	MediaIDs []string `json:"media_ids"`
+	// Unmatched names pictures of the file that no media of the project
+	// matches (the first 50 of UnmatchedCount).
+	Unmatched      []string `json:"unmatched"`
+	UnmatchedCount int      `json:"unmatched_count"`
+	// Skipped lists what was not imported and why (the first 100 of
+	// SkippedCount).
+	Skipped      []ImportSkip `json:"skipped"`
+	SkippedCount int          `json:"skipped_count"`
+}
+
+// ImportSkip is one part of an import file that was not imported.
+type ImportSkip struct {
+	// File is the picture (or zip entry) it belongs to; What names the part
+	// ("annotation 12", "shape 3"); Reason says why.
+	File   string `json:"file"`
+	What   string `json:"what,omitempty"`
+	Reason string `json:"reason"`
+}
+
 // Export formats of GET /v1/projects/{project_id}/export?format=.
 const (
 	ExportCOCO         = "coco"

@@ -149,16 +149,19 @@ func maskedFrames(doc *api.AnnotationDoc) []int {
 // within the project by prefixing the media id when names repeat.
 func mediaFileName(in Input, i int) string {
 	m := in.Items[i].Media
-	name := safeName(m)
+	name := PictureName(m)
 	for j, other := range in.Items {
-		if j != i && safeName(other.Media) == name {
+		if j != i && PictureName(other.Media) == name {
 			return m.MediaID[:min(8, len(m.MediaID))] + "_" + name
 		}
 	}
 	return name
 }
 
-func safeName(m api.Media) string {
+// PictureName is the file name exports give media m's picture: its upload
+// name without folders and unportable characters, else its id and format.
+// (Names that repeat within a project get a prefix; see mediaFileName.)
+func PictureName(m api.Media) string {
 	name := path.Base(strings.ReplaceAll(m.Name, "\\", "/"))
 	name = fileNameRE.ReplaceAllString(name, "_")
 	if name == "" || name == "." || name == "/" || strings.Trim(name, "._") == "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/export"
+	"github.com/samwise-app/samwise/engine/importer"
 	"github.com/samwise-app/samwise/engine/project"
 )
 
@@ -27,6 +28,7 @@ func (s *Server) projectHandlers() map[string]http.HandlerFunc {
 		"GET /v1/projects/{project_id}/annotations/{media_id}": h.annotations,
 		"PUT /v1/projects/{project_id}/annotations/{media_id}": h.putAnnotations,
 		"GET /v1/projects/{project_id}/export":                 h.export,
+		"POST /v1/projects/{project_id}/import":                h.importAnnotations,
 	}
 }
 
@@ -42,10 +44,11 @@ func (h *projectHandlers) fail(w http.ResponseWriter, r *http.Request, err error
 	var notIn *project.NotInProjectError
 	var conflict *project.ConflictError
 	var nothing *export.NothingError
+	var format *importer.FormatError
 	switch {
 	case errors.As(err, &conflict):
 		h.s.writeError(w, r, http.StatusConflict, api.CodeConflict, err.Error(), conflict.Current)
-	case errors.Is(err, project.ErrBadID), errors.As(err, &input), errors.As(err, &nothing), errors.Is(err, export.ErrUnknownFormat):
+	case errors.Is(err, project.ErrBadID), errors.As(err, &input), errors.As(err, &nothing), errors.Is(err, export.ErrUnknownFormat), errors.As(err, &format):
 		h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, err.Error(), nil)
 	case errors.Is(err, project.ErrNotFound), errors.As(err, &notIn):
 		h.s.writeError(w, r, http.StatusNotFound, api.CodeNotFound, err.Error(), nil)

@@ -55,6 +55,28 @@ export interface Health {
   status: string;
 }
 
+export interface ImportResult {
+  format: string;
+  dry_run: boolean;
+  pictures: number;
+  matched: number;
+  objects: number;
+  masks: number;
+  duplicates: number;
+  labels_added: string[];
+  media_ids: string[];
+  unmatched: string[];
+  unmatched_count: number;
+  skipped: ImportSkip[];
+  skipped_count: number;
+}
+
+export interface ImportSkip {
+  file: string;
+  what?: string;
+  reason: string;
+}
+
 export interface Job {
   job_id: string;
   kind: string;
@@ -438,6 +460,7 @@ export interface Endpoints {
   "DELETE /v1/projects/{project_id}/media/{media_id}": { request: never; response: Project };
   "GET /v1/projects/{project_id}/annotations/{media_id}": { request: never; response: AnnotationDoc };
   "PUT /v1/projects/{project_id}/annotations/{media_id}": { request: AnnotationDoc; response: AnnotationDoc };
+  "POST /v1/projects/{project_id}/import": { request: never; response: ImportResult };
   "GET /v1/projects/{project_id}/export": { request: never; response: Blob };
   "POST /v1/pvs/video/sessions": { request: VideoSessionRequest; response: VideoSession };
   "GET /v1/pvs/video/sessions": { request: never; response: VideoSessionList };

@@ -1,0 +1,44 @@
+package importer_test
+
+import (
+	"testing"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/export"
+	"github.com/samwise-app/samwise/engine/importer"
+	"github.com/samwise-app/samwise/engine/mask"
+)
+
+// Parse and Merge never panic, and whatever they accept becomes masks that
+// decode at their media's size.
+func FuzzImport(f *testing.F) {
+	in := project()
+	for _, polygons := range []bool{false, true} {
+		b, _ := export.COCO(in, polygons)
+		f.Add(b)
+	}
+	b, _ := export.LabelMe(in)
+	f.Add(b)
+	f.Add([]byte(`{"imagePath": "a.png", "imageWidth": 64, "imageHeight": 48, "shapes": [{"label": "x", "points": [[1, 1], [9, 1], [5, 9]], "group_id": 2}]}`))
+	f.Add([]byte(`{"images": [{"id": "a", "file_name": "b.jpg", "width": 40, "height": 30}], "categories": [{"id": 1, "name": "c"}],
+		"annotations": [{"id": 1, "image_id": "a", "category_id": 1, "segmentation": {"size": [30, 40], "counts": [5, 10, 1185]}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := importer.Parse(data, "")
+		if err != nil {
+			return
+		}
+		ts := empty(project())
+		labels := []api.Label{}
+		importer.Merge(file, &labels, ts)
+		for _, tg := range ts {
+			for _, o := range tg.Doc.Objects {
+				for k, r := range o.Masks {
+					m, err := mask.Decode(r)
+					if err != nil || m.W != tg.Media.Width || m.H != tg.Media.Height {
+						t.Fatalf("object %d frame %s on %s: %v", o.ObjectID, k, tg.Media.MediaID, err)
+					}
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,202 @@
+// Package importer reads annotations made elsewhere — COCO instances files
+// (RLE or polygon segmentation) and LabelMe JSON (one file, or a zip of them
+// as Samwise's own export writes) — and merges them into a project's
+// annotation documents as new objects. Parse is pure (bytes in, pictures
+// out) and keeps masks as RLE, so a large file never holds decoded masks;
+// Merge changes documents in memory; engine/project saves them in one
+// transaction.
+package importer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/png"
+	"strings"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/mask"
+)
+
+// Picture is one annotated picture of an import file.
+type Picture struct {
+	// FileName is the picture's name in the file (COCO file_name, LabelMe
+	// imagePath relative to the zip's root).
+	FileName string
+	// MediaID and Frame locate the picture exactly when the file comes from
+	// a Samwise export (its COCO images carry them); MediaID is "" otherwise.
+	MediaID string
+	Frame   int
+	// Width and Height are the picture's size as the file gives it.
+	Width, Height int
+	Objects       []Object
+}
+
+// Object is one object's mask on a picture.
+type Object struct {
+	Label string
+	// Track joins the masks of one object across the frames of a video
+	// (Samwise's object_id in COCO, LabelMe's group_id within a picture);
+	// 0 for none.
+	Track int
+	// Mask is the object's mask when the file holds it as RLE; otherwise
+	// Shapes are its pieces, drawn when the picture has matched a media
+	// of the same size (so a file never makes the import allocate more than
+	// its media's masks).
+	Mask   api.RLE
+	Shapes []Shape
+	// What names the object in the file, for messages ("annotation 7").
+	What string
+}
+
+// Shape is one piece of an object: polygons (flat [x0, y0, x1, y1, ...] in
+// pixel-corner coordinates) or a mask image (a PNG whose non-black pixels
+// are set) with its top-left corner at X, Y.
+type Shape struct {
+	Polygons [][]float64
+	PNG      []byte
+	X, Y     int
+}
+
+// Draw returns the object's mask on a w×h picture; ok is false when it
+// covers no pixel.
+func (o *Object) Draw(w, h int) (rle api.RLE, ok bool) {
+	if len(o.Shapes) == 0 {
+		return o.Mask, o.Mask.Size == [2]int{h, w}
+	}
+	m := mask.New(w, h)
+	for _, s := range o.Shapes {
+		s.draw(m)
+	}
+	if m.Area() == 0 {
+		return api.RLE{}, false
+	}
+	return mask.Encode(m), true
+}
+
+func (s Shape) draw(m *mask.Mask) {
+	if s.PNG == nil {
+		r := mask.Rasterize(s.Polygons, m.W, m.H)
+		for i, v := range r.Pix {
+			m.Pix[i] |= v
+		}
+		return
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(s.PNG))
+	if err != nil || cfg.Width > m.W || cfg.Height > m.H {
+		return
+	}
+	crop, err := mask.FromPNG(s.PNG, cfg.Width, cfg.Height)
+	if err != nil {
+		return
+	}
+	for y := range crop.H {
+		ty := s.Y + y
+		if ty < 0 || ty >= m.H {
+			continue
+		}
+		for x := range crop.W {
+			if tx := s.X + x; crop.Pix[y*crop.W+x] != 0 && tx >= 0 && tx < m.W {
+				m.Pix[ty*m.W+tx] = 1
+			}
+		}
+	}
+}
+
+// File is a parsed import file.
+type File struct {
+	Format   string
+	Pictures []Picture
+	// Skipped are parts of the file that cannot be imported.
+	Skipped []api.ImportSkip
+}
+
+func (f *File) skip(file, what, format string, args ...any) {
+	f.Skipped = append(f.Skipped, api.ImportSkip{File: file, What: what, Reason: fmt.Sprintf(format, args...)})
+}
+
+// FormatError is a file that cannot be read in its format; the message
+// says what is wrong.
+type FormatError struct{ Msg string }
+
+func (e *FormatError) Error() string { return e.Msg }
+
+func formatErrorf(format string, args ...any) error {
+	return &FormatError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// zipMagic starts every zip file.
+var zipMagic = []byte("PK\x03\x04")
+
+// Parse reads data in format (api.ImportCOCO or api.ImportLabelMe; "" tells
+// them apart by their content).
+func Parse(data []byte, format string) (*File, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, formatErrorf("the file is empty: send a COCO instances JSON, a LabelMe JSON or a zip of LabelMe JSON files")
+	}
+	if format == "" {
+		format = sniff(data)
+	}
+	switch format {
+	case api.ImportCOCO:
+		return parseCOCO(data)
+	case api.ImportLabelMe:
+		if bytes.HasPrefix(data, zipMagic) {
+			return parseLabelMeZip(data)
+		}
+		return parseLabelMe(data)
+	case "":
+		return nil, formatErrorf("this is neither a COCO instances file (an object with images, annotations and categories) nor LabelMe JSON (an object with shapes, or a zip of such files)")
+	}
+	return nil, formatErrorf("unknown import format %q: use %s or %s", format, api.ImportCOCO, api.ImportLabelMe)
+}
+
+// sniff names the format of data ("" when it is neither).
+func sniff(data []byte) string {
+	if bytes.HasPrefix(data, zipMagic) {
+		return api.ImportLabelMe
+	}
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(data, &keys) != nil {
+		return ""
+	}
+	switch {
+	case keys["annotations"] != nil || keys["images"] != nil:
+		return api.ImportCOCO
+	case keys["shapes"] != nil:
+		return api.ImportLabelMe
+	}
+	return ""
+}
+
+// jsonError explains a JSON decoding error of the named file.
+func jsonError(name string, err error) error {
+	var typ *json.UnmarshalTypeError
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &typ):
+		return formatErrorf("%s: %s should be %s, not a JSON %s", name, fieldName(typ.Field), typ.Type, typ.Value)
+	case errors.As(err, &syn):
+		return formatErrorf("%s is not valid JSON (at byte %d: %v)", name, syn.Offset, err)
+	}
+	return formatErrorf("%s: %v", name, err)
+}
+
+func fieldName(f string) string {
+	if f == "" {
+		return "the file"
+	}
+	return strings.ReplaceAll(f, ".", " → ")
+}
+
+// checkSize says why w×h cannot be a picture's size ("" when it can).
+func checkSize(w, h int) string {
+	if w <= 0 || h <= 0 {
+		return fmt.Sprintf("its size %d×%d is not a picture's; the file must give the width and height", w, h)
+	}
+	if w > mask.MaxPixels/h {
+		return fmt.Sprintf("its size %d×%d is larger than masks can be", w, h)
+	}
+	return ""
+}

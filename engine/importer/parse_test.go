@@ -1,0 +1,181 @@
+package importer_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/importer"
+	"github.com/samwise-app/samwise/engine/mask"
+)
+
+func zipOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestParseRejectsWithReason(t *testing.T) {
+	tests := []struct {
+		name, format, body, want string
+	}{
+		{"empty", "", "  \n", "the file is empty"},
+		{"not json", "", "hello", "neither a COCO instances file"},
+		{"other json", "", `{"foo": 1}`, "neither a COCO instances file"},
+		{"unknown format", "voc", `{}`, `unknown import format "voc"`},
+		{"coco syntax", "coco", `{"images": [`, "not valid JSON"},
+		{"coco wrong type", "", `{"images": [{"id": 1, "width": "wide"}]}`, "images → width should be int"},
+		{"coco no images", "", `{"annotations": []}`, "has no images"},
+		{"coco duplicate image", "", `{"images": [{"id": 1}, {"id": 1}]}`, "images[1] has the id 1, which is missing or not unique"},
+		{"labelme no shapes", "labelme", `{"imagePath": "a.png"}`, "has no shapes list"},
+		{"labelme bad points", "", `{"shapes": [{"points": "many"}]}`, "should be [][]float64"},
+		{"zip without labelme", "", string(zipOf(t, map[string]string{"readme.txt": "hi"})), "no LabelMe JSON files"},
+		{"broken zip", "labelme", "PK\x03\x04garbage", "the zip cannot be read"},
+	}
+	for _, tt := range tests {
+		_, err := importer.Parse([]byte(tt.body), tt.format)
+		var fe *importer.FormatError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want a FormatError containing %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// cocoTarget is one 20×10 image called photo.jpg.
+func cocoTarget() []importer.Target {
+	return []importer.Target{{Media: api.Media{MediaID: "dddddddddddddddddddddddd", Kind: api.KindImage, Name: "photo.jpg", Width: 20, Height: 10, Frames: 1},
+		Doc: &api.AnnotationDoc{Objects: []api.AnnotatedObject{}}}}
+}
+
+func merge(t *testing.T, body string, ts []importer.Target) api.ImportResult {
+	t.Helper()
+	f, err := importer.Parse([]byte(body), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := []api.Label{}
+	res, _ := importer.Merge(f, &labels, ts)
+	return res
+}
+
+// Annotations that cannot be masks are skipped, each with its reason; the
+// rest is imported.
+func TestCOCOSkipsWithReasons(t *testing.T) {
+	sq := `[[2, 2, 8, 2, 8, 8, 2, 8]]`
+	body := `{"images": [{"id": 1, "file_name": "train/photo.jpg", "width": 20, "height": 10},
+	                     {"id": 2, "file_name": "elsewhere.jpg", "width": 20, "height": 10},
+	                     {"id": 3, "file_name": "PHOTO.JPG", "width": 30, "height": 10}],
+	  "categories": [{"id": 5, "name": "car"}],
+	  "annotations": [
+	    {"id": 1, "image_id": 1, "category_id": 5, "segmentation": ` + sq + `},
+	    {"id": 2, "image_id": 1, "category_id": 5, "bbox": [1, 1, 3, 3]},
+	    {"id": 3, "image_id": 1, "category_id": 6, "segmentation": ` + sq + `},
+	    {"id": 4, "image_id": 9, "category_id": 5, "segmentation": ` + sq + `},
+	    {"id": 5, "image_id": 1, "category_id": 5, "segmentation": {"size": [20, 10], "counts": [200]}},
+	    {"id": 6, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": "x"}},
+	    {"id": 7, "image_id": 1, "category_id": 5, "segmentation": [[50, 50, 60, 50, 60, 60]]},
+	    {"id": 8, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": [20, 30, 150]}}
+	  ]}`
+	res := merge(t, body, cocoTarget())
+	if res.Pictures != 3 || res.Matched != 1 || res.Objects != 2 {
+		t.Fatalf("%+v: want 3 pictures, 1 matched, 2 objects (a polygon and a list-counts RLE)", res)
+	}
+	if res.UnmatchedCount != 1 || res.Unmatched[0] != "elsewhere.jpg" {
+		t.Errorf("unmatched %v", res.Unmatched)
+	}
+	reasons := map[string]string{}
+	for _, s := range res.Skipped {
+		reasons[s.What+"|"+s.File] = s.Reason
+	}
+	for what, want := range map[string]string{
+		"annotation 2|train/photo.jpg": "no segmentation",
+		"annotation 3|train/photo.jpg": "category_id 6 is not among the categories",
+		"annotation 4|":                "image_id 9 is not among the images",
+		"annotation 5|train/photo.jpg": "RLE size [20, 10] is not its image's [height 10, width 20]",
+		"annotation 6|train/photo.jpg": "RLE segmentation cannot be read",
+		"annotation 7|train/photo.jpg": "covers no pixel",
+		"|PHOTO.JPG":                   "it is 30×10 in the file but \"photo.jpg\" is 20×10",
+	} {
+		if !strings.Contains(reasons[what], want) {
+			t.Errorf("%s: reason %q, want it to say %q (all: %v)", what, reasons[what], want, reasons)
+		}
+	}
+	if res.SkippedCount != 7 {
+		t.Errorf("skipped %d, want 7", res.SkippedCount)
+	}
+}
+
+func TestAmbiguousNames(t *testing.T) {
+	ts := append(cocoTarget(), cocoTarget()...)
+	ts[1].Media.MediaID = "eeeeeeeeeeeeeeeeeeeeeeee"
+	res := merge(t, `{"images": [{"id": 1, "file_name": "photo.jpg", "width": 20, "height": 10}]}`, ts)
+	if res.Matched != 0 || res.SkippedCount != 1 || !strings.Contains(res.Skipped[0].Reason, "2 media of the project are called photo.jpg") {
+		t.Errorf("%+v: want the picture skipped as ambiguous", res)
+	}
+}
+
+func pngBase64(t *testing.T, w, h int, set func(x, y int) bool) string {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			if set(x, y) {
+				img.SetGray(x, y, color.Gray{Y: 255})
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+// LabelMe: pieces sharing a group are one object, a mask shape lands at its
+// box, and shapes that are not masks are skipped.
+func TestLabelMeShapes(t *testing.T) {
+	maskShape := pngBase64(t, 3, 2, func(x, y int) bool { return x != 1 })
+	body := `{"imagePath": "..\\imgs\\photo.jpg", "imageWidth": 20, "imageHeight": 10, "shapes": [
+	  {"label": "car", "points": [[0, 0], [4, 0], [4, 4], [0, 4]], "group_id": 1, "shape_type": "polygon"},
+	  {"label": "car", "points": [[10, 0], [12, 0], [12, 2], [10, 2]], "group_id": 1, "shape_type": "polygon"},
+	  {"label": "car", "points": [[10, 5], [12, 5], [12, 7]], "group_id": null},
+	  {"label": "sign", "points": [[15, 6], [17, 7]], "shape_type": "mask", "mask": "` + maskShape + `"},
+	  {"label": "box", "points": [[1, 1], [3, 3]], "shape_type": "rectangle"},
+	  {"label": "tiny", "points": [[1, 1], [2, 2]], "shape_type": "polygon"}
+	]}`
+	ts := cocoTarget()
+	res := merge(t, body, ts)
+	if res.Objects != 3 || res.SkippedCount != 2 {
+		t.Fatalf("%+v: want 3 objects (a two-piece car, a car, a sign) and 2 shapes skipped", res)
+	}
+	objs := ts[0].Doc.Objects
+	car, _ := mask.Decode(objs[0].Masks["0"])
+	if a := car.Area(); a != 16+4 {
+		t.Errorf("the grouped car has %d pixels, want 20 (4×4 and 2×2)", a)
+	}
+	sign, _ := mask.Decode(objs[2].Masks["0"])
+	if sign.Area() != 4 || !sign.At(15, 6) || sign.At(16, 6) || !sign.At(17, 7) {
+		t.Errorf("the mask shape is not at its box: area %d", sign.Area())
+	}
+	if !strings.Contains(res.Skipped[0].Reason, "a rectangle is not a mask") || !strings.Contains(res.Skipped[1].Reason, "at least 3 points") {
+		t.Errorf("reasons: %v", res.Skipped)
+	}
+}

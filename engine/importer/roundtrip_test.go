@@ -1,0 +1,230 @@
+package importer_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/export"
+	"github.com/samwise-app/samwise/engine/importer"
+	"github.com/samwise-app/samwise/engine/mask"
+)
+
+// disc returns a w×h mask with a disc of radius r at (cx, cy).
+func disc(w, h int, cx, cy, r float64) *mask.Mask {
+	m := mask.New(w, h)
+	for y := range h {
+		for x := range w {
+			if math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy) <= r {
+				m.Set(x, y, true)
+			}
+		}
+	}
+	return m
+}
+
+func enc(m *mask.Mask) api.RLE { return mask.Encode(m) }
+
+// project is two images (one with an unlabelled two-piece object and a
+// ring) and a video with an object on two frames.
+func project() export.Input {
+	ring := disc(64, 48, 20, 20, 14)
+	hole := disc(64, 48, 20, 20, 6)
+	for i := range ring.Pix {
+		ring.Pix[i] &^= hole.Pix[i]
+	}
+	two := disc(64, 48, 50, 10, 7)
+	other := disc(64, 48, 52, 38, 8)
+	for i := range two.Pix {
+		two.Pix[i] |= other.Pix[i]
+	}
+	return export.Input{
+		Project: api.Project{ProjectID: "p", Name: "pets", Labels: []api.Label{{Name: "cat", Color: "#ff0000"}}},
+		Items: []export.Item{
+			{Media: api.Media{MediaID: "aaaaaaaaaaaaaaaaaaaaaaaa", Kind: api.KindImage, Name: "a.png", Format: "png", Width: 64, Height: 48, Frames: 1},
+				Doc: &api.AnnotationDoc{Objects: []api.AnnotatedObject{
+					{ObjectID: 1, Label: "cat", Visible: true, Masks: map[string]api.RLE{"0": enc(ring)}},
+					{ObjectID: 4, Label: "", Visible: true, Masks: map[string]api.RLE{"0": enc(two)}},
+				}}},
+			{Media: api.Media{MediaID: "bbbbbbbbbbbbbbbbbbbbbbbb", Kind: api.KindImage, Name: "b.jpg", Format: "jpeg", Width: 40, Height: 30, Frames: 1},
+				Doc: &api.AnnotationDoc{Objects: []api.AnnotatedObject{
+					{ObjectID: 2, Label: "dog", Visible: true, Masks: map[string]api.RLE{"0": enc(disc(40, 30, 15, 15, 9))}},
+				}}},
+			{Media: api.Media{MediaID: "cccccccccccccccccccccccc", Kind: api.KindVideo, Name: "walk.mp4", Format: "mp4", Width: 32, Height: 24, Frames: 5, FPS: 25},
+				Doc: &api.AnnotationDoc{Objects: []api.AnnotatedObject{
+					{ObjectID: 3, Label: "dog", Visible: true, Masks: map[string]api.RLE{"0": enc(disc(32, 24, 10, 10, 6)), "3": enc(disc(32, 24, 20, 12, 6))}},
+				}}},
+		},
+	}
+}
+
+// empty returns the targets of in's media with empty documents.
+func empty(in export.Input) []importer.Target {
+	var ts []importer.Target
+	for _, it := range in.Items {
+		ts = append(ts, importer.Target{Media: it.Media, Doc: &api.AnnotationDoc{MediaID: it.Media.MediaID, Objects: []api.AnnotatedObject{}}})
+	}
+	return ts
+}
+
+// masksByLabel collects label+frame → mask of every object.
+func masksByLabel(t *testing.T, ts []importer.Target) map[string]*mask.Mask {
+	t.Helper()
+	out := map[string]*mask.Mask{}
+	for _, tg := range ts {
+		for _, o := range tg.Doc.Objects {
+			for f, r := range o.Masks {
+				m, err := mask.Decode(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				k := tg.Media.MediaID[:1] + "/" + o.Label + "/" + f
+				if out[k] != nil {
+					t.Fatalf("two objects labelled %q on %s frame %s", o.Label, tg.Media.MediaID, f)
+				}
+				out[k] = m
+			}
+		}
+	}
+	return out
+}
+
+func TestRoundTrip(t *testing.T) {
+	in := project()
+	coco, err := export.COCO(in, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	polys, err := export.COCO(in, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labelme, err := export.LabelMe(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]*mask.Mask{}
+	for _, it := range in.Items {
+		for _, o := range it.Doc.Objects {
+			label := o.Label
+			if label == "" {
+				label = "object" // exports name the category of unlabelled objects
+			}
+			for f, r := range o.Masks {
+				m, _ := mask.Decode(r)
+				want[it.Media.MediaID[:1]+"/"+label+"/"+f] = m
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name, format string
+		data         []byte
+		minIoU       float64
+	}{
+		{"coco rle", api.ImportCOCO, coco, 1},
+		{"coco polygons", api.ImportCOCO, polys, 0.85},
+		{"labelme zip", api.ImportLabelMe, labelme, 0.85},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := importer.Parse(tc.data, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Format != tc.format {
+				t.Errorf("sniffed %q, want %q", f.Format, tc.format)
+			}
+			labels := []api.Label{{Name: "cat", Color: "#ff0000"}}
+			ts := empty(in)
+			res, changed := importer.Merge(f, &labels, ts)
+			if res.Objects != 4 || res.Masks != 5 || len(changed) != 3 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {
+				t.Fatalf("result %+v, changed %v; want 4 objects with 5 masks on 3 media, nothing unmatched or skipped", res, changed)
+			}
+			if got := strings.Join(res.LabelsAdded, ","); got != "object,dog" {
+				t.Errorf("labels added %q, want object,dog", got)
+			}
+			got := masksByLabel(t, ts)
+			if len(got) != len(want) {
+				t.Fatalf("imported %d masks, want %d: %v", len(got), len(want), got)
+			}
+			for k, w := range want {
+				g := got[k]
+				if g == nil {
+					t.Fatalf("no mask %s", k)
+				}
+				if iou := mask.IoU(g, w); iou < tc.minIoU {
+					t.Errorf("%s: IoU %.3f with the exported mask, want ≥ %.2f", k, iou, tc.minIoU)
+				}
+			}
+			// The video's object is one object on both frames.
+			if n := len(ts[2].Doc.Objects); n != 1 {
+				t.Errorf("the video has %d objects, want 1 (one track on frames 0 and 3)", n)
+			}
+
+			// Importing the same file again adds nothing.
+			again, changed := importer.Merge(f, &labels, ts)
+			if again.Objects != 0 || again.Duplicates != 5 || len(changed) != 0 {
+				t.Errorf("second import: %+v, changed %v; want 0 objects and 5 duplicates", again, changed)
+			}
+		})
+	}
+}
+
+// Imported objects are added after the existing ones, which stay as they
+// are, and take their label's colour.
+func TestMergeKeepsExistingObjects(t *testing.T) {
+	in := project()
+	coco, _ := export.COCO(in, false)
+	f, err := importer.Parse(coco, api.ImportCOCO)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := empty(in)
+	keep := api.AnnotatedObject{ObjectID: 9, Label: "mine", Visible: false, Masks: map[string]api.RLE{"0": enc(disc(64, 48, 5, 5, 3))}}
+	ts[0].Doc.Objects = append(ts[0].Doc.Objects, keep)
+	labels := []api.Label{{Name: "cat", Color: "#123456"}}
+	importer.Merge(f, &labels, ts)
+	objs := ts[0].Doc.Objects
+	if len(objs) != 3 || objs[0].ObjectID != 9 || objs[0].Masks["0"] != keep.Masks["0"] || objs[0].Visible {
+		t.Fatalf("existing object changed or moved: %+v", objs)
+	}
+	if objs[1].ObjectID != 10 || objs[2].ObjectID != 11 {
+		t.Errorf("new ids %d, %d; want 10, 11 (after the largest)", objs[1].ObjectID, objs[2].ObjectID)
+	}
+	if objs[1].Label != "cat" || objs[1].Color != "#123456" || !objs[1].Visible {
+		t.Errorf("imported cat: %+v; want the label's colour, visible", objs[1])
+	}
+}
+
+// A zip of LabelMe files whose names repeat gets the export's id prefixes,
+// which match the right media.
+func TestMatchByExportPrefix(t *testing.T) {
+	in := project()
+	in.Items[1].Media.Name = "a.png"
+	in.Items[1].Media.Width, in.Items[1].Media.Height = 64, 48
+	in.Items[1].Doc.Objects[0].Masks["0"] = enc(disc(64, 48, 30, 30, 9))
+	data, err := export.LabelMe(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	var names []string
+	for _, zf := range zr.File {
+		names = append(names, zf.Name)
+	}
+	f, err := importer.Parse(data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := []api.Label{}
+	ts := empty(in)
+	res, _ := importer.Merge(f, &labels, ts)
+	if res.Matched != 4 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {
+		t.Fatalf("entries %v: %+v; want 4 pictures matched", names, res)
+	}
+	if len(ts[0].Doc.Objects) != 2 || len(ts[1].Doc.Objects) != 1 || ts[1].Doc.Objects[0].Label != "dog" {
+		t.Errorf("objects went to the wrong media: %+v / %+v", ts[0].Doc.Objects, ts[1].Doc.Objects)
+	}
+}

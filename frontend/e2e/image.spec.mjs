@@ -186,6 +186,44 @@ test("bad files get the engine's message and change nothing", async () => {
   assert.equal(afterSnap.mediaId, beforeSnap.mediaId);
 });
 
+test("import a COCO file: the dry run's summary, new objects and labels, nothing twice", async () => {
+  const before = (await objects()).length;
+  const [gx, gy] = scene.points.green.map(Math.round);
+  const square = [gx - 20, gy - 20, gx + 20, gy - 20, gx + 20, gy + 20, gx - 20, gy + 20];
+  const coco = Buffer.from(JSON.stringify({
+    images: [{ id: 1, file_name: "photos/scene.png", width: W, height: H }, { id: 2, file_name: "elsewhere.jpg", width: 10, height: 10 }],
+    categories: [{ id: 3, name: "imported" }],
+    annotations: [
+      { id: 1, image_id: 1, category_id: 3, segmentation: [square] },
+      { id: 2, image_id: 1, category_id: 3, bbox: [1, 1, 5, 5] },
+    ],
+  }));
+  const importFile = async () => {
+    await page.setInputFiles(".import input[type=file]", { name: "labels.json", mimeType: "application/json", buffer: coco });
+    await page.waitForSelector(".dialog");
+    return page.locator(".dialog").textContent();
+  };
+  const first = await importFile();
+  assert.match(first, /Import labels\.json/);
+  assert.match(first, /1 new object \(1 mask\) on 1 media/);
+  assert.match(first, /New labels: imported/);
+  assert.match(first, /1 picture not in this project.*elsewhere\.jpg/);
+  assert.match(first, /annotation 2: it has no segmentation/);
+  await screenshot(page, "06-import-dry-run.png");
+  await page.click(".dialog button.primary");
+  await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length === n && o.some((x) => x.label === "imported" && x.area === 1600); }, before + 1, "the imported object");
+  await until(page, () => [...document.querySelectorAll(".label-name")].some((e) => e.value === "imported"), null, "the new label");
+  assert.ok((await maskAlpha(page, gx, gy)) > 0, "the imported mask is drawn");
+
+  // The same file again adds nothing.
+  const second = await importFile();
+  assert.match(second, /Nothing to add/);
+  assert.match(second, /1 mask already in the project/);
+  await page.click(".dialog button.primary");
+  await page.waitForTimeout(200);
+  assert.equal((await objects()).length, before + 1);
+});
+
 test("a token the engine requires is asked once and kept", async () => {
   const secured = await startEngine(["--token", "s3cret-token"]);
   const p2 = await chrome.context.newPage();

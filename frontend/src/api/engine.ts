@@ -5,6 +5,7 @@ import { readNdjson } from "./ndjson";
 import type {
   AnnotationDoc,
   FrameResult,
+  ImportResult,
   Job,
   JobAccepted,
   JobList,
@@ -86,6 +87,14 @@ export class Engine {
 
   export(id: string, format: string): Promise<{ blob: Blob; filename: string }> {
     return this.client.download(`/v1/projects/${enc(id)}/export?format=${enc(format)}`);
+  }
+
+  /** Imports a COCO or LabelMe file into a project (dryRun: only says
+   * what it would add). */
+  importAnnotations(id: string, file: Blob, dryRun: boolean): Promise<ImportResult> {
+    return this.client
+      .fetch("POST", `/v1/projects/${enc(id)}/import?dry_run=${dryRun}`, file, { "Content-Type": "application/octet-stream", Accept: "application/json" })
+      .then((r) => r.json() as Promise<ImportResult>);
   }
 
   findConcept(req: PCSImageRequest): Promise<PCSImageResponse> {

@@ -11,6 +11,7 @@ import { connectDesktop, desktop, menuTakes, openPaths, type DesktopHost } from 
 import { ask } from "./dialogs";
 import { exportMenu, exportProject, openExportMenu, saveBlob } from "./exportMenu";
 import { showHelp } from "./help";
+import { confirmImport, importButton, importSummary } from "./importDialog";
 import { openImage } from "./imageView";
 import { MediaList } from "./mediaList";
 import type { MediaView, ViewContext } from "./mediaView";
@@ -81,6 +82,7 @@ export class App {
       el("span", { class: "spacer" }),
       this.save.root,
       this.ready.badge,
+      importButton((f) => void this.importFile(f)),
       this.exports,
       el("button", { class: "small", title: "Keyboard shortcuts (?)", onclick: showHelp }, "?"),
     );
@@ -359,6 +361,30 @@ export class App {
         save: saveBlob,
       });
       if (done) this.messages.info(done);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Imports a COCO or LabelMe file after the user confirms the dry run's
+   * summary, then shows the new labels, statuses and objects. */
+  private async importFile(file: File): Promise<void> {
+    const p = this.project;
+    if (!p) return;
+    try {
+      await this.view?.annotator.autosave.flush(); // the import merges with what is saved
+      if (!(await confirmImport(file.name, await this.engine.importAnnotations(p.project_id, file, true)))) return;
+      const res = await this.engine.importAnnotations(p.project_id, file, false);
+      this.messages.info(`${file.name}: ${importSummary(res)[0]}`);
+      const { projects } = await this.engine.projects();
+      this.project = projects.find((x) => x.project_id === p.project_id) ?? p;
+      this.objects.setLabels(this.project.labels);
+      this.media.set((await this.engine.projectMedia(p.project_id)).media);
+      const cur = this.view?.media.media_id;
+      if (cur && res.media_ids.includes(cur)) {
+        await this.closeView();
+        await this.open(cur);
+      }
     } catch (e) {
       this.fail(e);
     }

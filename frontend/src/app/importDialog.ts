@@ -1,0 +1,50 @@
+// Importing annotations made elsewhere (COCO, LabelMe JSON or a zip of
+// LabelMe files): the engine's dry run says what the file would add, the
+// user confirms, and only then is anything saved.
+import type { ImportResult } from "../api/types.gen";
+import { el } from "../view/dom";
+import { showDialog } from "./dialogs";
+
+/** The header's Import button with its hidden file input. */
+export function importButton(choose: (file: File) => void): HTMLElement {
+  const input = el("input", { type: "file", accept: ".json,.zip,application/json,application/zip", class: "import-file", hidden: true });
+  input.addEventListener("change", () => {
+    const f = input.files?.[0];
+    input.value = "";
+    if (f) choose(f);
+  });
+  const button = el("button", { class: "small import-button", title: "Import annotations (COCO or LabelMe) as new objects", onclick: () => input.click() }, "Import");
+  return el("span", { class: "import" }, button, input);
+}
+
+const plural = (n: number, one: string, many = one + "s") => `${n} ${n === 1 ? one : many}`;
+
+/** The lines that describe an import (or what a dry run would import). */
+export function importSummary(r: ImportResult): string[] {
+  const lines = [
+    `${plural(r.objects, "new object")} (${plural(r.masks, "mask")}) on ${plural(r.media_ids.length, "media", "media")}, from ${plural(r.matched, "picture")} of ${r.pictures} in the file.`,
+  ];
+  if (r.duplicates) lines.push(`${plural(r.duplicates, "mask")} already in the project, not added again.`);
+  if (r.labels_added.length) lines.push(`New labels: ${r.labels_added.join(", ")}.`);
+  if (r.unmatched_count) {
+    lines.push(`${plural(r.unmatched_count, "picture")} not in this project (add the media first): ${r.unmatched.slice(0, 5).join(", ")}${r.unmatched_count > 5 ? ", …" : ""}`);
+  }
+  if (r.skipped_count) {
+    lines.push(`${r.skipped_count} not imported:`);
+    for (const s of r.skipped.slice(0, 8)) lines.push(`• ${[s.file, s.what].filter(Boolean).join(" — ")}: ${s.reason}`);
+    if (r.skipped_count > 8) lines.push(`• and ${r.skipped_count - 8} more`);
+  }
+  return lines;
+}
+
+/** Shows a dry run's summary; true when the user chooses to import. */
+export function confirmImport(fileName: string, dry: ImportResult): Promise<boolean> {
+  return new Promise((resolve) => {
+    const body = importSummary(dry).map((l) => el("p", { class: "import-line" }, l));
+    const buttons = dry.masks > 0
+      ? [{ label: "Cancel", onclick: () => resolve(false) }, { label: "Import", primary: true, onclick: () => resolve(true) }]
+      : [{ label: "Close", primary: true, onclick: () => resolve(false) }];
+    // Closing (Escape, the backdrop) declines; a button's choice comes first.
+    showDialog(`Import ${fileName}`, dry.masks > 0 ? body : [el("p", {}, "Nothing to add."), ...body], buttons, () => setTimeout(() => resolve(false)));
+  });
+}

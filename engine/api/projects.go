@@ -90,11 +90,12 @@ type AnnotationDoc struct {
 	UpdatedAt *time.Time        `json:"updated_at,omitempty"`
 }
 
-// Import formats of POST /v1/projects/{project_id}/import?format= (sniffed
-// from the body when left out).
+// Import formats of POST /v1/projects/{project_id}/import?format= (told
+// apart by the body's content when left out).
 const (
 	ImportCOCO    = "coco"
 	ImportLabelMe = "labelme"
+	ImportYOLO    = "yolo"
 )
 
 // ImportResult answers POST /v1/projects/{project_id}/import: what the file

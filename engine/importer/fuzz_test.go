@@ -17,8 +17,10 @@ func FuzzImport(f *testing.F) {
 		b, _ := export.COCO(in, polygons)
 		f.Add(b)
 	}
-	b, _ := export.LabelMe(in)
-	f.Add(b)
+	for _, write := range []func(export.Input) ([]byte, error){export.LabelMe, export.YOLO} {
+		b, _ := write(in)
+		f.Add(b)
+	}
 	f.Add([]byte(`{"imagePath": "a.png", "imageWidth": 64, "imageHeight": 48, "shapes": [{"label": "x", "points": [[1, 1], [9, 1], [5, 9]], "group_id": 2}]}`))
 	f.Add([]byte(`{"images": [{"id": "a", "file_name": "b.jpg", "width": 40, "height": 30}], "categories": [{"id": 1, "name": "c"}],
 		"annotations": [{"id": 1, "image_id": "a", "category_id": 1, "segmentation": {"size": [30, 40], "counts": [5, 10, 1185]}}]}`))

@@ -8,11 +8,13 @@
 package importer
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"image/png"
+	"path"
 	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
@@ -51,12 +53,14 @@ type Object struct {
 }
 
 // Shape is one piece of an object: polygons (flat [x0, y0, x1, y1, ...] in
-// pixel-corner coordinates) or a mask image (a PNG whose non-black pixels
-// are set) with its top-left corner at X, Y.
+// pixel-corner coordinates, or in fractions of the width and height when
+// Normalized) or a mask image (a PNG whose non-black pixels are set) with
+// its top-left corner at X, Y.
 type Shape struct {
-	Polygons [][]float64
-	PNG      []byte
-	X, Y     int
+	Polygons   [][]float64
+	Normalized bool
+	PNG        []byte
+	X, Y       int
 }
 
 // Draw returns the object's mask on a w×h picture; ok is false when it
@@ -77,7 +81,20 @@ func (o *Object) Draw(w, h int) (rle api.RLE, ok bool) {
 
 func (s Shape) draw(m *mask.Mask) {
 	if s.PNG == nil {
-		r := mask.Rasterize(s.Polygons, m.W, m.H)
+		polys := s.Polygons
+		if s.Normalized {
+			polys = make([][]float64, len(s.Polygons))
+			for i, p := range s.Polygons {
+				polys[i] = make([]float64, len(p))
+				for j, v := range p {
+					polys[i][j] = v * float64(m.W)
+					if j%2 == 1 {
+						polys[i][j] = v * float64(m.H)
+					}
+				}
+			}
+		}
+		r := mask.Rasterize(polys, m.W, m.H)
 		for i, v := range r.Pix {
 			m.Pix[i] |= v
 		}
@@ -146,16 +163,21 @@ func Parse(data []byte, format string) (*File, error) {
 			return parseLabelMeZip(data)
 		}
 		return parseLabelMe(data)
+	case api.ImportYOLO:
+		if !bytes.HasPrefix(data, zipMagic) {
+			return nil, formatErrorf("YOLO labels come as a zip (labels/<picture>.txt and data.yaml)")
+		}
+		return parseYOLO(data)
 	case "":
-		return nil, formatErrorf("this is neither a COCO instances file (an object with images, annotations and categories) nor LabelMe JSON (an object with shapes, or a zip of such files)")
+		return nil, formatErrorf("this is neither a COCO instances file (an object with images, annotations and categories), LabelMe JSON (an object with shapes, or a zip of such files) nor a zip of YOLO labels")
 	}
-	return nil, formatErrorf("unknown import format %q: use %s or %s", format, api.ImportCOCO, api.ImportLabelMe)
+	return nil, formatErrorf("unknown import format %q: use %s, %s or %s", format, api.ImportCOCO, api.ImportLabelMe, api.ImportYOLO)
 }
 
 // sniff names the format of data ("" when it is neither).
 func sniff(data []byte) string {
 	if bytes.HasPrefix(data, zipMagic) {
-		return api.ImportLabelMe
+		return sniffZip(data)
 	}
 	var keys map[string]json.RawMessage
 	if json.Unmarshal(data, &keys) != nil {
@@ -168,6 +190,27 @@ func sniff(data []byte) string {
 		return api.ImportLabelMe
 	}
 	return ""
+}
+
+// sniffZip tells a zip of LabelMe files (.json) from YOLO labels (.txt).
+func sniffZip(data []byte) string {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return api.ImportLabelMe // its parser explains the error
+	}
+	yolo := false
+	for _, zf := range zr.File {
+		switch strings.ToLower(path.Ext(zf.Name)) {
+		case ".json":
+			return api.ImportLabelMe
+		case ".txt":
+			yolo = true
+		}
+	}
+	if yolo {
+		return api.ImportYOLO
+	}
+	return api.ImportLabelMe
 }
 
 // jsonError explains a JSON decoding error of the named file.

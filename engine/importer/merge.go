@@ -102,7 +102,8 @@ func (m *merger) picture(p *Picture) {
 	}
 	t := m.targets[ti]
 	med := t.Media
-	if p.Width != med.Width || p.Height != med.Height {
+	// A file without sizes (YOLO) takes the media's.
+	if (p.Width != 0 || p.Height != 0) && (p.Width != med.Width || p.Height != med.Height) {
 		m.skip(api.ImportSkip{File: p.FileName, Reason: fmt.Sprintf("it is %d×%d in the file but %s is %d×%d", p.Width, p.Height, nameOf(med), med.Width, med.Height)})
 		return
 	}
@@ -201,13 +202,16 @@ type matcher struct {
 	targets []Target
 	byID    map[string]int
 	// byName and byFold index images by their names (as uploaded and as
-	// exports write them), exactly and lower-cased; videos by the stem of
-	// those names, the folder exports put their frames in.
-	byName, byFold, videos map[string][]int
+	// exports write them), exactly and lower-cased, byStem and byStemFold
+	// by those names without extension (YOLO names pictures so, and a file
+	// may name a picture converted to another format); videos by the stem
+	// of those names, the folder exports put their frames in.
+	byName, byFold, byStem, byStemFold, videos map[string][]int
 }
 
 func newMatcher(targets []Target) *matcher {
-	m := &matcher{targets: targets, byID: map[string]int{}, byName: map[string][]int{}, byFold: map[string][]int{}, videos: map[string][]int{}}
+	m := &matcher{targets: targets, byID: map[string]int{}, byName: map[string][]int{}, byFold: map[string][]int{},
+		byStem: map[string][]int{}, byStemFold: map[string][]int{}, videos: map[string][]int{}}
 	add := func(idx map[string][]int, k string, i int) {
 		for _, j := range idx[k] {
 			if j == i {
@@ -222,12 +226,15 @@ func newMatcher(targets []Target) *matcher {
 			if n == "" || n == "." {
 				continue
 			}
+			stem := strings.TrimSuffix(n, path.Ext(n))
 			if t.Media.Kind == api.KindVideo {
-				add(m.videos, strings.TrimSuffix(n, path.Ext(n)), i)
+				add(m.videos, stem, i)
 				continue
 			}
 			add(m.byName, n, i)
 			add(m.byFold, strings.ToLower(n), i)
+			add(m.byStem, stem, i)
+			add(m.byStemFold, strings.ToLower(stem), i)
 		}
 	}
 	return m
@@ -237,8 +244,12 @@ func newMatcher(targets []Target) *matcher {
 // within a project ("1a2b3c4d_photo.jpg").
 var exportPrefix = regexp.MustCompile(`^([0-9a-f]{1,8})_(.+)$`)
 
-// frameName is a video frame as exports name it ("000012.jpg").
-var frameName = regexp.MustCompile(`^([0-9]+)\.[A-Za-z0-9]+$`)
+// frameName is a video frame as exports name it: "000012.jpg" in the
+// video's folder, or "walk_000012" (a YOLO label file's stem).
+var (
+	frameName = regexp.MustCompile(`^([0-9]+)\.[A-Za-z0-9]+$`)
+	frameStem = regexp.MustCompile(`^(.+)_([0-9]+)$`)
+)
 
 // find returns the target and frame of p: ti < 0 when no media matches, why
 // when the match is ambiguous.
@@ -255,10 +266,20 @@ func (m *matcher) find(p *Picture) (ti, frame int, why string) {
 			}
 		}
 	}
+	stem := strings.TrimSuffix(name, path.Ext(name))
+	if stem == name {
+		if f := frameStem.FindStringSubmatch(name); f != nil {
+			if n, err := strconv.Atoi(f[2]); err == nil {
+				if i, why := m.one(m.videos, f[1], name); i >= 0 || why != "" {
+					return i, n, why
+				}
+			}
+		}
+	}
 	for _, idx := range []struct {
 		m map[string][]int
 		k string
-	}{{m.byName, name}, {m.byFold, strings.ToLower(name)}} {
+	}{{m.byName, name}, {m.byFold, strings.ToLower(name)}, {m.byStem, stem}, {m.byStemFold, strings.ToLower(stem)}} {
 		if i, why := m.one(idx.m, idx.k, name); i >= 0 || why != "" {
 			return i, 0, why
 		}

@@ -40,14 +40,16 @@ func TestParseRejectsWithReason(t *testing.T) {
 		{"empty", "", "  \n", "the file is empty"},
 		{"not json", "", "hello", "neither a COCO instances file"},
 		{"other json", "", `{"foo": 1}`, "neither a COCO instances file"},
-		{"unknown format", "voc", `{}`, `unknown import format "voc"`},
+		{"unknown format", "voc", `{}`, `unknown import format "voc": use coco, labelme or yolo`},
 		{"coco syntax", "coco", `{"images": [`, "not valid JSON"},
 		{"coco wrong type", "", `{"images": [{"id": 1, "width": "wide"}]}`, "images → width should be int"},
 		{"coco no images", "", `{"annotations": []}`, "has no images"},
 		{"coco duplicate image", "", `{"images": [{"id": 1}, {"id": 1}]}`, "images[1] has the id 1, which is missing or not unique"},
 		{"labelme no shapes", "labelme", `{"imagePath": "a.png"}`, "has no shapes list"},
 		{"labelme bad points", "", `{"shapes": [{"points": "many"}]}`, "should be [][]float64"},
-		{"zip without labelme", "", string(zipOf(t, map[string]string{"readme.txt": "hi"})), "no LabelMe JSON files"},
+		{"zip without labelme", "", string(zipOf(t, map[string]string{"readme.md": "hi"})), "no LabelMe JSON files"},
+		{"zip without yolo labels", "yolo", string(zipOf(t, map[string]string{"data.yaml": "names: [a]"})), "no YOLO label files"},
+		{"yolo not a zip", "yolo", "0 0.1 0.1 0.2 0.2 0.3 0.1", "YOLO labels come as a zip"},
 		{"broken zip", "labelme", "PK\x03\x04garbage", "the zip cannot be read"},
 	}
 	for _, tt := range tests {

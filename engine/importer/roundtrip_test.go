@@ -70,8 +70,8 @@ func empty(in export.Input) []importer.Target {
 	return ts
 }
 
-// masksByLabel collects label+frame → mask of every object.
-func masksByLabel(t *testing.T, ts []importer.Target) map[string]*mask.Mask {
+// masksByFrame collects media/label/frame → mask of every object.
+func masksByFrame(t *testing.T, ts []importer.Target) map[string]*mask.Mask {
 	t.Helper()
 	out := map[string]*mask.Mask{}
 	for _, tg := range ts {
@@ -106,6 +106,10 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	yolo, err := export.YOLO(in)
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := map[string]*mask.Mask{}
 	for _, it := range in.Items {
 		for _, o := range it.Doc.Objects {
@@ -119,14 +123,17 @@ func TestRoundTrip(t *testing.T) {
 			}
 		}
 	}
+	// YOLO has no object ids: a video's object is one object per frame.
 	for _, tc := range []struct {
 		name, format string
 		data         []byte
 		minIoU       float64
+		objects      int
 	}{
-		{"coco rle", api.ImportCOCO, coco, 1},
-		{"coco polygons", api.ImportCOCO, polys, 0.85},
-		{"labelme zip", api.ImportLabelMe, labelme, 0.85},
+		{"coco rle", api.ImportCOCO, coco, 1, 4},
+		{"coco polygons", api.ImportCOCO, polys, 0.85, 4},
+		{"labelme zip", api.ImportLabelMe, labelme, 0.85, 4},
+		{"yolo zip", api.ImportYOLO, yolo, 0.85, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := importer.Parse(tc.data, "")
@@ -139,13 +146,13 @@ func TestRoundTrip(t *testing.T) {
 			labels := []api.Label{{Name: "cat", Color: "#ff0000"}}
 			ts := empty(in)
 			res, changed := importer.Merge(f, &labels, ts)
-			if res.Objects != 4 || res.Masks != 5 || len(changed) != 3 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {
-				t.Fatalf("result %+v, changed %v; want 4 objects with 5 masks on 3 media, nothing unmatched or skipped", res, changed)
+			if res.Objects != tc.objects || res.Masks != 5 || len(changed) != 3 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {
+				t.Fatalf("result %+v, changed %v; want %d objects with 5 masks on 3 media, nothing unmatched or skipped", res, changed, tc.objects)
 			}
 			if got := strings.Join(res.LabelsAdded, ","); got != "object,dog" {
 				t.Errorf("labels added %q, want object,dog", got)
 			}
-			got := masksByLabel(t, ts)
+			got := masksByFrame(t, ts)
 			if len(got) != len(want) {
 				t.Fatalf("imported %d masks, want %d: %v", len(got), len(want), got)
 			}
@@ -158,9 +165,8 @@ func TestRoundTrip(t *testing.T) {
 					t.Errorf("%s: IoU %.3f with the exported mask, want ≥ %.2f", k, iou, tc.minIoU)
 				}
 			}
-			// The video's object is one object on both frames.
-			if n := len(ts[2].Doc.Objects); n != 1 {
-				t.Errorf("the video has %d objects, want 1 (one track on frames 0 and 3)", n)
+			if n := len(ts[2].Doc.Objects); n != tc.objects-3 {
+				t.Errorf("the video has %d objects, want %d", n, tc.objects-3)
 			}
 
 			// Importing the same file again adds nothing.

@@ -89,7 +89,7 @@ export class Engine {
     return this.client.download(`/v1/projects/${enc(id)}/export?format=${enc(format)}`);
   }
 
-  /** Imports a COCO or LabelMe file into a project (dryRun: only says
+  /** Imports a COCO, LabelMe or YOLO file into a project (dryRun: only says
    * what it would add). */
   importAnnotations(id: string, file: Blob, dryRun: boolean): Promise<ImportResult> {
     return this.client

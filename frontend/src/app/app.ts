@@ -366,8 +366,8 @@ export class App {
     }
   }
 
-  /** Imports a COCO or LabelMe file after the user confirms the dry run's
-   * summary, then shows the new labels, statuses and objects. */
+  /** Imports a COCO, LabelMe or YOLO file after the user confirms the dry
+   * run's summary, then shows the new labels, statuses and objects. */
   private async importFile(file: File): Promise<void> {
     const p = this.project;
     if (!p) return;

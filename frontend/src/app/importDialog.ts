@@ -1,6 +1,7 @@
-// Importing annotations made elsewhere (COCO, LabelMe JSON or a zip of
-// LabelMe files): the engine's dry run says what the file would add, the
-// user confirms, and only then is anything saved.
+// Importing annotations made elsewhere (COCO, LabelMe JSON, a zip of
+// LabelMe files or of YOLO segmentation labels): the engine's dry run says
+// what the file would add, the user confirms, and only then is anything
+// saved.
 import type { ImportResult } from "../api/types.gen";
 import { el } from "../view/dom";
 import { showDialog } from "./dialogs";
@@ -13,7 +14,7 @@ export function importButton(choose: (file: File) => void): HTMLElement {
     input.value = "";
     if (f) choose(f);
   });
-  const button = el("button", { class: "small import-button", title: "Import annotations (COCO or LabelMe) as new objects", onclick: () => input.click() }, "Import");
+  const button = el("button", { class: "small import-button", title: "Import annotations (COCO, LabelMe or YOLO) as new objects", onclick: () => input.click() }, "Import");
   return el("span", { class: "import" }, button, input);
 }
 

@@ -2,13 +2,10 @@ package importer
 
 import (
 	"fmt"
-	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
-	"github.com/samwise-app/samwise/engine/export"
 	"github.com/samwise-app/samwise/engine/project"
 )
 
@@ -23,9 +20,6 @@ const (
 	maxUnmatched = 50
 	maxSkipped   = 100
 )
-
-// maxLabelLen is the longest label a project keeps.
-const maxLabelLen = 100
 
 // Merge adds the objects of f to the documents of the media its pictures
 // match, as new objects with new ids (existing objects never change), and
@@ -129,8 +123,8 @@ func (m *merger) object(ti int, key, file string, o Object) {
 		skip("it covers no pixel of the picture")
 		return
 	}
-	if len(label) > maxLabelLen {
-		skip("its label is longer than %d characters", maxLabelLen)
+	if len(label) > project.MaxLabelLen {
+		skip("its label is longer than %d characters", project.MaxLabelLen)
 		return
 	}
 	for _, old := range t.Doc.Objects[:m.existing[ti]] {
@@ -195,116 +189,4 @@ func nameOf(m api.Media) string {
 		return fmt.Sprintf("%q", m.Name)
 	}
 	return "media " + m.MediaID
-}
-
-// matcher finds the media a picture of a file belongs to.
-type matcher struct {
-	targets []Target
-	byID    map[string]int
-	// byName and byFold index images by their names (as uploaded and as
-	// exports write them), exactly and lower-cased, byStem and byStemFold
-	// by those names without extension (YOLO names pictures so, and a file
-	// may name a picture converted to another format); videos by the stem
-	// of those names, the folder exports put their frames in.
-	byName, byFold, byStem, byStemFold, videos map[string][]int
-}
-
-func newMatcher(targets []Target) *matcher {
-	m := &matcher{targets: targets, byID: map[string]int{}, byName: map[string][]int{}, byFold: map[string][]int{},
-		byStem: map[string][]int{}, byStemFold: map[string][]int{}, videos: map[string][]int{}}
-	add := func(idx map[string][]int, k string, i int) {
-		for _, j := range idx[k] {
-			if j == i {
-				return
-			}
-		}
-		idx[k] = append(idx[k], i)
-	}
-	for i, t := range targets {
-		m.byID[t.Media.MediaID] = i
-		for _, n := range []string{export.PictureName(t.Media), path.Base(strings.ReplaceAll(t.Media.Name, "\\", "/"))} {
-			if n == "" || n == "." {
-				continue
-			}
-			stem := strings.TrimSuffix(n, path.Ext(n))
-			if t.Media.Kind == api.KindVideo {
-				add(m.videos, stem, i)
-				continue
-			}
-			add(m.byName, n, i)
-			add(m.byFold, strings.ToLower(n), i)
-			add(m.byStem, stem, i)
-			add(m.byStemFold, strings.ToLower(stem), i)
-		}
-	}
-	return m
-}
-
-// exportPrefix is the media id prefix exports put before names that repeat
-// within a project ("1a2b3c4d_photo.jpg").
-var exportPrefix = regexp.MustCompile(`^([0-9a-f]{1,8})_(.+)$`)
-
-// frameName is a video frame as exports name it: "000012.jpg" in the
-// video's folder, or "walk_000012" (a YOLO label file's stem).
-var (
-	frameName = regexp.MustCompile(`^([0-9]+)\.[A-Za-z0-9]+$`)
-	frameStem = regexp.MustCompile(`^(.+)_([0-9]+)$`)
-)
-
-// find returns the target and frame of p: ti < 0 when no media matches, why
-// when the match is ambiguous.
-func (m *matcher) find(p *Picture) (ti, frame int, why string) {
-	if i, ok := m.byID[p.MediaID]; ok && p.MediaID != "" {
-		return i, p.Frame, ""
-	}
-	name := path.Base(strings.ReplaceAll(p.FileName, "\\", "/"))
-	if f := frameName.FindStringSubmatch(name); f != nil {
-		dir := path.Base(path.Dir(strings.ReplaceAll(p.FileName, "\\", "/")))
-		if n, err := strconv.Atoi(f[1]); err == nil {
-			if i, why := m.one(m.videos, dir, name); i >= 0 || why != "" {
-				return i, n, why
-			}
-		}
-	}
-	stem := strings.TrimSuffix(name, path.Ext(name))
-	if stem == name {
-		if f := frameStem.FindStringSubmatch(name); f != nil {
-			if n, err := strconv.Atoi(f[2]); err == nil {
-				if i, why := m.one(m.videos, f[1], name); i >= 0 || why != "" {
-					return i, n, why
-				}
-			}
-		}
-	}
-	for _, idx := range []struct {
-		m map[string][]int
-		k string
-	}{{m.byName, name}, {m.byFold, strings.ToLower(name)}, {m.byStem, stem}, {m.byStemFold, strings.ToLower(stem)}} {
-		if i, why := m.one(idx.m, idx.k, name); i >= 0 || why != "" {
-			return i, 0, why
-		}
-	}
-	return -1, 0, ""
-}
-
-// one picks the single target idx has under k, also trying k without an
-// export's id prefix when the prefix fits that target's id.
-func (m *matcher) one(idx map[string][]int, k, name string) (int, string) {
-	cands := idx[k]
-	if len(cands) == 0 {
-		if p := exportPrefix.FindStringSubmatch(k); p != nil {
-			for _, i := range idx[p[2]] {
-				if strings.HasPrefix(m.targets[i].Media.MediaID, p[1]) {
-					cands = append(cands, i)
-				}
-			}
-		}
-	}
-	switch len(cands) {
-	case 0:
-		return -1, ""
-	case 1:
-		return cands[0], ""
-	}
-	return -1, fmt.Sprintf("%d media of the project are called %s; import from a Samwise COCO export (it names media by id) or rename them", len(cands), name)
 }

@@ -52,7 +52,7 @@ const (
 	MaxLabels   = 1000
 	MaxMedia    = 100000
 	MaxObjects  = 10000
-	maxLabelLen = 100
+	MaxLabelLen = 100
 )
 
 // Create makes a project.
@@ -165,8 +165,8 @@ func (s *Store) Update(id string, u api.ProjectUpdate) (*api.Project, error) {
 		}
 	}
 	for from, to := range u.Renames {
-		if strings.TrimSpace(to) == "" || len(to) > maxLabelLen {
-			return nil, inputErrorf("renames[%q]: give a new label name of 1 to %d characters", from, maxLabelLen)
+		if strings.TrimSpace(to) == "" || len(to) > MaxLabelLen {
+			return nil, inputErrorf("renames[%q]: give a new label name of 1 to %d characters", from, MaxLabelLen)
 		}
 	}
 	return s.update(id, func(tx *bolt.Tx, p *api.Project) error {
@@ -265,8 +265,8 @@ func cleanLabels(in []api.Label) ([]api.Label, error) {
 	for i, l := range in {
 		l.Name = strings.TrimSpace(l.Name)
 		switch {
-		case l.Name == "" || len(l.Name) > maxLabelLen:
-			return nil, inputErrorf("labels[%d].name: give a name of 1 to %d characters", i, maxLabelLen)
+		case l.Name == "" || len(l.Name) > MaxLabelLen:
+			return nil, inputErrorf("labels[%d].name: give a name of 1 to %d characters", i, MaxLabelLen)
 		case seen[l.Name]:
 			return nil, inputErrorf("labels[%d].name: %q appears twice; label names must be unique", i, l.Name)
 		case l.Color == "":

@@ -29,8 +29,8 @@ func validateDoc(doc *api.AnnotationDoc, m *api.Media) error {
 			return inputErrorf("objects[%d].object_id %d: object ids are positive integers", i, o.ObjectID)
 		case seen[o.ObjectID]:
 			return inputErrorf("objects[%d].object_id %d appears twice: give each object its own id", i, o.ObjectID)
-		case len(o.Label) > maxLabelLen:
-			return inputErrorf("objects[%d].label is longer than %d characters", i, maxLabelLen)
+		case len(o.Label) > MaxLabelLen:
+			return inputErrorf("objects[%d].label is longer than %d characters", i, MaxLabelLen)
 		case o.Color != "" && !ValidColor(o.Color):
 			return inputErrorf("objects[%d].color %q is not a colour; write it as #rrggbb or leave it empty", i, o.Color)
 		}

@@ -1,10 +1,11 @@
 // Package importer reads annotations made elsewhere — COCO instances files
-// (RLE or polygon segmentation) and LabelMe JSON (one file, or a zip of them
-// as Samwise's own export writes) — and merges them into a project's
-// annotation documents as new objects. Parse is pure (bytes in, pictures
-// out) and keeps masks as RLE, so a large file never holds decoded masks;
-// Merge changes documents in memory; engine/project saves them in one
-// transaction.
+// (RLE or polygon segmentation), LabelMe JSON (one file, or a zip of them
+// as Samwise's own export writes) and zips of YOLO segmentation labels —
+// and merges them into a project's annotation documents as new objects.
+// Parse is pure (bytes in, pictures out) and keeps masks as RLE or shapes,
+// so a large file never holds decoded masks; Merge draws the shapes of the
+// pictures that match a media and changes documents in memory;
+// engine/project saves them in one transaction.
 package importer
 
 import (
@@ -67,7 +68,8 @@ type Shape struct {
 // covers no pixel.
 func (o *Object) Draw(w, h int) (rle api.RLE, ok bool) {
 	if len(o.Shapes) == 0 {
-		return o.Mask, o.Mask.Size == [2]int{h, w}
+		area, err := o.Mask.Area()
+		return o.Mask, err == nil && area > 0 && o.Mask.Size == [2]int{h, w}
 	}
 	m := mask.New(w, h)
 	for _, s := range o.Shapes {

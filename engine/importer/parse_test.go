@@ -94,7 +94,8 @@ func TestCOCOSkipsWithReasons(t *testing.T) {
 	    {"id": 5, "image_id": 1, "category_id": 5, "segmentation": {"size": [20, 10], "counts": [200]}},
 	    {"id": 6, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": "x"}},
 	    {"id": 7, "image_id": 1, "category_id": 5, "segmentation": [[50, 50, 60, 50, 60, 60]]},
-	    {"id": 8, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": [20, 30, 150]}}
+	    {"id": 8, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": [20, 30, 150]}},
+	    {"id": 9, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": [200]}}
 	  ]}`
 	res := merge(t, body, cocoTarget())
 	if res.Pictures != 3 || res.Matched != 1 || res.Objects != 2 {
@@ -114,14 +115,15 @@ func TestCOCOSkipsWithReasons(t *testing.T) {
 		"annotation 5|train/photo.jpg": "RLE size [20, 10] is not its image's [height 10, width 20]",
 		"annotation 6|train/photo.jpg": "RLE segmentation cannot be read",
 		"annotation 7|train/photo.jpg": "covers no pixel",
+		"annotation 9|train/photo.jpg": "covers no pixel",
 		"|PHOTO.JPG":                   "it is 30×10 in the file but \"photo.jpg\" is 20×10",
 	} {
 		if !strings.Contains(reasons[what], want) {
 			t.Errorf("%s: reason %q, want it to say %q (all: %v)", what, reasons[what], want, reasons)
 		}
 	}
-	if res.SkippedCount != 7 {
-		t.Errorf("skipped %d, want 7", res.SkippedCount)
+	if res.SkippedCount != 8 {
+		t.Errorf("skipped %d, want 8", res.SkippedCount)
 	}
 }
 

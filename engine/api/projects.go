@@ -114,6 +114,12 @@ type ImportResult struct {
 	// Duplicates are masks the media already had, with the same label: a
 	// file imported twice adds nothing the second time.
 	Duplicates int `json:"duplicates"`
+	// Boxes counts the boxes without a mask (COCO bbox-only annotations,
+	// LabelMe rectangles, YOLO detection lines) on the project's images
+	// that the image model turns into masks (?segment_boxes=true), in the
+	// job JobID, each adding an object when its image is done.
+	Boxes int    `json:"boxes"`
+	JobID string `json:"job_id,omitempty"`
 	// LabelsAdded are labels the project did not have.
 	LabelsAdded []string `json:"labels_added"`
 	// MediaIDs are the media whose annotations changed.

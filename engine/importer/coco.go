@@ -31,6 +31,7 @@ type cocoAnnotationIn struct {
 	ImageID      json.RawMessage `json:"image_id"`
 	CategoryID   json.RawMessage `json:"category_id"`
 	Segmentation json.RawMessage `json:"segmentation"`
+	BBox         []float64       `json:"bbox"`
 	ObjectID     int             `json:"object_id"`
 }
 
@@ -93,6 +94,11 @@ func parseCOCO(data []byte) (*File, error) {
 			continue
 		}
 		o := Object{Label: label, Track: max(a.ObjectID, 0), What: what}
+		if b := a.BBox; noSegmentation(a.Segmentation) && len(b) == 4 && b[2] > 0 && b[3] > 0 {
+			o.Box = &Box{X0: b[0], Y0: b[1], X1: b[0] + b[2], Y1: b[1] + b[3]}
+			p.Objects = append(p.Objects, o)
+			continue
+		}
 		if why := cocoSegmentation(&o, a.Segmentation, p.Width, p.Height); why != "" {
 			f.skip(p.FileName, what, "%s", why)
 			continue
@@ -107,8 +113,8 @@ func parseCOCO(data []byte) (*File, error) {
 func cocoSegmentation(o *Object, raw json.RawMessage, w, h int) (why string) {
 	raw = bytes.TrimSpace(raw)
 	switch {
-	case len(raw) == 0 || string(raw) == "null" || string(raw) == "[]":
-		return "it has no segmentation (a box alone is not a mask)"
+	case noSegmentation(raw):
+		return "it has neither a segmentation nor a box"
 	case raw[0] == '[':
 		var polys [][]float64
 		if err := json.Unmarshal(raw, &polys); err != nil {
@@ -126,6 +132,11 @@ func cocoSegmentation(o *Object, raw json.RawMessage, w, h int) (why string) {
 		return ""
 	}
 	return "its segmentation is neither polygons nor RLE"
+}
+
+func noSegmentation(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) == 0 || string(raw) == "null" || string(raw) == "[]"
 }
 
 func orNone(k string) string {

@@ -31,7 +31,7 @@ func FuzzImport(f *testing.F) {
 		}
 		ts := empty(project())
 		labels := []api.Label{}
-		importer.Merge(file, &labels, ts)
+		importer.Merge(file, &labels, ts, importer.Options{SegmentBoxes: true})
 		for _, tg := range ts {
 			for _, o := range tg.Doc.Objects {
 				for k, r := range o.Masks {

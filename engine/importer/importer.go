@@ -49,8 +49,32 @@ type Object struct {
 	// its media's masks).
 	Mask   api.RLE
 	Shapes []Shape
+	// Box is an object the file gives as a box only (no mask); Merge
+	// hands it on to be segmented, or skips it.
+	Box *Box
 	// What names the object in the file, for messages ("annotation 7").
 	What string
+}
+
+// Box is a box xyxy in pixels, or in fractions of the width and height
+// when Normalized.
+type Box struct {
+	X0, Y0, X1, Y1 float64
+	Normalized     bool
+}
+
+// pixels returns the box in pixels of a w×h picture, clipped to it; ok is
+// false when nothing of it is inside.
+func (b *Box) pixels(w, h int) (px [4]float64, ok bool) {
+	sx, sy := 1.0, 1.0
+	if b.Normalized {
+		sx, sy = float64(w), float64(h)
+	}
+	px = [4]float64{
+		min(max(min(b.X0, b.X1)*sx, 0), float64(w)), min(max(min(b.Y0, b.Y1)*sy, 0), float64(h)),
+		min(max(max(b.X0, b.X1)*sx, 0), float64(w)), min(max(max(b.Y0, b.Y1)*sy, 0), float64(h)),
+	}
+	return px, px[2] > px[0] && px[3] > px[1]
 }
 
 // Shape is one piece of an object: polygons (flat [x0, y0, x1, y1, ...] in

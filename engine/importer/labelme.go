@@ -103,8 +103,8 @@ func readEntry(zf *zip.File) ([]byte, error) {
 
 // parseLabelMe reads one LabelMe file: a picture whose polygon and mask
 // shapes become objects. Shapes sharing a group_id and a label are the
-// pieces of one object. Rectangles, circles, lines and points are skipped:
-// they are not masks.
+// pieces of one object. Rectangles are boxes; circles, lines and points are
+// skipped: they are not masks.
 func parseLabelMe(data []byte) (*File, error) {
 	var in labelmeIn
 	if err := json.Unmarshal(data, &in); err != nil {
@@ -133,6 +133,14 @@ func parseLabelMe(data []byte) (*File, error) {
 		what := fmt.Sprintf("shape %d (%s)", i+1, s.Label)
 		switch s.ShapeType {
 		case "", "polygon", "mask":
+		case "rectangle":
+			if len(s.Points) != 2 || len(s.Points[0]) != 2 || len(s.Points[1]) != 2 {
+				f.skip(p.FileName, what, "a rectangle needs its two corners")
+				continue
+			}
+			a, b := s.Points[0], s.Points[1]
+			p.Objects = append(p.Objects, Object{Label: s.Label, What: what, Box: &Box{X0: a[0], Y0: a[1], X1: b[0], Y1: b[1]}})
+			continue
 		default:
 			f.skip(p.FileName, what, "a %s is not a mask; draw it as a polygon", s.ShapeType)
 			continue

@@ -21,16 +21,38 @@ const (
 	maxSkipped   = 100
 )
 
+// Options change what Merge does with boxes.
+type Options struct {
+	// SegmentBoxes hands the boxes on images on (Merged.Boxes) to be made
+	// masks by the image model; without it they are skipped.
+	SegmentBoxes bool
+}
+
+// Merged is what Merge did.
+type Merged struct {
+	Result api.ImportResult
+	// Changed are the indexes of the targets whose documents changed.
+	Changed []int
+	// Boxes are the boxes to segment (Options.SegmentBoxes), in file order.
+	Boxes []BoxPrompt
+}
+
+// BoxPrompt is a box on an image, to be made an object with label.
+type BoxPrompt struct {
+	MediaID string     `json:"media_id"`
+	Label   string     `json:"label"`
+	Box     [4]float64 `json:"box"`
+}
+
 // Merge adds the objects of f to the documents of the media its pictures
 // match, as new objects with new ids (existing objects never change), and
 // the labels they use to labels. A mask the media already has with the same
-// label is a duplicate and is not added again. It returns the summary and
-// the indexes of the targets whose documents changed.
-func Merge(f *File, labels *[]api.Label, targets []Target) (api.ImportResult, []int) {
+// label is a duplicate and is not added again.
+func Merge(f *File, labels *[]api.Label, targets []Target, opts Options) Merged {
 	m := &merger{
 		res: api.ImportResult{Format: f.Format, Pictures: len(f.Pictures), LabelsAdded: []string{}, MediaIDs: []string{},
 			Unmatched: []string{}, Skipped: []api.ImportSkip{}},
-		labels: labels, targets: targets, match: newMatcher(targets),
+		opts: opts, labels: labels, targets: targets, match: newMatcher(targets),
 		existing: make([]int, len(targets)), nextID: make([]int, len(targets)),
 		tracks: map[trackKey]int{}, changed: map[int]bool{},
 	}
@@ -53,7 +75,7 @@ func Merge(f *File, labels *[]api.Label, targets []Target) (api.ImportResult, []
 			m.res.MediaIDs = append(m.res.MediaIDs, targets[i].Media.MediaID)
 		}
 	}
-	return m.res, changed
+	return Merged{Result: m.res, Changed: changed, Boxes: m.boxes}
 }
 
 type trackKey struct {
@@ -63,6 +85,8 @@ type trackKey struct {
 
 type merger struct {
 	res     api.ImportResult
+	opts    Options
+	boxes   []BoxPrompt
 	labels  *[]api.Label
 	targets []Target
 	match   *matcher
@@ -118,13 +142,17 @@ func (m *merger) object(ti int, key, file string, o Object) {
 	skip := func(format string, args ...any) {
 		m.skip(api.ImportSkip{File: file, What: o.What, Reason: fmt.Sprintf(format, args...)})
 	}
+	if len(label) > project.MaxLabelLen {
+		skip("its label is longer than %d characters", project.MaxLabelLen)
+		return
+	}
+	if o.Box != nil {
+		m.box(t, label, o.Box, skip)
+		return
+	}
 	rle, ok := o.Draw(t.Media.Width, t.Media.Height)
 	if !ok {
 		skip("it covers no pixel of the picture")
-		return
-	}
-	if len(label) > project.MaxLabelLen {
-		skip("its label is longer than %d characters", project.MaxLabelLen)
 		return
 	}
 	for _, old := range t.Doc.Objects[:m.existing[ti]] {
@@ -162,6 +190,26 @@ func (m *merger) object(ti int, key, file string, o Object) {
 	m.changed[ti] = true
 	m.res.Objects++
 	m.res.Masks++
+}
+
+// box hands a box on to be segmented (adding its label), or skips it.
+func (m *merger) box(t Target, label string, b *Box, skip func(string, ...any)) {
+	px, ok := b.pixels(t.Media.Width, t.Media.Height)
+	switch {
+	case t.Media.Kind != api.KindImage:
+		skip("it is a box on a video frame: prompt it in the video to track it")
+	case !m.opts.SegmentBoxes:
+		skip("it is a box, not a mask: import with “segment boxes” (segment_boxes=true) to have the model make its mask")
+	case !ok:
+		skip("the box is outside the picture")
+	default:
+		if _, ok := m.label(label); !ok {
+			skip("the project has %d labels, the most it can have", project.MaxLabels)
+			return
+		}
+		m.boxes = append(m.boxes, BoxPrompt{MediaID: t.Media.MediaID, Label: label, Box: px})
+		m.res.Boxes++
+	}
 }
 
 // label returns the colour of label, adding it to the project when it is

@@ -74,7 +74,7 @@ func merge(t *testing.T, body string, ts []importer.Target) api.ImportResult {
 		t.Fatal(err)
 	}
 	labels := []api.Label{}
-	res, _ := importer.Merge(f, &labels, ts)
+	res := importer.Merge(f, &labels, ts, importer.Options{}).Result
 	return res
 }
 
@@ -95,7 +95,8 @@ func TestCOCOSkipsWithReasons(t *testing.T) {
 	    {"id": 6, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": "x"}},
 	    {"id": 7, "image_id": 1, "category_id": 5, "segmentation": [[50, 50, 60, 50, 60, 60]]},
 	    {"id": 8, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": [20, 30, 150]}},
-	    {"id": 9, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": [200]}}
+	    {"id": 9, "image_id": 1, "category_id": 5, "segmentation": {"size": [10, 20], "counts": [200]}},
+	    {"id": 10, "image_id": 1, "category_id": 5, "segmentation": []}
 	  ]}`
 	res := merge(t, body, cocoTarget())
 	if res.Pictures != 3 || res.Matched != 1 || res.Objects != 2 {
@@ -109,21 +110,22 @@ func TestCOCOSkipsWithReasons(t *testing.T) {
 		reasons[s.What+"|"+s.File] = s.Reason
 	}
 	for what, want := range map[string]string{
-		"annotation 2|train/photo.jpg": "no segmentation",
-		"annotation 3|train/photo.jpg": "category_id 6 is not among the categories",
-		"annotation 4|":                "image_id 9 is not among the images",
-		"annotation 5|train/photo.jpg": "RLE size [20, 10] is not its image's [height 10, width 20]",
-		"annotation 6|train/photo.jpg": "RLE segmentation cannot be read",
-		"annotation 7|train/photo.jpg": "covers no pixel",
-		"annotation 9|train/photo.jpg": "covers no pixel",
-		"|PHOTO.JPG":                   "it is 30×10 in the file but \"photo.jpg\" is 20×10",
+		"annotation 2|train/photo.jpg":  "it is a box, not a mask: import with “segment boxes”",
+		"annotation 10|train/photo.jpg": "neither a segmentation nor a box",
+		"annotation 3|train/photo.jpg":  "category_id 6 is not among the categories",
+		"annotation 4|":                 "image_id 9 is not among the images",
+		"annotation 5|train/photo.jpg":  "RLE size [20, 10] is not its image's [height 10, width 20]",
+		"annotation 6|train/photo.jpg":  "RLE segmentation cannot be read",
+		"annotation 7|train/photo.jpg":  "covers no pixel",
+		"annotation 9|train/photo.jpg":  "covers no pixel",
+		"|PHOTO.JPG":                    "it is 30×10 in the file but \"photo.jpg\" is 20×10",
 	} {
 		if !strings.Contains(reasons[what], want) {
 			t.Errorf("%s: reason %q, want it to say %q (all: %v)", what, reasons[what], want, reasons)
 		}
 	}
-	if res.SkippedCount != 8 {
-		t.Errorf("skipped %d, want 8", res.SkippedCount)
+	if res.SkippedCount != 9 {
+		t.Errorf("skipped %d, want 9", res.SkippedCount)
 	}
 }
 
@@ -179,7 +181,46 @@ func TestLabelMeShapes(t *testing.T) {
 	if sign.Area() != 4 || !sign.At(15, 6) || sign.At(16, 6) || !sign.At(17, 7) {
 		t.Errorf("the mask shape is not at its box: area %d", sign.Area())
 	}
-	if !strings.Contains(res.Skipped[0].Reason, "a rectangle is not a mask") || !strings.Contains(res.Skipped[1].Reason, "at least 3 points") {
+	if !strings.Contains(res.Skipped[0].Reason, "at least 3 points") || !strings.Contains(res.Skipped[1].Reason, "it is a box, not a mask") {
 		t.Errorf("reasons: %v", res.Skipped)
+	}
+}
+
+// With segment boxes, boxes on images are handed on in pixels, clipped to
+// the picture, with their labels added to the project; boxes outside the
+// picture or on video frames are skipped.
+func TestBoxesToSegment(t *testing.T) {
+	body := `{"images": [{"id": 1, "file_name": "photo.jpg", "width": 20, "height": 10},
+	                     {"id": 2, "file_name": "walk.mp4", "width": 32, "height": 24, "media_id": "cccccccccccccccccccccccc", "frame": 1}],
+	  "categories": [{"id": 1, "name": "car"}],
+	  "annotations": [
+	    {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]},
+	    {"id": 2, "image_id": 1, "category_id": 1, "bbox": [15, 5, 10, 10], "segmentation": null},
+	    {"id": 3, "image_id": 1, "category_id": 1, "bbox": [30, 30, 5, 5]},
+	    {"id": 4, "image_id": 2, "category_id": 1, "bbox": [1, 1, 5, 5]}
+	  ]}`
+	f, err := importer.Parse([]byte(body), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := append(cocoTarget(), empty(project())[2])
+	labels := []api.Label{}
+	m := importer.Merge(f, &labels, ts, importer.Options{SegmentBoxes: true})
+	want := []importer.BoxPrompt{
+		{MediaID: ts[0].Media.MediaID, Label: "car", Box: [4]float64{1, 2, 4, 6}},
+		{MediaID: ts[0].Media.MediaID, Label: "car", Box: [4]float64{15, 5, 20, 10}},
+	}
+	if len(m.Boxes) != 2 || m.Boxes[0] != want[0] || m.Boxes[1] != want[1] || m.Result.Boxes != 2 || m.Result.Objects != 0 || len(m.Changed) != 0 {
+		t.Fatalf("boxes %+v, result %+v; want %+v", m.Boxes, m.Result, want)
+	}
+	if len(labels) != 1 || labels[0].Name != "car" {
+		t.Errorf("labels %v, want car added", labels)
+	}
+	var reasons []string
+	for _, s := range m.Result.Skipped {
+		reasons = append(reasons, s.What+": "+s.Reason)
+	}
+	if len(reasons) != 2 || !strings.Contains(reasons[0], "annotation 3: the box is outside the picture") || !strings.Contains(reasons[1], "annotation 4: it is a box on a video frame") {
+		t.Errorf("skipped %q", reasons)
 	}
 }

@@ -145,7 +145,8 @@ func TestRoundTrip(t *testing.T) {
 			}
 			labels := []api.Label{{Name: "cat", Color: "#ff0000"}}
 			ts := empty(in)
-			res, changed := importer.Merge(f, &labels, ts)
+			m := importer.Merge(f, &labels, ts, importer.Options{})
+			res, changed := m.Result, m.Changed
 			if res.Objects != tc.objects || res.Masks != 5 || len(changed) != 3 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {
 				t.Fatalf("result %+v, changed %v; want %d objects with 5 masks on 3 media, nothing unmatched or skipped", res, changed, tc.objects)
 			}
@@ -170,7 +171,8 @@ func TestRoundTrip(t *testing.T) {
 			}
 
 			// Importing the same file again adds nothing.
-			again, changed := importer.Merge(f, &labels, ts)
+			m = importer.Merge(f, &labels, ts, importer.Options{})
+			again, changed := m.Result, m.Changed
 			if again.Objects != 0 || again.Duplicates != 5 || len(changed) != 0 {
 				t.Errorf("second import: %+v, changed %v; want 0 objects and 5 duplicates", again, changed)
 			}
@@ -191,7 +193,7 @@ func TestMergeKeepsExistingObjects(t *testing.T) {
 	keep := api.AnnotatedObject{ObjectID: 9, Label: "mine", Visible: false, Masks: map[string]api.RLE{"0": enc(disc(64, 48, 5, 5, 3))}}
 	ts[0].Doc.Objects = append(ts[0].Doc.Objects, keep)
 	labels := []api.Label{{Name: "cat", Color: "#123456"}}
-	importer.Merge(f, &labels, ts)
+	importer.Merge(f, &labels, ts, importer.Options{})
 	objs := ts[0].Doc.Objects
 	if len(objs) != 3 || objs[0].ObjectID != 9 || objs[0].Masks["0"] != keep.Masks["0"] || objs[0].Visible {
 		t.Fatalf("existing object changed or moved: %+v", objs)
@@ -226,7 +228,7 @@ func TestMatchByExportPrefix(t *testing.T) {
 	}
 	labels := []api.Label{}
 	ts := empty(in)
-	res, _ := importer.Merge(f, &labels, ts)
+	res := importer.Merge(f, &labels, ts, importer.Options{}).Result
 	if res.Matched != 4 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {
 		t.Fatalf("entries %v: %+v; want 4 pictures matched", names, res)
 	}

@@ -19,7 +19,7 @@ import (
 // names from data.yaml (or classes.txt / obj.names, one per line; without
 // them the class number is the label). A picture is named by its label
 // file's stem and takes its size from the media it matches. Detection
-// lines (class cx cy w h) are boxes, not masks, and are skipped.
+// lines (class cx cy w h) are boxes.
 func parseYOLO(data []byte) (*File, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -98,11 +98,7 @@ func yoloPicture(f *File, name, text string, names []string) Picture {
 			label = names[cls]
 		}
 		coords := fields[1:]
-		if len(coords) == 4 {
-			f.skip(name, what, "it is a box (class cx cy w h), not a mask")
-			continue
-		}
-		if len(coords) < 6 || len(coords)%2 != 0 {
+		if len(coords) != 4 && (len(coords) < 6 || len(coords)%2 != 0) {
 			f.skip(name, what, "a polygon needs an even number of coordinates, at least 6")
 			continue
 		}
@@ -117,6 +113,11 @@ func yoloPicture(f *File, name, text string, names []string) Picture {
 			ring = append(ring, v)
 		}
 		if ring == nil {
+			continue
+		}
+		if len(ring) == 4 { // a detection: cx cy w h
+			cx, cy, w, h := ring[0], ring[1], ring[2]/2, ring[3]/2
+			p.Objects = append(p.Objects, Object{Label: label, What: what, Box: &Box{X0: cx - w, Y0: cy - h, X1: cx + w, Y1: cy + h, Normalized: true}})
 			continue
 		}
 		p.Objects = append(p.Objects, Object{Label: label, What: what, Shapes: []Shape{{Polygons: [][]float64{ring}, Normalized: true}}})

@@ -57,7 +57,7 @@ func TestYOLOLines(t *testing.T) {
 	}
 	ts := cocoTarget() // photo.jpg, 20×10
 	labels := []api.Label{}
-	res, _ := importer.Merge(f, &labels, ts)
+	res := importer.Merge(f, &labels, ts, importer.Options{}).Result
 	if res.Pictures != 1 || res.Matched != 1 || res.Objects != 1 {
 		t.Fatalf("%+v: want the one label file matched to photo.jpg with one object (the readme outside labels/ is not a label file)", res)
 	}
@@ -65,16 +65,21 @@ func TestYOLOLines(t *testing.T) {
 	if m.Area() != 10*6 || !m.At(5, 2) || m.At(4, 2) || !m.At(14, 7) || m.At(15, 7) {
 		t.Errorf("the polygon drew %d pixels, want x 5..14, y 2..7 of the 20×10 media", m.Area())
 	}
+	// The detection line is a box in the media's pixels.
+	boxes := importer.Merge(f, &labels, cocoTarget(), importer.Options{SegmentBoxes: true}).Boxes
+	if len(boxes) != 1 || boxes[0].Box != [4]float64{8, 4, 12, 6} || boxes[0].Label != "car" {
+		t.Errorf("boxes %+v, want car at [8 4 12 6]", boxes)
+	}
 	var reasons []string
 	for _, s := range res.Skipped {
 		reasons = append(reasons, s.What+": "+s.Reason)
 	}
 	want := []string{
-		"line 2: it is a box (class cx cy w h), not a mask",
 		"line 3: class 7 is not among the 1 class names",
 		"line 4: it does not start with a class number",
 		"line 5: a polygon needs an even number of coordinates, at least 6",
 		`line 6: "NaN" is not a coordinate`,
+		"line 2: it is a box, not a mask: import with “segment boxes” (segment_boxes=true) to have the model make its mask",
 	}
 	if !slices.Equal(reasons, want) {
 		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(reasons, "\n"), strings.Join(want, "\n"))

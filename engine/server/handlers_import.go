@@ -8,19 +8,31 @@ import (
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/importer"
+	"github.com/samwise-app/samwise/engine/project"
 )
 
+// jobImportBoxes makes masks of an import's boxes with the image model.
+const jobImportBoxes = "import-boxes"
+
 // importAnnotations reads an annotation file (the raw body, at most MaxBody
-// bytes) and adds its objects to the project in one transaction.
+// bytes) and adds its objects to the project in one transaction; with
+// segment_boxes its boxes on images go to a job that segments them.
 func (h *projectHandlers) importAnnotations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	dryRun := false
-	if v := q.Get("dry_run"); v != "" {
-		var err error
-		if dryRun, err = strconv.ParseBool(v); err != nil {
-			h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, fmt.Sprintf("dry_run=%q: use true or false", v), nil)
-			return
+	var flags [2]bool
+	for i, name := range []string{"dry_run", "segment_boxes"} {
+		if v := q.Get(name); v != "" {
+			var err error
+			if flags[i], err = strconv.ParseBool(v); err != nil {
+				h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, fmt.Sprintf("%s=%q: use true or false", name, v), nil)
+				return
+			}
 		}
+	}
+	dryRun, segmentBoxes := flags[0], flags[1]
+	if segmentBoxes && (h.s.deps.Images == nil || h.s.deps.Jobs == nil) {
+		h.s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "segment_boxes needs the image model and jobs, which this engine does not have; see /ready", nil)
+		return
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.s.cfg.MaxBody))
 	if err != nil {
@@ -32,16 +44,29 @@ func (h *projectHandlers) importAnnotations(w http.ResponseWriter, r *http.Reque
 		h.fail(w, r, err)
 		return
 	}
-	var res api.ImportResult
-	err = h.store.Merge(r.PathValue("project_id"), dryRun, func(labels *[]api.Label, media []api.Media, docs []*api.AnnotationDoc) ([]int, error) {
+	projectID := r.PathValue("project_id")
+	var merged importer.Merged
+	err = h.store.Merge(projectID, dryRun, mergeFile(f, importer.Options{SegmentBoxes: segmentBoxes}, &merged))
+	res := merged.Result
+	res.DryRun = dryRun
+	if err == nil && !dryRun && len(merged.Boxes) > 0 {
+		var job *api.Job
+		if job, err = h.s.deps.Jobs.Submit(jobImportBoxes, "", nil, boxJob{ProjectID: projectID, Boxes: merged.Boxes}); err == nil {
+			res.JobID = job.JobID
+		}
+	}
+	h.reply(w, r, http.StatusOK, res, err)
+}
+
+// mergeFile is the transaction step that merges f into a project's
+// documents, leaving what it did in out.
+func mergeFile(f *importer.File, opts importer.Options, out *importer.Merged) project.MergeFunc {
+	return func(labels *[]api.Label, media []api.Media, docs []*api.AnnotationDoc) ([]int, error) {
 		targets := make([]importer.Target, len(media))
 		for i := range media {
 			targets[i] = importer.Target{Media: media[i], Doc: docs[i]}
 		}
-		var changed []int
-		res, changed = importer.Merge(f, labels, targets)
-		return changed, nil
-	})
-	res.DryRun = dryRun
-	h.reply(w, r, http.StatusOK, res, err)
+		*out = importer.Merge(f, labels, targets, opts)
+		return out.Changed, nil
+	}
 }

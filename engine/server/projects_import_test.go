@@ -1,14 +1,18 @@
 package server_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/config"
 	"github.com/samwise-app/samwise/engine/enginetest"
+	"github.com/samwise-app/samwise/engine/mask"
+	"github.com/samwise-app/samwise/engine/synth"
 )
 
 // TestProjectImport exports a project as COCO and imports the file into a
@@ -91,5 +95,57 @@ func TestProjectImportTooLarge(t *testing.T) {
 	status, data := call(t, e, "POST", "/v1/projects/"+p.ProjectID+"/import", `{"images": [`+strings.Repeat(" ", 2<<20)+`]}`, nil)
 	if status != 413 || !strings.Contains(string(data), "limit") {
 		t.Errorf("status %d: %s; want 413", status, data)
+	}
+}
+
+// Boxes without masks: skipped with a hint by default; with segment_boxes a
+// job makes each a mask with the image model and adds it as an object.
+func TestProjectImportSegmentsBoxes(t *testing.T) {
+	e := enginetest.Start(t)
+	p, m, _ := annotated(t, e)
+	scene := synth.StandardScene(320, 240, 11) // the scene annotated() uploads
+	x0, y0, x1, y1, _ := scene.Shape("green").Mask.BBox()
+	coco := fmt.Sprintf(`{"images": [{"id": 1, "file_name": "scene.png", "width": 320, "height": 240}],
+		"categories": [{"id": 1, "name": "leaf"}],
+		"annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [%d, %d, %d, %d]}]}`, x0, y0, x1-x0, y1-y0)
+	imp := "/v1/projects/" + p.ProjectID + "/import"
+
+	var res api.ImportResult
+	must(t, e, 200, "POST", imp, coco, &res)
+	if res.Boxes != 0 || res.Objects != 0 || res.SkippedCount != 1 || !strings.Contains(res.Skipped[0].Reason, "segment boxes") {
+		t.Fatalf("without segment_boxes: %+v", res)
+	}
+	must(t, e, 200, "POST", imp+"?segment_boxes=true&dry_run=true", coco, &res)
+	if res.Boxes != 1 || res.JobID != "" {
+		t.Fatalf("dry run: %+v; want 1 box and no job", res)
+	}
+	must(t, e, 200, "POST", imp+"?segment_boxes=true", coco, &res)
+	if res.Boxes != 1 || res.JobID == "" {
+		t.Fatalf("import: %+v; want 1 box and a job", res)
+	}
+	deadline := time.Now().Add(time.Minute)
+	var j api.Job
+	for {
+		must(t, e, 200, "GET", "/v1/jobs/"+res.JobID, nil, &j)
+		if j.State == api.JobSucceeded {
+			break
+		}
+		if j.State == api.JobFailed || time.Now().After(deadline) {
+			t.Fatalf("job %+v", j)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if j.Kind != "import-boxes" || j.Progress.Done != 1 || j.Progress.Total != 1 {
+		t.Errorf("job %s progress %+v, want 1 of 1 image", j.Kind, j.Progress)
+	}
+	var d api.AnnotationDoc
+	must(t, e, 200, "GET", "/v1/projects/"+p.ProjectID+"/annotations/"+m.MediaID, nil, &d)
+	if len(d.Objects) != 1 || d.Objects[0].Label != "leaf" {
+		t.Fatalf("objects %+v; want one leaf", d.Objects)
+	}
+	rle := d.Objects[0].Masks["0"]
+	got := decode(t, &rle)
+	if iou := mask.IoU(got, scene.Shape("green").Mask); iou < 0.95 {
+		t.Errorf("the box's mask has IoU %.3f with the green shape, want ≥ 0.95", iou)
 	}
 }

@@ -110,6 +110,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 	if deps.Jobs != nil {
 		deps.Jobs.Handle(jobPull, s.runPull)
 		deps.Jobs.Handle(jobPrecompute, s.runPrecompute)
+		deps.Jobs.Handle(jobImportBoxes, s.runImportBoxes)
 	}
 	return s, nil
 }

@@ -63,6 +63,8 @@ export interface ImportResult {
   objects: number;
   masks: number;
   duplicates: number;
+  boxes: number;
+  job_id?: string;
   labels_added: string[];
   media_ids: string[];
   unmatched: string[];

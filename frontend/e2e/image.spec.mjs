@@ -186,16 +186,19 @@ test("bad files get the engine's message and change nothing", async () => {
   assert.equal(afterSnap.mediaId, beforeSnap.mediaId);
 });
 
-test("import a COCO file: the dry run's summary, new objects and labels, nothing twice", async () => {
+test("import a COCO file: the dry run's summary, new objects and labels, a box segmented by the model, nothing twice", async () => {
   const before = (await objects()).length;
   const [gx, gy] = scene.points.green.map(Math.round);
   const square = [gx - 20, gy - 20, gx + 20, gy - 20, gx + 20, gy + 20, gx - 20, gy + 20];
+  const orange = { x0: 0.44 * W, y0: 0.12 * H, x1: 0.62 * W, y1: 0.48 * H }; // the scene's orange rectangle
+  const orangeArea = (orange.x1 - orange.x0) * (orange.y1 - orange.y0);
   const coco = Buffer.from(JSON.stringify({
     images: [{ id: 1, file_name: "photos/scene.png", width: W, height: H }, { id: 2, file_name: "elsewhere.jpg", width: 10, height: 10 }],
-    categories: [{ id: 3, name: "imported" }],
+    categories: [{ id: 3, name: "imported" }, { id: 4, name: "crate" }],
     annotations: [
       { id: 1, image_id: 1, category_id: 3, segmentation: [square] },
-      { id: 2, image_id: 1, category_id: 3, bbox: [1, 1, 5, 5] },
+      { id: 2, image_id: 1, category_id: 4, bbox: [orange.x0 - 8, orange.y0 - 8, orange.x1 - orange.x0 + 16, orange.y1 - orange.y0 + 16] },
+      { id: 3, image_id: 1, category_id: 3, segmentation: [] },
     ],
   }));
   const importFile = async () => {
@@ -206,22 +209,31 @@ test("import a COCO file: the dry run's summary, new objects and labels, nothing
   const first = await importFile();
   assert.match(first, /Import labels\.json/);
   assert.match(first, /1 new object \(1 mask\) on 1 media/);
-  assert.match(first, /New labels: imported/);
+  assert.match(first, /1 box without a mask, for the model to segment/);
+  assert.match(first, /New labels: imported, crate/);
   assert.match(first, /1 picture not in this project.*elsewhere\.jpg/);
-  assert.match(first, /annotation 2: it has no segmentation/);
+  assert.match(first, /annotation 3: it has neither a segmentation nor a box/);
+  assert.ok(await page.locator(".dialog .import-segment-boxes").isChecked(), "segmenting the boxes is offered, checked");
   await screenshot(page, "06-import-dry-run.png");
   await page.click(".dialog button.primary");
-  await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length === n && o.some((x) => x.label === "imported" && x.area === 1600); }, before + 1, "the imported object");
-  await until(page, () => [...document.querySelectorAll(".label-name")].some((e) => e.value === "imported"), null, "the new label");
+  await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length >= n && o.some((x) => x.label === "imported" && x.area === 1600); }, before + 1, "the imported object");
+  await until(page, () => [...document.querySelectorAll(".label-name")].some((e) => e.value === "crate"), null, "the new labels");
   assert.ok((await maskAlpha(page, gx, gy)) > 0, "the imported mask is drawn");
+  // The job segments the box: the crate appears when its image is done
+  // (the view is reloaded when the job ends).
+  await until(page, () => document.querySelector('.job-bar[data-state="succeeded"]'), null, "the segmenting job to end");
+  const crate = await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length === n && o.find((x) => x.label === "crate"); }, before + 2, "the box's mask from the model");
+  assert.ok(Math.abs(crate.area - orangeArea) < 0.1 * orangeArea, `the box's mask (${crate.area} px) is the orange rectangle (${orangeArea} px)`);
+  await screenshot(page, "07-import-segmented.png");
 
-  // The same file again adds nothing.
+  // The same file again: the mask is already there; the box would be
+  // segmented again (and add nothing): cancel.
   const second = await importFile();
-  assert.match(second, /Nothing to add/);
+  assert.match(second, /0 new objects/);
   assert.match(second, /1 mask already in the project/);
-  await page.click(".dialog button.primary");
+  await page.click(".dialog button:not(.primary)");
   await page.waitForTimeout(200);
-  assert.equal((await objects()).length, before + 1);
+  await until(page, (n) => window.__samwise.snapshot().objects.length === n, before + 2, "the objects unchanged");
 });
 
 test("a token the engine requires is asked once and kept", async () => {

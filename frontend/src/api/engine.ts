@@ -90,10 +90,11 @@ export class Engine {
   }
 
   /** Imports a COCO, LabelMe or YOLO file into a project (dryRun: only says
-   * what it would add). */
-  importAnnotations(id: string, file: Blob, dryRun: boolean): Promise<ImportResult> {
+   * what it would add; segmentBoxes: a job makes masks of its boxes). */
+  importAnnotations(id: string, file: Blob, opts: { dryRun: boolean; segmentBoxes: boolean }): Promise<ImportResult> {
+    const q = `dry_run=${opts.dryRun}&segment_boxes=${opts.segmentBoxes}`;
     return this.client
-      .fetch("POST", `/v1/projects/${enc(id)}/import?dry_run=${dryRun}`, file, { "Content-Type": "application/octet-stream", Accept: "application/json" })
+      .fetch("POST", `/v1/projects/${enc(id)}/import?${q}`, file, { "Content-Type": "application/octet-stream", Accept: "application/json" })
       .then((r) => r.json() as Promise<ImportResult>);
   }
 

@@ -11,6 +11,7 @@ import { connectDesktop, desktop, menuTakes, openPaths, type DesktopHost } from 
 import { ask } from "./dialogs";
 import { exportMenu, exportProject, openExportMenu, saveBlob } from "./exportMenu";
 import { showHelp } from "./help";
+import { JobBar } from "../jobs/jobBar";
 import { confirmImport, importButton, importSummary } from "./importDialog";
 import { openImage } from "./imageView";
 import { MediaList } from "./mediaList";
@@ -38,6 +39,8 @@ export class App {
   readonly concepts: ConceptPanel;
   readonly media: MediaList;
   readonly precompute: Precompute;
+  /** Follows the job that segments an import's boxes. */
+  private readonly importBar: JobBar;
   project: Project | null = null;
   view: MediaView | null = null;
   private readonly projectSelect = el("select", { class: "project-select", "aria-label": "Project" });
@@ -67,7 +70,8 @@ export class App {
       paths: (paths) => void this.addPaths(paths),
     });
     this.precompute = new Precompute(engine, () => this.media.items.filter((m) => m.media.kind === "image").map((m) => m.media.media_id), this.messages);
-    this.media.footer.append(this.precompute.root);
+    this.importBar = new JobBar(engine, (m) => this.messages.error(m));
+    this.media.footer.append(this.precompute.root, this.importBar.root);
     this.projectSelect.addEventListener("change", () => void this.switchProject(this.projectSelect.value));
   }
 
@@ -373,20 +377,41 @@ export class App {
     if (!p) return;
     try {
       await this.view?.annotator.autosave.flush(); // the import merges with what is saved
-      if (!(await confirmImport(file.name, await this.engine.importAnnotations(p.project_id, file, true)))) return;
-      const res = await this.engine.importAnnotations(p.project_id, file, false);
+      const dry = await this.engine.importAnnotations(p.project_id, file, { dryRun: true, segmentBoxes: true });
+      const choice = await confirmImport(file.name, dry);
+      if (!choice) return;
+      const res = await this.engine.importAnnotations(p.project_id, file, { dryRun: false, ...choice });
       this.messages.info(`${file.name}: ${importSummary(res)[0]}`);
-      const { projects } = await this.engine.projects();
-      this.project = projects.find((x) => x.project_id === p.project_id) ?? p;
-      this.objects.setLabels(this.project.labels);
-      this.media.set((await this.engine.projectMedia(p.project_id)).media);
-      const cur = this.view?.media.media_id;
-      if (cur && res.media_ids.includes(cur)) {
-        await this.closeView();
-        await this.open(cur);
+      await this.reloadProject(res.media_ids);
+      if (res.job_id) {
+        const n = `${res.boxes} box${res.boxes === 1 ? "" : "es"}`;
+        this.importBar.follow(res.job_id, {
+          label: `Segment ${n}`,
+          unit: "images",
+          ended: (j) => {
+            if (j.state === "succeeded") this.messages.info(`${file.name}: masks made of ${n}.`);
+            this.reloadProject(this.media.items.map((m) => m.media.media_id)).catch((e) => this.fail(e));
+          },
+        });
       }
     } catch (e) {
       this.fail(e);
+    }
+  }
+
+  /** Shows the project's labels and media statuses again, and reopens the
+   * current media when it is one of changed. */
+  private async reloadProject(changed: string[]): Promise<void> {
+    const p = this.project;
+    if (!p) return;
+    const { projects } = await this.engine.projects();
+    this.project = projects.find((x) => x.project_id === p.project_id) ?? p;
+    this.objects.setLabels(this.project.labels);
+    this.media.set((await this.engine.projectMedia(p.project_id)).media);
+    const cur = this.view?.media.media_id;
+    if (cur && changed.includes(cur)) {
+      await this.closeView();
+      await this.open(cur);
     }
   }
 

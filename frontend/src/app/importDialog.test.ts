@@ -3,19 +3,20 @@ import type { ImportResult } from "../api/types.gen";
 import { importSummary } from "./importDialog";
 
 const result = (r: Partial<ImportResult>): ImportResult => ({
-  format: "coco", dry_run: true, pictures: 0, matched: 0, objects: 0, masks: 0, duplicates: 0,
+  format: "coco", dry_run: true, pictures: 0, matched: 0, objects: 0, masks: 0, duplicates: 0, boxes: 0,
   labels_added: [], media_ids: [], unmatched: [], unmatched_count: 0, skipped: [], skipped_count: 0, ...r,
 });
 
 describe("import summary", () => {
   it("says what is added, what is already there and what is left out", () => {
     const lines = importSummary(result({
-      pictures: 9, matched: 2, objects: 3, masks: 4, media_ids: ["a", "b"], duplicates: 1, labels_added: ["car", "bus"],
+      pictures: 9, matched: 2, objects: 3, masks: 4, media_ids: ["a", "b"], duplicates: 1, boxes: 2, labels_added: ["car", "bus"],
       unmatched: ["1.jpg", "2.jpg", "3.jpg", "4.jpg", "5.jpg", "6.jpg"], unmatched_count: 7,
       skipped: [{ file: "a.jpg", what: "annotation 4", reason: "it has no segmentation" }], skipped_count: 1,
     }));
     expect(lines).toEqual([
       "3 new objects (4 masks) on 2 media, from 2 pictures of 9 in the file.",
+      "2 boxes without a mask, for the model to segment.",
       "1 mask already in the project, not added again.",
       "New labels: car, bus.",
       "7 pictures not in this project (add the media first): 1.jpg, 2.jpg, 3.jpg, 4.jpg, 5.jpg, …",

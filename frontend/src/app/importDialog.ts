@@ -25,6 +25,7 @@ export function importSummary(r: ImportResult): string[] {
   const lines = [
     `${plural(r.objects, "new object")} (${plural(r.masks, "mask")}) on ${plural(r.media_ids.length, "media", "media")}, from ${plural(r.matched, "picture")} of ${r.pictures} in the file.`,
   ];
+  if (r.boxes) lines.push(`${plural(r.boxes, "box", "boxes")} without a mask, for the model to segment.`);
   if (r.duplicates) lines.push(`${plural(r.duplicates, "mask")} already in the project, not added again.`);
   if (r.labels_added.length) lines.push(`New labels: ${r.labels_added.join(", ")}.`);
   if (r.unmatched_count) {
@@ -38,14 +39,18 @@ export function importSummary(r: ImportResult): string[] {
   return lines;
 }
 
-/** Shows a dry run's summary; true when the user chooses to import. */
-export function confirmImport(fileName: string, dry: ImportResult): Promise<boolean> {
+/** Shows a dry run's summary (run with segment_boxes); null when the
+ * user declines, else whether to segment the boxes. */
+export function confirmImport(fileName: string, dry: ImportResult): Promise<{ segmentBoxes: boolean } | null> {
   return new Promise((resolve) => {
-    const body = importSummary(dry).map((l) => el("p", { class: "import-line" }, l));
-    const buttons = dry.masks > 0
-      ? [{ label: "Cancel", onclick: () => resolve(false) }, { label: "Import", primary: true, onclick: () => resolve(true) }]
-      : [{ label: "Close", primary: true, onclick: () => resolve(false) }];
+    const body: Node[] = importSummary(dry).map((l) => el("p", { class: "import-line" }, l));
+    const segment = el("input", { type: "checkbox", class: "import-segment-boxes", checked: true });
+    if (dry.boxes) body.push(el("label", { class: "import-line" }, segment, ` Make masks of the ${plural(dry.boxes, "box", "boxes")} with the model (a job: each image's objects appear as it is done)`));
+    const any = dry.masks + dry.boxes > 0;
+    const buttons = any
+      ? [{ label: "Cancel", onclick: () => resolve(null) }, { label: "Import", primary: true, onclick: () => resolve({ segmentBoxes: dry.boxes > 0 && segment.checked }) }]
+      : [{ label: "Close", primary: true, onclick: () => resolve(null) }];
     // Closing (Escape, the backdrop) declines; a button's choice comes first.
-    showDialog(`Import ${fileName}`, dry.masks > 0 ? body : [el("p", {}, "Nothing to add."), ...body], buttons, () => setTimeout(() => resolve(false)));
+    showDialog(`Import ${fileName}`, any ? body : [el("p", {}, "Nothing to add."), ...body], buttons, () => setTimeout(() => resolve(null)));
   });
 }

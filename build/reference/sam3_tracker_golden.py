@@ -13,7 +13,8 @@ real photos with point, box and multi-object prompts, and writes into --out:
   cases.json                          versions, config, prompts, reference outputs (masks as
                                       COCO RLE), pixel samples and diagnostics
 
-Needs Python 3.10+, torch, transformers with SAM 3, onnx, onnxruntime, numpy and Pillow. Nothing
+Needs Python 3.10+, torch, torchvision, transformers with SAM 3, onnx, onnxruntime, numpy and
+Pillow (onnxscript too, should the dynamo exporter be needed). Nothing
 is downloaded. Everything runs on the CPU in float32 and takes well under a minute; a GPU is not
 needed. `--selftest` checks the helpers (RLE) with numpy alone.
 
@@ -151,8 +152,8 @@ def build_model(torch, transformers):
     model = transformers.Sam3TrackerModel(config)
     try:  # plain matmul-softmax attention: the same arithmetic in torch and in the graph
         model.set_attn_implementation("eager")
-    except (AttributeError, ValueError) as e:
-        log("keeping the default attention:", e)
+    except Exception as e:  # noqa: BLE001 - any failure here only means the default attention
+        log("keeping the default attention:", type(e).__name__, e)
     # transformers initialises with std 0.02, which makes deep random nets produce near-zero
     # logits whose sign is noise. Re-draw every weight at unit-variance scale (1/sqrt(fan_in))
     # so mask logits are O(1) and a threshold at 0 is a stable test; randomise the no-memory
@@ -169,22 +170,80 @@ def build_model(torch, transformers):
     return model.eval()
 
 
+def attention_used(model):
+    """The attention implementation each attention-bearing part ended up with (for the record)."""
+    out = {}
+    for name, cfg in (("model", model.config), ("vision_encoder", getattr(model.vision_encoder, "config", None)),
+                      ("mask_decoder", getattr(model.mask_decoder, "config", None))):
+        try:
+            out[name] = str(cfg._attn_implementation)
+        except Exception as e:  # noqa: BLE001
+            out[name] = f"unknown ({type(e).__name__})"
+    return out
+
+
+def fpn_alias_shim(model):
+    """transformers between PRs #42564 and #43487 (January 2026) had the tracker's
+    get_image_features read `fpn_position_embeddings` from the vision encoder's output, whose
+    field is `fpn_position_encoding` (AttributeError on every forward). Where the output class
+    lacks the old name, alias it; the positional encodings are not used by the outputs here."""
+    module = sys.modules.get(type(model.vision_encoder).__module__)
+    cls = getattr(module, "Sam3VisionEncoderOutput", None)
+    if cls is None or hasattr(cls, "fpn_position_embeddings"):
+        return "not needed"
+
+    def get(self):
+        return self.fpn_position_encoding
+
+    def put(self, value):
+        self.fpn_position_encoding = value
+    cls.fpn_position_embeddings = property(get, put)
+    return f"aliased {cls.__name__}.fpn_position_embeddings -> fpn_position_encoding"
+
+
+def all_half(values):
+    """Whether a mean/std setting (a number or a sequence of them) is 0.5 throughout."""
+    try:
+        vals = [float(v) for v in values] if hasattr(values, "__iter__") else [float(values)]
+    except (TypeError, ValueError):
+        return False
+    return bool(vals) and all(abs(v - 0.5) < 1e-6 for v in vals)
+
+
 def build_processor(transformers):
-    """The tracker processor with SAM 3's image settings, built locally (no hub access)."""
+    """The tracker processor with SAM 3's image settings, built locally (no hub access).
+
+    Sam3ImageProcessorFast (torchvision) is SAM 3's own; transformers >= 5.4 renamed it
+    Sam3ImageProcessor (the Fast name stays as a deprecated alias). Its defaults are SAM 3's:
+    1008x1008, mask_size 288, mean = std = 0.5. The SAM 2 classes default to 1024 and ImageNet
+    mean/std, so as fallbacks they get SAM 3's size and normalisation explicitly (the engine
+    normalises with 0.5/0.5, engine/imaging/tensor.go)."""
+    sam3 = {"size": {"height": SIZE, "width": SIZE}, "mask_size": {"height": 288, "width": 288}}
+    norm = {"image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}
     tried = []
-    for cls_name in ("Sam3ImageProcessorFast", "Sam2ImageProcessorFast", "Sam2ImageProcessor"):
-        cls = getattr(transformers, cls_name, None)
+    for cls_name, variants in (("Sam3ImageProcessorFast", (sam3, {"size": sam3["size"]})),
+                               ("Sam3ImageProcessor", (sam3, {"size": sam3["size"]})),
+                               ("Sam2ImageProcessorFast", ({**sam3, **norm}, {"size": sam3["size"], **norm})),
+                               ("Sam2ImageProcessor", ({**sam3, **norm}, {"size": sam3["size"], **norm}))):
+        try:
+            cls = getattr(transformers, cls_name, None)
+        except Exception as e:  # noqa: BLE001 - a lazy import that fails is as good as missing
+            tried.append(f"{cls_name}: {type(e).__name__}: {e}")
+            continue
         if cls is None:
             tried.append(f"{cls_name}: missing")
             continue
-        for kwargs in ({"size": {"height": SIZE, "width": SIZE}, "mask_size": {"height": 288, "width": 288}},
-                       {"size": {"height": SIZE, "width": SIZE}}):
+        for kwargs in variants:
             try:
                 ip = cls(**kwargs)
                 proc = transformers.Sam3TrackerProcessor(image_processor=ip)
-                return proc, {"image_processor": cls_name, "kwargs": kwargs, "settings": ip.to_dict()}
+                mean, std = getattr(ip, "image_mean", None), getattr(ip, "image_std", None)
+                if not (all_half(mean) and all_half(std)):
+                    log("WARNING: image processor mean/std are not SAM 3's 0.5/0.5:", mean, std)
+                return proc, {"image_processor": cls_name, "class": type(ip).__name__, "kwargs": kwargs,
+                              "tried": tried, "settings": ip.to_dict()}
             except Exception as e:  # noqa: BLE001 - report every attempt
-                tried.append(f"{cls_name}({kwargs}): {e}")
+                tried.append(f"{cls_name}({kwargs}): {type(e).__name__}: {e}")
     raise SystemExit("no image processor could be built:\n  " + "\n  ".join(tried))
 
 
@@ -224,12 +283,15 @@ def decoder_module(torch, model):
 
 def export(torch, onnx, module, args, path, inputs, outputs, dynamic_axes):
     """Exports with the TorchScript exporter (what the public export used), falling back to
-    the dynamo exporter; saves one self-contained file and returns the exporter used."""
+    the dynamo exporter; saves one self-contained file and returns the exporter used.
+    The dynamo exporter is asked for opset 18, its native one (for 17 it would have to run a
+    version conversion, one more way to fail); ONNX Runtime runs opset 18."""
     errors = []
     for dynamo in (False, True):
+        opset = 18 if dynamo else 17
         try:
             kw = dict(input_names=inputs, output_names=outputs, dynamic_axes=dynamic_axes,
-                      opset_version=17, dynamo=dynamo)
+                      opset_version=opset, dynamo=dynamo)
             with torch.no_grad():
                 torch.onnx.export(module, args, str(path), **kw)
             m = onnx.load(str(path))  # pulls in external data, if any was written
@@ -242,7 +304,7 @@ def export(torch, onnx, module, args, path, inputs, outputs, dynamic_axes):
             got_out = [o.name for o in m.graph.output]
             if got_in != inputs or got_out != outputs:
                 raise RuntimeError(f"graph names {got_in} -> {got_out}, want {inputs} -> {outputs}")
-            return "dynamo" if dynamo else "torchscript"
+            return f"{'dynamo' if dynamo else 'torchscript'} (opset {opset})"
         except Exception as e:  # noqa: BLE001 - try the other exporter, report both
             errors.append(f"dynamo={dynamo}: {type(e).__name__}: {e}")
             log("export failed:", errors[-1][:2000])
@@ -380,23 +442,31 @@ def main():
     import onnx
     import onnxruntime as ort
     import torch
+    try:  # transformers' modeling_sam3 and SAM 3 image processors import it at module level
+        import torchvision
+    except ImportError as e:
+        raise SystemExit(f"torchvision is needed by transformers' SAM 3 model and processor: {e}")
     import transformers
     from PIL import Image
 
     torch.set_grad_enabled(False)
     torch.use_deterministic_algorithms(True, warn_only=True)
     versions = {"python": platform.python_version(), "torch": torch.__version__,
+                "torchvision": torchvision.__version__,
                 "transformers": transformers.__version__, "onnx": onnx.__version__,
                 "onnxruntime": ort.__version__, "numpy": np.__version__}
     log("versions", versions)
 
     model = build_model(torch, transformers)
+    compat = {"fpn_position_embeddings": fpn_alias_shim(model), "attention": attention_used(model)}
+    log("compat", compat)
     processor, proc_info = build_processor(transformers)
     log("processor", proc_info["image_processor"], proc_info["kwargs"])
     n_params = sum(p.numel() for p in model.parameters())
     log(f"model: {n_params} parameters")
 
-    # Export, with example shapes away from 0 and 1 so no exporter specialises them.
+    # Export, with example object/point/box counts away from 0 and 1 so no exporter specialises
+    # them (the batch stays 1, as the engine feeds it).
     enc_path, dec_path = a.out / "vision_encoder.onnx", a.out / "prompt_encoder_mask_decoder.onnx"
     enc, dec = encoder_module(torch, model), decoder_module(torch, model)
     px = torch.randn(1, 3, SIZE, SIZE)
@@ -435,7 +505,7 @@ def main():
                  "beside this file; written by build/reference/sam3_tracker_golden.py.",
         "versions": versions, "seed": SEED, "config": CONFIG, "parameters": n_params,
         "exporters": {"vision_encoder": enc_exporter, "prompt_encoder_mask_decoder": dec_exporter},
-        "processor": proc_info, "images": images, "cases": results,
+        "processor": proc_info, "compat": compat, "images": images, "cases": results,
     }
     (a.out / "cases.json").write_text(json.dumps(cases, indent=1, default=str) + "\n")
     manifest = {

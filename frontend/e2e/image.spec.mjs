@@ -234,6 +234,19 @@ test("import a COCO file: the dry run's summary, new objects and labels, a box s
   await page.click(".dialog button:not(.primary)");
   await page.waitForTimeout(200);
   await until(page, (n) => window.__samwise.snapshot().objects.length === n, before + 2, "the objects unchanged");
+
+  // Dropped on the window, an annotation file is imported (not uploaded as media).
+  const media = await page.locator(".media-item").count();
+  const dt = await page.evaluateHandle((text) => {
+    const d = new DataTransfer();
+    d.items.add(new File([text], "dropped.json", { type: "application/json" }));
+    return d;
+  }, coco.toString());
+  await page.dispatchEvent("body", "drop", { dataTransfer: dt });
+  await page.waitForSelector(".dialog");
+  assert.match(await page.locator(".dialog").textContent(), /Import dropped\.json/);
+  await page.click(".dialog button:not(.primary)");
+  assert.equal(await page.locator(".media-item").count(), media, "nothing was uploaded");
 });
 
 test("a token the engine requires is asked once and kept", async () => {

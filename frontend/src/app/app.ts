@@ -12,7 +12,7 @@ import { ask } from "./dialogs";
 import { exportMenu, exportProject, openExportMenu, saveBlob } from "./exportMenu";
 import { showHelp } from "./help";
 import { JobBar } from "../jobs/jobBar";
-import { confirmImport, importButton, importSummary } from "./importDialog";
+import { confirmImport, importButton, importSummary, isAnnotationFile } from "./importDialog";
 import { openImage } from "./imageView";
 import { MediaList } from "./mediaList";
 import type { MediaView, ViewContext } from "./mediaView";
@@ -202,6 +202,8 @@ export class App {
   /** Registers local paths (the desktop app's dialogs, menu and drops)
    * and adds them like uploads. */
   async addPaths(paths: string[]): Promise<void> {
+    paths = paths.filter((p) => !isAnnotationFile(p)); // dropped ones are imported by the page's drop
+    if (!paths.length) return;
     await openPaths(desktop(), paths, {
       register: (p) => this.engine.registerPath(p),
       add: (ids) => this.added(ids),
@@ -438,9 +440,14 @@ export class App {
     window.addEventListener("drop", (e) => {
       e.preventDefault();
       document.body.classList.remove("dropping");
-      // The desktop app sends the dropped files' paths (onOpenPaths) too.
+      // The desktop app sends the dropped files' paths (onOpenPaths) too;
+      // annotation files are imported from here in both.
       const files = [...(e.dataTransfer?.files ?? [])];
-      if (files.length && !desktop()) void this.addFiles(files);
+      const media = files.filter((f) => !isAnnotationFile(f.name));
+      if (media.length && !desktop()) void this.addFiles(media);
+      void (async () => {
+        for (const f of files.filter((f) => isAnnotationFile(f.name))) await this.importFile(f);
+      })();
     });
     // Leaving the page: save now, and keep what is not saved yet locally.
     const leave = () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ImportResult } from "../api/types.gen";
-import { importSummary } from "./importDialog";
+import { importSummary, isAnnotationFile } from "./importDialog";
 
 const result = (r: Partial<ImportResult>): ImportResult => ({
   format: "coco", dry_run: true, pictures: 0, matched: 0, objects: 0, masks: 0, duplicates: 0, boxes: 0,
@@ -31,5 +31,12 @@ describe("import summary", () => {
     expect(lines[0]).toBe("1 new object (1 mask) on 1 media, from 1 picture of 1 in the file.");
     expect(lines.at(-1)).toBe("• and 4 more");
     expect(lines.filter((l) => l.startsWith("• ")).length).toBe(9);
+  });
+});
+
+describe("dropped files", () => {
+  it("imports JSON and zip files and opens the rest as media", () => {
+    expect(["instances.json", "labels.ZIP", "/home/u/coco/train.json"].map(isAnnotationFile)).toEqual([true, true, true]);
+    expect(["photo.jpg", "clip.mp4", "frames", "notes.txt", "data.json.png"].map(isAnnotationFile)).toEqual([false, false, false, false, false]);
   });
 });

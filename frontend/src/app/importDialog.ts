@@ -18,6 +18,11 @@ export function importButton(choose: (file: File) => void): HTMLElement {
   return el("span", { class: "import" }, button, input);
 }
 
+/** Whether a dropped file is an annotation file to import (not media). */
+export function isAnnotationFile(name: string): boolean {
+  return /\.(json|zip)$/i.test(name);
+}
+
 const plural = (n: number, one: string, many = one + "s") => `${n} ${n === 1 ? one : many}`;
 
 /** The lines that describe an import (or what a dry run would import). */

@@ -61,5 +61,6 @@
     onUndo: (cb) => take("undo", cb),
     onRedo: (cb) => take("redo", cb),
     onExport: (cb) => on("samwise:export", () => cb()),
+    onImport: (cb) => on("samwise:import", () => cb()),
   });
 })();

@@ -15,6 +15,9 @@ const (
 	// EventExport asks the frontend to export its project (File > Export…):
 	// it picks the format and calls SaveExport.
 	EventExport = "samwise:export"
+	// EventImport asks the frontend to import annotations (File > Import
+	// Annotations…): it shows its file picker and the import's dry run.
+	EventImport = "samwise:import"
 )
 
 // OpenPaths is the payload of EventOpenPaths.

@@ -9,8 +9,9 @@ import (
 
 // Menu is the application menu. File > Open… shows the native dialog and
 // hands the chosen paths to the frontend (EventOpenPaths), which registers
-// them and adds them to its project; Edit and Export are forwarded as
-// events because the frontend owns the annotation history and the project.
+// them and adds them to its project; Edit, Import and Export are forwarded
+// as events because the frontend owns the annotation history and the
+// project.
 func (s *Shell) Menu() *menu.Menu {
 	m := menu.NewMenu()
 	if isMacOS {
@@ -27,6 +28,10 @@ func (s *Shell) Menu() *menu.Menu {
 		return s.openFromMenu(ctx, DialogOptions{Kinds: []string{kindVideo}})
 	}))
 	file.AddSeparator()
+	file.AddText("Import Annotations…", keys.CmdOrCtrl("i"), s.action("Import", func(ctx context.Context) error {
+		s.native.Emit(ctx, EventImport, nil)
+		return nil
+	}))
 	file.AddText("Export…", keys.CmdOrCtrl("e"), s.action("Export", func(ctx context.Context) error {
 		s.native.Emit(ctx, EventExport, nil)
 		return nil

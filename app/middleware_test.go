@@ -77,7 +77,7 @@ func TestMiddlewareServesTheBridge(t *testing.T) {
 		t.Fatalf("bridge: %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
 	body := rec.Body.String()
-	for _, name := range []string{"openDialog", "OpenDialog", "openImages", "saveExport", "SaveExport", "onOpenPaths", app.EventOpenPaths, app.EventEngine, app.EventUndo, app.EventRedo, app.EventExport, "window.go.app.Desktop"} {
+	for _, name := range []string{"openDialog", "OpenDialog", "openImages", "saveExport", "SaveExport", "onOpenPaths", app.EventOpenPaths, app.EventEngine, app.EventUndo, app.EventRedo, app.EventExport, app.EventImport, "window.go.app.Desktop"} {
 		if !strings.Contains(body, name) {
 			t.Errorf("bridge.js lacks %q", name)
 		}

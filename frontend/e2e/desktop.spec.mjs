@@ -66,6 +66,7 @@ function fakeBridge() {
     onUndo: (cb) => take("undo", cb),
     onRedo: (cb) => take("redo", cb),
     onExport: (cb) => on("export", cb),
+    onImport: (cb) => on("import", cb),
   });
 }
 
@@ -134,6 +135,17 @@ test("exports are saved through the desktop's save dialog, not downloaded", asyn
   const project = await page.evaluate(() => window.__samwise.app.project.project_id);
   assert.deepEqual((await bridgeLog()).exported, [["coco", project]]);
   assert.deepEqual(downloads, []);
+});
+
+test("File > Import Annotations… opens the file picker and the import's summary", async () => {
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.evaluate(() => window.__emit("import"))]);
+  await chooser.setFiles({ name: "other.json", mimeType: "application/json", buffer: Buffer.from('{"images": [{"id": 1, "file_name": "nowhere.jpg", "width": 4, "height": 4}]}') });
+  await page.waitForSelector(".dialog");
+  const text = await page.locator(".dialog").textContent();
+  assert.match(text, /Import other\.json/);
+  assert.match(text, /Nothing to add/);
+  assert.match(text, /1 picture not in this project.*nowhere\.jpg/);
+  await page.click(".dialog button.primary");
 });
 
 test("the engine's restarts show in the badge", async () => {

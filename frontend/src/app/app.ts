@@ -46,6 +46,7 @@ export class App {
   private readonly projectSelect = el("select", { class: "project-select", "aria-label": "Project" });
   private readonly centre = el("main", { class: "centre" });
   private readonly exports = exportMenu((f) => void this.export(f));
+  private readonly importer = importButton((f) => void this.importFile(f));
   private opening: Promise<void> = Promise.resolve();
   private loadingProjects = false;
 
@@ -86,7 +87,7 @@ export class App {
       el("span", { class: "spacer" }),
       this.save.root,
       this.ready.badge,
-      importButton((f) => void this.importFile(f)),
+      this.importer,
       this.exports,
       el("button", { class: "small", title: "Keyboard shortcuts (?)", onclick: showHelp }, "?"),
     );
@@ -480,6 +481,7 @@ export class App {
       undo: () => edit("undo"),
       redo: () => edit("redo"),
       chooseExport: () => openExportMenu(this.exports),
+      chooseImport: () => this.importer.querySelector("input")?.click(),
       engine: (st) => {
         this.ready.showEngine(st);
         // The page can load before the engine is ready (the desktop proxy

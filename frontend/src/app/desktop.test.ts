@@ -45,11 +45,12 @@ class FakeBridge implements DesktopBridge {
   onUndo = (cb: () => void) => this.on("undo", cb);
   onRedo = (cb: () => void) => this.on("redo", cb);
   onExport = (cb: () => void) => this.on("export", cb);
+  onImport = (cb: () => void) => this.on("import", cb);
 }
 
 /** A page that opens paths like App.addPaths and records the rest. */
 function page(bridge: FakeBridge) {
-  const seen = { added: [] as string[][], errors: [] as string[], posted: [] as string[], undo: 0, redo: 0, exports: 0, engine: [] as string[] };
+  const seen = { added: [] as string[][], errors: [] as string[], posted: [] as string[], undo: 0, redo: 0, exports: 0, imports: 0, engine: [] as string[] };
   let opening = Promise.resolve();
   const host: DesktopHost = {
     openPaths: (paths) =>
@@ -61,6 +62,7 @@ function page(bridge: FakeBridge) {
     undo: () => seen.undo++,
     redo: () => seen.redo++,
     chooseExport: () => seen.exports++,
+    chooseImport: () => seen.imports++,
     engine: (st) => seen.engine.push(st.state),
   };
   const off = connectDesktop(bridge, host);
@@ -118,7 +120,7 @@ describe("the desktop bridge", () => {
     expect(menuTakes(null, k("z", { ctrlKey: true }))).toBe(false);
   });
 
-  it("passes File > Export and the engine's state on, asking the state once at start", async () => {
+  it("passes File > Export, File > Import and the engine's state on, asking the state once at start", async () => {
     const b = new FakeBridge();
     b.status = { state: "starting", restarts: 0 };
     const { seen } = page(b);
@@ -126,8 +128,10 @@ describe("the desktop bridge", () => {
     b.emit("engine", { state: "restarting", restarts: 1, last_error: "signal: killed" });
     b.emit("engine", { state: "ready", restarts: 1 });
     b.emit("export");
+    b.emit("import");
     expect(seen.engine).toEqual(["starting", "restarting", "ready"]);
     expect(seen.exports).toBe(1);
+    expect(seen.imports).toBe(1);
   });
 
   it("words the engine's state for the badge", () => {

@@ -37,6 +37,8 @@ export interface DesktopBridge {
   onUndo?: (cb: () => void) => Unsubscribe;
   onRedo?: (cb: () => void) => Unsubscribe;
   onExport?: (cb: () => void) => Unsubscribe;
+  /** File > Import Annotations…. */
+  onImport?: (cb: () => void) => Unsubscribe;
   /** Restarts the engine the app supervises (not offered by the shell yet). */
   restartEngine?: () => Promise<unknown>;
 }
@@ -59,6 +61,8 @@ export interface DesktopHost {
   redo(): void;
   /** File > Export…: let the user pick a format. */
   chooseExport(): void;
+  /** File > Import Annotations…: let the user pick a file. */
+  chooseImport(): void;
   engine(status: EngineStatus): void;
 }
 
@@ -69,6 +73,7 @@ export function connectDesktop(bridge: DesktopBridge, host: DesktopHost): Unsubs
   if (bridge.onUndo) offs.push(bridge.onUndo(() => host.undo()));
   if (bridge.onRedo) offs.push(bridge.onRedo(() => host.redo()));
   if (bridge.onExport) offs.push(bridge.onExport(() => host.chooseExport()));
+  if (bridge.onImport) offs.push(bridge.onImport(() => host.chooseImport()));
   if (bridge.onEngine) offs.push(bridge.onEngine((st) => host.engine(st)));
   // The shell sends the engine's state when the page is ready, possibly
   // before this subscription: ask once too.

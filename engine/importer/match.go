@@ -98,7 +98,30 @@ func (m *matcher) find(p *Picture) (ti, frame int, why string) {
 			return i, 0, why
 		}
 	}
+	if orig := originalName(name); orig != "" {
+		return m.find(&Picture{FileName: orig})
+	}
 	return -1, 0, ""
+}
+
+// Names other tools give pictures: Roboflow's "photo_jpg.rf.<hash>.jpg"
+// (and "photo_jpg.rf.<hash>", its YOLO label files' stem), Label Studio's
+// "<8 hex>-photo.jpg".
+var (
+	roboflowName    = regexp.MustCompile(`^(.+)_([A-Za-z0-9]+)\.rf\.[0-9a-fA-F]+(\.[A-Za-z0-9]+)?$`)
+	labelStudioName = regexp.MustCompile(`^[0-9a-f]{8}-(.+)$`)
+)
+
+// originalName is the upload name a tool's renamed picture had ("" when
+// the name is not one of those).
+func originalName(name string) string {
+	if f := roboflowName.FindStringSubmatch(name); f != nil {
+		return f[1] + "." + f[2]
+	}
+	if f := labelStudioName.FindStringSubmatch(name); f != nil {
+		return f[1]
+	}
+	return ""
 }
 
 // one picks the single target idx has under k, also trying k without an

@@ -138,6 +138,22 @@ func TestAmbiguousNames(t *testing.T) {
 	}
 }
 
+// Pictures renamed by Roboflow and Label Studio exports match the media
+// they were uploaded as.
+func TestMatchRenamedByTools(t *testing.T) {
+	for _, name := range []string{"train/photo_jpg.rf.0a1b2c3d4e5f.jpg", "1a2b3c4d-photo.jpg", "images/1a2b3c4d-photo.jpg", "photo_jpg.rf.0a1b2c3d"} {
+		res := merge(t, `{"images": [{"id": 1, "file_name": "`+name+`", "width": 20, "height": 10}]}`, cocoTarget())
+		if res.Matched != 1 {
+			t.Errorf("%s: %+v; want it matched to photo.jpg", name, res)
+		}
+	}
+	for _, name := range []string{"photo_png.jpg", "1a2b3c4d_photo.jpg", "zzzzzzzz-photo.jpg"} {
+		if res := merge(t, `{"images": [{"id": 1, "file_name": "`+name+`", "width": 20, "height": 10}]}`, cocoTarget()); res.Matched != 0 {
+			t.Errorf("%s matched photo.jpg", name)
+		}
+	}
+}
+
 func pngBase64(t *testing.T, w, h int, set func(x, y int) bool) string {
 	t.Helper()
 	img := image.NewGray(image.Rect(0, 0, w, h))

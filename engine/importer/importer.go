@@ -89,43 +89,51 @@ type Shape struct {
 }
 
 // Draw returns the object's mask on a w×h picture; ok is false when it
-// covers no pixel.
+// covers no pixel. All polygons are rasterized in one pass (their union);
+// mask images are then set into the same mask.
 func (o *Object) Draw(w, h int) (rle api.RLE, ok bool) {
 	if len(o.Shapes) == 0 {
 		area, err := o.Mask.Area()
 		return o.Mask, err == nil && area > 0 && o.Mask.Size == [2]int{h, w}
 	}
-	m := mask.New(w, h)
+	var polys [][]float64
 	for _, s := range o.Shapes {
-		s.draw(m)
+		polys = append(polys, s.pixelPolygons(w, h)...)
 	}
-	if m.Area() == 0 {
+	m := mask.Rasterize(polys, w, h)
+	for _, s := range o.Shapes {
+		if s.PNG != nil {
+			s.drawPNG(m)
+		}
+	}
+	rle = mask.Encode(m)
+	if area, err := rle.Area(); err != nil || area == 0 { // the runs are cheaper to add than the pixels
 		return api.RLE{}, false
 	}
-	return mask.Encode(m), true
+	return rle, true
 }
 
-func (s Shape) draw(m *mask.Mask) {
-	if s.PNG == nil {
-		polys := s.Polygons
-		if s.Normalized {
-			polys = make([][]float64, len(s.Polygons))
-			for i, p := range s.Polygons {
-				polys[i] = make([]float64, len(p))
-				for j, v := range p {
-					polys[i][j] = v * float64(m.W)
-					if j%2 == 1 {
-						polys[i][j] = v * float64(m.H)
-					}
-				}
-			}
-		}
-		r := mask.Rasterize(polys, m.W, m.H)
-		for i, v := range r.Pix {
-			m.Pix[i] |= v
-		}
-		return
+// pixelPolygons returns the shape's polygons in pixels of a w×h picture.
+func (s Shape) pixelPolygons(w, h int) [][]float64 {
+	if !s.Normalized {
+		return s.Polygons
 	}
+	out := make([][]float64, len(s.Polygons))
+	for i, p := range s.Polygons {
+		out[i] = make([]float64, len(p))
+		for j, v := range p {
+			scale := float64(w)
+			if j%2 == 1 {
+				scale = float64(h)
+			}
+			out[i][j] = v * scale
+		}
+	}
+	return out
+}
+
+// drawPNG sets the pixels of the shape's mask image into m (at X, Y).
+func (s Shape) drawPNG(m *mask.Mask) {
 	cfg, err := png.DecodeConfig(bytes.NewReader(s.PNG))
 	if err != nil || cfg.Width > m.W || cfg.Height > m.H {
 		return

@@ -192,6 +192,36 @@ func (m *merger) object(ti int, key, file string, o Object) {
 	m.res.Masks++
 }
 
+// Prepare draws the masks of the pictures that match media (of the same
+// size), so that Merge, which runs inside the project's transaction, only
+// compares and adds them. A mask that covers no pixel is left empty, and
+// Merge skips it as such.
+func Prepare(f *File, media []api.Media) {
+	targets := make([]Target, len(media))
+	for i, m := range media {
+		targets[i] = Target{Media: m}
+	}
+	match := newMatcher(targets)
+	for i := range f.Pictures {
+		p := &f.Pictures[i]
+		ti, _, why := match.find(p)
+		if ti < 0 || why != "" {
+			continue
+		}
+		w, h := media[ti].Width, media[ti].Height
+		if (p.Width != 0 || p.Height != 0) && (p.Width != w || p.Height != h) {
+			continue
+		}
+		for j := range p.Objects {
+			o := &p.Objects[j]
+			if len(o.Shapes) > 0 {
+				o.Mask, _ = o.Draw(w, h)
+				o.Shapes = nil
+			}
+		}
+	}
+}
+
 // box hands a box on to be segmented (adding its label), or skips it.
 func (m *merger) box(t Target, label string, b *Box, skip func(string, ...any)) {
 	px, ok := b.pixels(t.Media.Width, t.Media.Height)

@@ -3,6 +3,7 @@ package importer_test
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -135,48 +136,57 @@ func TestRoundTrip(t *testing.T) {
 		{"labelme zip", api.ImportLabelMe, labelme, 0.85, 4},
 		{"yolo zip", api.ImportYOLO, yolo, 0.85, 5},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := importer.Parse(tc.data, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if f.Format != tc.format {
-				t.Errorf("sniffed %q, want %q", f.Format, tc.format)
-			}
-			labels := []api.Label{{Name: "cat", Color: "#ff0000"}}
-			ts := empty(in)
-			m := importer.Merge(f, &labels, ts, importer.Options{})
-			res, changed := m.Result, m.Changed
-			if res.Objects != tc.objects || res.Masks != 5 || len(changed) != 3 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {
-				t.Fatalf("result %+v, changed %v; want %d objects with 5 masks on 3 media, nothing unmatched or skipped", res, changed, tc.objects)
-			}
-			if got := strings.Join(res.LabelsAdded, ","); got != "object,dog" {
-				t.Errorf("labels added %q, want object,dog", got)
-			}
-			got := masksByFrame(t, ts)
-			if len(got) != len(want) {
-				t.Fatalf("imported %d masks, want %d: %v", len(got), len(want), got)
-			}
-			for k, w := range want {
-				g := got[k]
-				if g == nil {
-					t.Fatalf("no mask %s", k)
+		for _, prepared := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s prepared=%v", tc.name, prepared), func(t *testing.T) {
+				f, err := importer.Parse(tc.data, "")
+				if err != nil {
+					t.Fatal(err)
 				}
-				if iou := mask.IoU(g, w); iou < tc.minIoU {
-					t.Errorf("%s: IoU %.3f with the exported mask, want ≥ %.2f", k, iou, tc.minIoU)
+				if f.Format != tc.format {
+					t.Errorf("sniffed %q, want %q", f.Format, tc.format)
 				}
-			}
-			if n := len(ts[2].Doc.Objects); n != tc.objects-3 {
-				t.Errorf("the video has %d objects, want %d", n, tc.objects-3)
-			}
+				labels := []api.Label{{Name: "cat", Color: "#ff0000"}}
+				ts := empty(in)
+				if prepared { // masks drawn before the merge, as the server does
+					var media []api.Media
+					for _, it := range in.Items {
+						media = append(media, it.Media)
+					}
+					importer.Prepare(f, media)
+				}
+				m := importer.Merge(f, &labels, ts, importer.Options{})
+				res, changed := m.Result, m.Changed
+				if res.Objects != tc.objects || res.Masks != 5 || len(changed) != 3 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {
+					t.Fatalf("result %+v, changed %v; want %d objects with 5 masks on 3 media, nothing unmatched or skipped", res, changed, tc.objects)
+				}
+				if got := strings.Join(res.LabelsAdded, ","); got != "object,dog" {
+					t.Errorf("labels added %q, want object,dog", got)
+				}
+				got := masksByFrame(t, ts)
+				if len(got) != len(want) {
+					t.Fatalf("imported %d masks, want %d: %v", len(got), len(want), got)
+				}
+				for k, w := range want {
+					g := got[k]
+					if g == nil {
+						t.Fatalf("no mask %s", k)
+					}
+					if iou := mask.IoU(g, w); iou < tc.minIoU {
+						t.Errorf("%s: IoU %.3f with the exported mask, want ≥ %.2f", k, iou, tc.minIoU)
+					}
+				}
+				if n := len(ts[2].Doc.Objects); n != tc.objects-3 {
+					t.Errorf("the video has %d objects, want %d", n, tc.objects-3)
+				}
 
-			// Importing the same file again adds nothing.
-			m = importer.Merge(f, &labels, ts, importer.Options{})
-			again, changed := m.Result, m.Changed
-			if again.Objects != 0 || again.Duplicates != 5 || len(changed) != 0 {
-				t.Errorf("second import: %+v, changed %v; want 0 objects and 5 duplicates", again, changed)
-			}
-		})
+				// Importing the same file again adds nothing.
+				m = importer.Merge(f, &labels, ts, importer.Options{})
+				again, changed := m.Result, m.Changed
+				if again.Objects != 0 || again.Duplicates != 5 || len(changed) != 0 {
+					t.Errorf("second import: %+v, changed %v; want 0 objects and 5 duplicates", again, changed)
+				}
+			})
+		}
 	}
 }
 

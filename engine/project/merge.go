@@ -21,8 +21,11 @@ var errDryRun = errors.New("dry run")
 // Merge applies fn to project id and every document of its media in one
 // transaction (annotation imports): the changed documents are validated and
 // saved with their version + 1, the labels with the project. With dryRun
-// fn runs on the same data but nothing is saved.
-func (s *Store) Merge(id string, dryRun bool, fn MergeFunc) error {
+// fn runs on the same data but nothing is saved. prepare, when not nil,
+// runs first with the project's media, outside the transaction, for work
+// that needs no documents (an import draws its masks there, so the
+// database is not held while it does).
+func (s *Store) Merge(id string, dryRun bool, prepare func(media []api.Media), fn MergeFunc) error {
 	p, _, err := s.Snapshot(id)
 	if err != nil {
 		return err
@@ -37,6 +40,9 @@ func (s *Store) Merge(id string, dryRun bool, fn MergeFunc) error {
 			return fmt.Errorf("media %s of the project: %w", mid, err)
 		}
 		media[i] = m.Media
+	}
+	if prepare != nil {
+		prepare(media)
 	}
 	err = s.db.Bolt().Update(func(tx *bolt.Tx) error {
 		cur, err := getProject(tx, id)

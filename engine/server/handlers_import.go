@@ -46,7 +46,7 @@ func (h *projectHandlers) importAnnotations(w http.ResponseWriter, r *http.Reque
 	}
 	projectID := r.PathValue("project_id")
 	var merged importer.Merged
-	err = h.store.Merge(projectID, dryRun, mergeFile(f, importer.Options{SegmentBoxes: segmentBoxes}, &merged))
+	err = h.store.Merge(projectID, dryRun, func(media []api.Media) { importer.Prepare(f, media) }, mergeFile(f, importer.Options{SegmentBoxes: segmentBoxes}, &merged))
 	res := merged.Result
 	res.DryRun = dryRun
 	if err == nil && !dryRun && len(merged.Boxes) > 0 {

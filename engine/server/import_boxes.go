@@ -59,7 +59,7 @@ func (s *Server) runImportBoxes(ctx context.Context, run *jobs.Run) error {
 		}
 		var merged importer.Merged
 		file := &importer.File{Format: "boxes", Pictures: []importer.Picture{pic}}
-		if err := store.Merge(p.ProjectID, false, mergeFile(file, importer.Options{}, &merged)); err != nil {
+		if err := store.Merge(p.ProjectID, false, nil, mergeFile(file, importer.Options{}, &merged)); err != nil {
 			return err
 		}
 		if err := run.Commit(i, api.FrameResult{Frame: i, Objects: []api.ObjectResult{}}, nil); err != nil {

@@ -380,7 +380,11 @@ export class App {
     if (!p) return;
     try {
       await this.view?.annotator.autosave.flush(); // the import merges with what is saved
-      const dry = await this.engine.importAnnotations(p.project_id, file, { dryRun: true, segmentBoxes: true });
+      // Offer to segment the boxes; an engine without an image model (503)
+      // imports the masks alone.
+      const dry = await this.engine
+        .importAnnotations(p.project_id, file, { dryRun: true, segmentBoxes: true })
+        .catch((e) => (e instanceof ApiError && e.status === 503 ? this.engine.importAnnotations(p.project_id, file, { dryRun: true, segmentBoxes: false }) : Promise.reject(e)));
       const choice = await confirmImport(file.name, dry);
       if (!choice) return;
       const res = await this.engine.importAnnotations(p.project_id, file, { dryRun: false, ...choice });

@@ -111,8 +111,9 @@ type ImportResult struct {
 	// masks (an object of a video has one per frame).
 	Objects int `json:"objects"`
 	Masks   int `json:"masks"`
-	// Duplicates are masks the media already had, with the same label: a
-	// file imported twice adds nothing the second time.
+	// Duplicates are masks the media already had, with the same label, and
+	// boxes that an object with their label already fills (segmented
+	// before): a file imported twice adds nothing the second time.
 	Duplicates int `json:"duplicates"`
 	// Boxes counts the boxes without a mask (COCO bbox-only annotations,
 	// LabelMe rectangles, YOLO detection lines) on the project's images

@@ -154,6 +154,33 @@ func TestMatchRenamedByTools(t *testing.T) {
 	}
 }
 
+// A box that an object with its label already fills (a file imported
+// again after its boxes were segmented) is a duplicate, not a box to
+// segment again.
+func TestSegmentedBoxIsDuplicate(t *testing.T) {
+	ts := cocoTarget()
+	filled := mask.New(20, 10)
+	for y := 3; y < 7; y++ {
+		for x := 2; x < 5; x++ {
+			filled.Set(x, y, true)
+		}
+	}
+	ts[0].Doc.Objects = []api.AnnotatedObject{{ObjectID: 1, Label: "car", Visible: true, Masks: map[string]api.RLE{"0": mask.Encode(filled)}}}
+	body := `{"images": [{"id": 1, "file_name": "photo.jpg", "width": 20, "height": 10}], "categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "bus"}],
+	  "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 2, 3, 5]},
+	                  {"id": 2, "image_id": 1, "category_id": 2, "bbox": [2, 2, 3, 5]},
+	                  {"id": 3, "image_id": 1, "category_id": 1, "bbox": [10, 2, 3, 5]}]}`
+	f, err := importer.Parse([]byte(body), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := []api.Label{{Name: "car", Color: "#ff0000"}}
+	m := importer.Merge(f, &labels, ts, importer.Options{SegmentBoxes: true})
+	if m.Result.Duplicates != 1 || m.Result.Boxes != 2 || len(m.Boxes) != 2 || m.Boxes[0].Label != "bus" || m.Boxes[1].Box != [4]float64{10, 2, 13, 7} {
+		t.Errorf("%+v, boxes %+v; want the car box over the car a duplicate, the bus and the other car to segment", m.Result, m.Boxes)
+	}
+}
+
 func pngBase64(t *testing.T, w, h int, set func(x, y int) bool) string {
 	t.Helper()
 	img := image.NewGray(image.Rect(0, 0, w, h))

@@ -148,4 +148,10 @@ func TestProjectImportSegmentsBoxes(t *testing.T) {
 	if iou := mask.IoU(got, scene.Shape("green").Mask); iou < 0.95 {
 		t.Errorf("the box's mask has IoU %.3f with the green shape, want ≥ 0.95", iou)
 	}
+	// The file again: its box is segmented already.
+	res = api.ImportResult{}
+	must(t, e, 200, "POST", imp+"?segment_boxes=true", coco, &res)
+	if res.Boxes != 0 || res.Duplicates != 1 || res.JobID != "" {
+		t.Errorf("second import: %+v; want the box counted as a duplicate and no job", res)
+	}
 }

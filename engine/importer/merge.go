@@ -55,7 +55,7 @@ func Merge(f *File, labels *[]api.Label, targets []Target, opts Options) Merged 
 			Unmatched: []string{}, Skipped: []api.ImportSkip{}},
 		opts: opts, labels: labels, targets: targets, match: newMatcher(targets),
 		existing: make([]int, len(targets)), nextID: make([]int, len(targets)),
-		tracks: map[trackKey]int{}, changed: map[int]bool{},
+		tracks: map[trackKey]int{}, objectBoxes: map[int][]labelledBox{}, changed: map[int]bool{},
 	}
 	for i, t := range targets {
 		m.existing[i] = len(t.Doc.Objects)
@@ -95,8 +95,11 @@ type merger struct {
 	// its largest object id so far.
 	existing, nextID []int
 	// tracks finds the object (its index) an imported track became.
-	tracks  map[trackKey]int
-	changed map[int]bool
+	tracks map[trackKey]int
+	// objectBoxes holds the bounding boxes of each image's objects (found
+	// when a box is first checked against them).
+	objectBoxes map[int][]labelledBox
+	changed     map[int]bool
 }
 
 func (m *merger) skip(s api.ImportSkip) {
@@ -253,22 +256,31 @@ func (m *merger) box(ti int, label string, b *Box, skip func(string, ...any)) {
 const coveredIoU = 0.8
 
 // covered reports whether the image already has an object with label whose
-// mask fills px: the box was segmented before (a file imported again).
+// mask fills px: the box was segmented before (a file imported again). The
+// boxes of an image's objects are found once.
 func (m *merger) covered(ti int, label string, px [4]float64) bool {
-	for _, o := range m.targets[ti].Doc.Objects[:m.existing[ti]] {
-		rle, ok := o.Masks["0"]
-		if !ok || o.Label != label {
-			continue
+	boxes, ok := m.objectBoxes[ti]
+	if !ok {
+		for _, o := range m.targets[ti].Doc.Objects[:m.existing[ti]] {
+			if mk, err := mask.Decode(o.Masks["0"]); err == nil {
+				if x0, y0, x1, y1, ok := mk.BBox(); ok {
+					boxes = append(boxes, labelledBox{o.Label, [4]float64{float64(x0), float64(y0), float64(x1), float64(y1)}})
+				}
+			}
 		}
-		mk, err := mask.Decode(rle)
-		if err != nil {
-			continue
-		}
-		if x0, y0, x1, y1, ok := mk.BBox(); ok && boxIoU(px, [4]float64{float64(x0), float64(y0), float64(x1), float64(y1)}) >= coveredIoU {
+		m.objectBoxes[ti] = boxes
+	}
+	for _, b := range boxes {
+		if b.label == label && boxIoU(px, b.box) >= coveredIoU {
 			return true
 		}
 	}
 	return false
+}
+
+type labelledBox struct {
+	label string
+	box   [4]float64
 }
 
 func boxIoU(a, b [4]float64) float64 {

@@ -97,20 +97,22 @@ func (p *proc) kill() {
 	}
 }
 
-// rss is the process's resident memory in bytes (Linux /proc).
-func (p *proc) rss(t *testing.T) int64 {
+// anonMemory is the process's resident anonymous memory in bytes (Linux
+// /proc RssAnon): heap, stacks and arenas, without the mapped files (the
+// database, the libraries) whose pages come and go with the page cache.
+func (p *proc) anonMemory(t *testing.T) int64 {
 	t.Helper()
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "RssAnon:" {
 			kb, _ := strconv.ParseInt(f[1], 10, 64)
 			return kb << 10
 		}
 	}
-	t.Fatal("no VmRSS in /proc status")
+	t.Fatal("no RssAnon in /proc status")
 	return 0
 }
 

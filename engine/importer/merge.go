@@ -24,8 +24,9 @@ const (
 
 // Options change what Merge does with boxes.
 type Options struct {
-	// SegmentBoxes hands the boxes on images on (Merged.Boxes) to be made
-	// masks by the image model; without it they are skipped.
+	// SegmentBoxes hands the boxes on (Merged.Boxes) to be made masks by
+	// the image model, on images and on video frames; without it they are
+	// skipped.
 	SegmentBoxes bool
 }
 
@@ -38,9 +39,13 @@ type Merged struct {
 	Boxes []BoxPrompt
 }
 
-// BoxPrompt is a box on an image, to be made an object with label.
+// BoxPrompt is a box on an image or a video frame, to be made an object
+// with label; Track is the file's track (Object.Track) that joins the masks
+// of one object across a video's frames.
 type BoxPrompt struct {
 	MediaID string     `json:"media_id"`
+	Frame   int        `json:"frame,omitempty"`
+	Track   int        `json:"track,omitempty"`
 	Label   string     `json:"label"`
 	Box     [4]float64 `json:"box"`
 }
@@ -55,7 +60,7 @@ func Merge(f *File, labels *[]api.Label, targets []Target, opts Options) Merged 
 			Unmatched: []string{}, Skipped: []api.ImportSkip{}},
 		opts: opts, labels: labels, targets: targets, match: newMatcher(targets),
 		existing: make([]int, len(targets)), nextID: make([]int, len(targets)),
-		tracks: map[trackKey]int{}, objectBoxes: map[int][]labelledBox{}, changed: map[int]bool{},
+		tracks: map[trackKey]int{}, objectBoxes: map[frameKey][]labelledBox{}, changed: map[int]bool{},
 	}
 	for i, t := range targets {
 		m.existing[i] = len(t.Doc.Objects)
@@ -96,9 +101,9 @@ type merger struct {
 	existing, nextID []int
 	// tracks finds the object (its index) an imported track became.
 	tracks map[trackKey]int
-	// objectBoxes holds the bounding boxes of each image's objects (found
+	// objectBoxes holds the bounding boxes of each picture's objects (found
 	// when a box is first checked against them).
-	objectBoxes map[int][]labelledBox
+	objectBoxes map[frameKey][]labelledBox
 	changed     map[int]bool
 }
 
@@ -151,7 +156,7 @@ func (m *merger) object(ti int, key, file string, o Object) {
 		return
 	}
 	if o.Box != nil {
-		m.box(ti, label, o.Box, skip)
+		m.box(frameKey{ti, key}, label, o.Track, o.Box, skip)
 		return
 	}
 	rle, ok := o.Draw(t.Media.Width, t.Media.Height)
@@ -226,25 +231,30 @@ func Prepare(f *File, media []api.Media) {
 	}
 }
 
+// frameKey is a picture: a target and a frame of it ("0" for an image).
+type frameKey struct {
+	target int
+	frame  string
+}
+
 // box hands a box on to be segmented (adding its label), or skips it.
-func (m *merger) box(ti int, label string, b *Box, skip func(string, ...any)) {
-	t := m.targets[ti]
+func (m *merger) box(at frameKey, label string, track int, b *Box, skip func(string, ...any)) {
+	t := m.targets[at.target]
 	px, ok := b.pixels(t.Media.Width, t.Media.Height)
 	switch {
-	case t.Media.Kind != api.KindImage:
-		skip("it is a box on a video frame: prompt it in the video to track it")
 	case !m.opts.SegmentBoxes:
 		skip("it is a box, not a mask: import with “segment boxes” (segment_boxes=true) to have the model make its mask")
 	case !ok:
 		skip("the box is outside the picture")
-	case m.covered(ti, label, px):
+	case m.covered(at, label, px):
 		m.res.Duplicates++
 	default:
 		if _, ok := m.label(label); !ok {
 			skip("the project has %d labels, the most it can have", project.MaxLabels)
 			return
 		}
-		m.boxes = append(m.boxes, BoxPrompt{MediaID: t.Media.MediaID, Label: label, Box: px})
+		frame, _ := strconv.Atoi(at.frame)
+		m.boxes = append(m.boxes, BoxPrompt{MediaID: t.Media.MediaID, Frame: frame, Track: track, Label: label, Box: px})
 		m.res.Boxes++
 	}
 }
@@ -255,20 +265,24 @@ func (m *merger) box(ti int, label string, b *Box, skip func(string, ...any)) {
 // (0.88 for the demo model's mask of a box drawn 8 px around a rectangle).
 const coveredIoU = 0.8
 
-// covered reports whether the image already has an object with label whose
-// mask fills px: the box was segmented before (a file imported again). The
-// boxes of an image's objects are found once.
-func (m *merger) covered(ti int, label string, px [4]float64) bool {
-	boxes, ok := m.objectBoxes[ti]
+// covered reports whether the picture already has an object with label
+// whose mask fills px: the box was segmented before (a file imported
+// again). The boxes of a picture's objects are found once.
+func (m *merger) covered(at frameKey, label string, px [4]float64) bool {
+	boxes, ok := m.objectBoxes[at]
 	if !ok {
-		for _, o := range m.targets[ti].Doc.Objects[:m.existing[ti]] {
-			if mk, err := mask.Decode(o.Masks["0"]); err == nil {
+		for _, o := range m.targets[at.target].Doc.Objects[:m.existing[at.target]] {
+			rle, ok := o.Masks[at.frame]
+			if !ok {
+				continue
+			}
+			if mk, err := mask.Decode(rle); err == nil {
 				if x0, y0, x1, y1, ok := mk.BBox(); ok {
 					boxes = append(boxes, labelledBox{o.Label, [4]float64{float64(x0), float64(y0), float64(x1), float64(y1)}})
 				}
 			}
 		}
-		m.objectBoxes[ti] = boxes
+		m.objectBoxes[at] = boxes
 	}
 	for _, b := range boxes {
 		if b.label == label && boxIoU(px, b.box) >= coveredIoU {

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,6 +182,32 @@ func TestSegmentedBoxIsDuplicate(t *testing.T) {
 	}
 }
 
+// On a video the check is per frame: a box on a frame where the object's
+// mask fills it is a duplicate, the same box on another frame is not.
+func TestSegmentedBoxIsDuplicatePerFrame(t *testing.T) {
+	ts := []importer.Target{empty(project())[2]}
+	filled := mask.New(32, 24)
+	for y := 3; y < 7; y++ {
+		for x := 2; x < 5; x++ {
+			filled.Set(x, y, true)
+		}
+	}
+	ts[0].Doc.Objects = []api.AnnotatedObject{{ObjectID: 1, Label: "car", Visible: true, Masks: map[string]api.RLE{"2": mask.Encode(filled)}}}
+	body := `{"images": [{"id": 1, "file_name": "walk/000002.jpg", "width": 32, "height": 24}, {"id": 2, "file_name": "walk/000003.jpg", "width": 32, "height": 24}],
+	  "categories": [{"id": 1, "name": "car"}],
+	  "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 2, 3, 5]},
+	                  {"id": 2, "image_id": 2, "category_id": 1, "bbox": [2, 2, 3, 5]}]}`
+	f, err := importer.Parse([]byte(body), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := []api.Label{{Name: "car", Color: "#ff0000"}}
+	m := importer.Merge(f, &labels, ts, importer.Options{SegmentBoxes: true})
+	if m.Result.Matched != 2 || m.Result.Duplicates != 1 || len(m.Boxes) != 1 || m.Boxes[0].Frame != 3 {
+		t.Errorf("%+v, boxes %+v; want frame 2's box a duplicate and frame 3's to segment", m.Result, m.Boxes)
+	}
+}
+
 func pngBase64(t *testing.T, w, h int, set func(x, y int) bool) string {
 	t.Helper()
 	img := image.NewGray(image.Rect(0, 0, w, h))
@@ -230,8 +257,9 @@ func TestLabelMeShapes(t *testing.T) {
 }
 
 // With segment boxes, boxes on images are handed on in pixels, clipped to
-// the picture, with their labels added to the project; boxes outside the
-// picture or on video frames are skipped.
+// the picture, with their labels added to the project, and so are boxes on
+// video frames, with their frames and tracks; boxes outside the picture are
+// skipped.
 func TestBoxesToSegment(t *testing.T) {
 	body := `{"images": [{"id": 1, "file_name": "photo.jpg", "width": 20, "height": 10},
 	                     {"id": 2, "file_name": "walk.mp4", "width": 32, "height": 24, "media_id": "cccccccccccccccccccccccc", "frame": 1}],
@@ -240,7 +268,7 @@ func TestBoxesToSegment(t *testing.T) {
 	    {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]},
 	    {"id": 2, "image_id": 1, "category_id": 1, "bbox": [15, 5, 10, 10], "segmentation": null},
 	    {"id": 3, "image_id": 1, "category_id": 1, "bbox": [30, 30, 5, 5]},
-	    {"id": 4, "image_id": 2, "category_id": 1, "bbox": [1, 1, 5, 5]}
+	    {"id": 4, "image_id": 2, "category_id": 1, "bbox": [1, 1, 5, 5], "object_id": 3}
 	  ]}`
 	f, err := importer.Parse([]byte(body), "")
 	if err != nil {
@@ -252,8 +280,9 @@ func TestBoxesToSegment(t *testing.T) {
 	want := []importer.BoxPrompt{
 		{MediaID: ts[0].Media.MediaID, Label: "car", Box: [4]float64{1, 2, 4, 6}},
 		{MediaID: ts[0].Media.MediaID, Label: "car", Box: [4]float64{15, 5, 20, 10}},
+		{MediaID: ts[1].Media.MediaID, Frame: 1, Track: 3, Label: "car", Box: [4]float64{1, 1, 6, 6}},
 	}
-	if len(m.Boxes) != 2 || m.Boxes[0] != want[0] || m.Boxes[1] != want[1] || m.Result.Boxes != 2 || m.Result.Objects != 0 || len(m.Changed) != 0 {
+	if !slices.Equal(m.Boxes, want) || m.Result.Boxes != 3 || m.Result.Objects != 0 || len(m.Changed) != 0 {
 		t.Fatalf("boxes %+v, result %+v; want %+v", m.Boxes, m.Result, want)
 	}
 	if len(labels) != 1 || labels[0].Name != "car" {
@@ -263,7 +292,7 @@ func TestBoxesToSegment(t *testing.T) {
 	for _, s := range m.Result.Skipped {
 		reasons = append(reasons, s.What+": "+s.Reason)
 	}
-	if len(reasons) != 2 || !strings.Contains(reasons[0], "annotation 3: the box is outside the picture") || !strings.Contains(reasons[1], "annotation 4: it is a box on a video frame") {
+	if len(reasons) != 1 || !strings.Contains(reasons[0], "annotation 3: the box is outside the picture") {
 		t.Errorf("skipped %q", reasons)
 	}
 }

@@ -21,7 +21,9 @@ type Encoder interface {
 // Source is an image to encode: its content hash (the cache key), size, and
 // a loader called only when the embedding is not cached.
 type Source struct {
-	SHA256        string
+	SHA256 string
+	// Frame is the video frame the picture is (0 for an image).
+	Frame         int
 	Width, Height int
 	Load          func() (image.Image, error)
 }
@@ -53,7 +55,7 @@ func NewEmbedder(enc Encoder, model string, c *embcache.Cache, g Gate) *Embedder
 }
 
 func (e *Embedder) key(src Source) embcache.Key {
-	return embcache.Key{SHA256: src.SHA256, Model: e.model, InputSize: e.enc.InputSize()}
+	return embcache.Key{SHA256: src.SHA256, Model: e.model, InputSize: e.enc.InputSize(), Frame: src.Frame}
 }
 
 // Cached reports whether src's embedding is already cached.

@@ -16,7 +16,8 @@ const jobImportBoxes = "import-boxes"
 
 // importAnnotations reads an annotation file (the raw body, at most MaxBody
 // bytes) and adds its objects to the project in one transaction; with
-// segment_boxes its boxes on images go to a job that segments them.
+// segment_boxes its boxes (on images and video frames) go to a job that
+// segments them.
 func (h *projectHandlers) importAnnotations(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var flags [2]bool

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"fmt"
+	"image"
+	"slices"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/importer"
@@ -10,6 +12,7 @@ import (
 	"github.com/samwise-app/samwise/engine/mask"
 	"github.com/samwise-app/samwise/engine/project"
 	"github.com/samwise-app/samwise/engine/segment"
+	"github.com/samwise-app/samwise/engine/video"
 )
 
 // boxJob is an import-boxes job's parameters: the boxes, in file order.
@@ -18,27 +21,49 @@ type boxJob struct {
 	Boxes     []importer.BoxPrompt `json:"boxes"`
 }
 
-// images groups the boxes by image, in order of first appearance.
-func (b boxJob) images() [][]importer.BoxPrompt {
-	var out [][]importer.BoxPrompt
-	index := map[string]int{}
+// boxPicture is the boxes of one picture: an image, or a frame of a video.
+type boxPicture struct {
+	mediaID string
+	frame   int
+	boxes   []importer.BoxPrompt
+}
+
+// pictures groups the boxes by picture: the media in order of first
+// appearance, a video's frames in order, so that a media's pictures are
+// next to each other.
+func (b boxJob) pictures() []boxPicture {
+	var out []boxPicture
+	media := map[string]int{}
+	index := map[[2]any]int{}
 	for _, p := range b.Boxes {
-		i, ok := index[p.MediaID]
+		if _, ok := media[p.MediaID]; !ok {
+			media[p.MediaID] = len(media)
+		}
+		k := [2]any{p.MediaID, p.Frame}
+		i, ok := index[k]
 		if !ok {
 			i = len(out)
-			index[p.MediaID] = i
-			out = append(out, nil)
+			index[k] = i
+			out = append(out, boxPicture{mediaID: p.MediaID, frame: p.Frame})
 		}
-		out[i] = append(out[i], p)
+		out[i].boxes = append(out[i].boxes, p)
 	}
+	slices.SortStableFunc(out, func(a, b boxPicture) int {
+		if c := media[a.mediaID] - media[b.mediaID]; c != 0 {
+			return c
+		}
+		return a.frame - b.frame
+	})
 	return out
 }
 
 // runImportBoxes makes a mask of every box with the image model (one
-// encoder run per image, the boxes as box prompts) and adds them to the
-// project as new objects, one transaction per image. Progress counts
-// images; a resumed job continues with the next image, and an image done
-// twice adds nothing twice (the import skips masks the media already has).
+// encoder run per picture, the boxes as box prompts) and adds them to the
+// project as new objects, one transaction per media: a video's boxes are
+// merged once all its frames are done, so that a track's boxes become one
+// object. Progress counts pictures; a resumed job starts again at the first
+// picture of the media it was in, and a media done twice adds nothing twice
+// (the import skips masks the media already has).
 func (s *Server) runImportBoxes(ctx context.Context, run *jobs.Run) error {
 	var p boxJob
 	if err := run.Params(&p); err != nil {
@@ -47,38 +72,78 @@ func (s *Server) runImportBoxes(ctx context.Context, run *jobs.Run) error {
 	if s.deps.Images == nil {
 		return fmt.Errorf("no image model is loaded to segment the boxes; see /ready")
 	}
-	images := p.images()
-	if err := run.SetTotal(len(images)); err != nil {
+	pics := p.pictures()
+	if err := run.SetTotal(len(pics)); err != nil {
 		return err
 	}
 	store := project.New(s.deps.DB, s.deps.Media)
-	for i := min(run.Resume, len(images)); i < len(images); i++ {
-		pic, err := s.segmentBoxes(ctx, images[i])
-		if err != nil {
-			return err
+	for start := 0; start < len(pics); {
+		end := start + 1
+		for end < len(pics) && pics[end].mediaID == pics[start].mediaID {
+			end++
 		}
-		var merged importer.Merged
-		file := &importer.File{Format: "boxes", Pictures: []importer.Picture{pic}}
-		if err := store.Merge(p.ProjectID, false, nil, mergeFile(file, importer.Options{}, &merged)); err != nil {
-			return err
+		if end > run.Resume {
+			if err := s.importMediaBoxes(ctx, run, store, p.ProjectID, pics[start:end], start); err != nil {
+				return err
+			}
 		}
-		if err := run.Commit(i, api.FrameResult{Frame: i, Objects: []api.ObjectResult{}}, nil); err != nil {
-			return err
-		}
+		start = end
 	}
 	return nil
 }
 
-// segmentBoxes segments the boxes of one image (in requests of at most
-// segment.MaxObjects) into a picture of objects; boxes whose mask is empty
-// are left out.
-func (s *Server) segmentBoxes(ctx context.Context, boxes []importer.BoxPrompt) (importer.Picture, error) {
-	m, err := s.deps.Media.Get(boxes[0].MediaID)
+// importMediaBoxes segments the boxes of pics, the pictures of one media
+// (numbered from first in the job), and merges them; a video's frames are
+// read in one pass where they are near each other.
+func (s *Server) importMediaBoxes(ctx context.Context, run *jobs.Run, store *project.Store, projectID string, pics []boxPicture, first int) error {
+	m, err := s.deps.Media.Get(pics[0].mediaID)
 	if err != nil {
-		return importer.Picture{}, err
+		return err
 	}
-	pic := importer.Picture{MediaID: m.MediaID, Width: m.Width, Height: m.Height}
-	src := imageSource(s.deps.Media, m.SHA256, m.Width, m.Height, m.MediaID)
+	file := &importer.File{Format: "boxes"}
+	add := func(k int, load func() (image.Image, error)) error {
+		pic := pics[k]
+		src := segment.Source{SHA256: m.SHA256, Frame: pic.frame, Width: m.Width, Height: m.Height, Load: load}
+		objects, err := s.segmentBoxes(ctx, src, &m.Media, pic.boxes)
+		if err != nil {
+			return err
+		}
+		file.Pictures = append(file.Pictures, importer.Picture{MediaID: m.MediaID, Frame: pic.frame, Width: m.Width, Height: m.Height, Objects: objects})
+		if k == len(pics)-1 {
+			return nil // the last picture commits after the merge
+		}
+		return run.Commit(first+k, api.FrameResult{Frame: first + k, Objects: []api.ObjectResult{}}, nil)
+	}
+	if m.Kind == api.KindVideo {
+		var src video.Source
+		if src, err = video.Open(ctx, m.Path); err != nil {
+			return err
+		}
+		frames := make([]int, len(pics))
+		for k, p := range pics {
+			frames[k] = p.frame
+		}
+		err = video.ReadFrames(ctx, src, frames, func(k int, img *image.NRGBA) error {
+			return add(k, func() (image.Image, error) { return img, nil })
+		})
+	} else {
+		err = add(0, func() (image.Image, error) { return s.deps.Media.Image(m) })
+	}
+	if err != nil {
+		return err
+	}
+	var merged importer.Merged
+	if err := store.Merge(projectID, false, nil, mergeFile(file, importer.Options{}, &merged)); err != nil {
+		return err
+	}
+	last := first + len(pics) - 1
+	return run.Commit(last, api.FrameResult{Frame: last, Objects: []api.ObjectResult{}}, nil)
+}
+
+// segmentBoxes segments the boxes of one picture (in requests of at most
+// segment.MaxObjects) into objects; boxes whose mask is empty are left out.
+func (s *Server) segmentBoxes(ctx context.Context, src segment.Source, m *api.Media, boxes []importer.BoxPrompt) ([]importer.Object, error) {
+	var objects []importer.Object
 	for start := 0; start < len(boxes); start += segment.MaxObjects {
 		batch := boxes[start:min(start+segment.MaxObjects, len(boxes))]
 		req := api.PVSImageRequest{MediaID: m.MediaID}
@@ -87,13 +152,16 @@ func (s *Server) segmentBoxes(ctx context.Context, boxes []importer.BoxPrompt) (
 		}
 		res, err := s.deps.Images.Segment(ctx, src, &req)
 		if err != nil {
-			return pic, fmt.Errorf("%s: %w", m.MediaID, err)
+			if m.Kind == api.KindVideo {
+				return nil, fmt.Errorf("%s frame %d: %w", m.MediaID, src.Frame, err)
+			}
+			return nil, fmt.Errorf("%s: %w", m.MediaID, err)
 		}
 		for k, o := range res.Objects {
 			if o.Mask.Area() > 0 {
-				pic.Objects = append(pic.Objects, importer.Object{Label: batch[k].Label, Mask: mask.Encode(o.Mask), What: fmt.Sprintf("box %d", start+k+1)})
+				objects = append(objects, importer.Object{Label: batch[k].Label, Track: batch[k].Track, Mask: mask.Encode(o.Mask), What: fmt.Sprintf("box %d", start+k+1)})
 			}
 		}
 	}
-	return pic, nil
+	return objects, nil
 }

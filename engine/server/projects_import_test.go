@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/config"
@@ -123,17 +122,9 @@ func TestProjectImportSegmentsBoxes(t *testing.T) {
 	if res.Boxes != 1 || res.JobID == "" {
 		t.Fatalf("import: %+v; want 1 box and a job", res)
 	}
-	deadline := time.Now().Add(time.Minute)
-	var j api.Job
-	for {
-		must(t, e, 200, "GET", "/v1/jobs/"+res.JobID, nil, &j)
-		if j.State == api.JobSucceeded {
-			break
-		}
-		if j.State == api.JobFailed || time.Now().After(deadline) {
-			t.Fatalf("job %+v", j)
-		}
-		time.Sleep(20 * time.Millisecond)
+	j := waitJob(t, e, res.JobID, ended)
+	if j.State != api.JobSucceeded {
+		t.Fatalf("job %s: %s", j.State, j.Error)
 	}
 	if j.Kind != "import-boxes" || j.Progress.Done != 1 || j.Progress.Total != 1 {
 		t.Errorf("job %s progress %+v, want 1 of 1 image", j.Kind, j.Progress)

@@ -1,11 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/enginetest"
@@ -260,4 +262,26 @@ func TestRemoveMediaKeepsAnnotations(t *testing.T) {
 	if doc.Version != 1 || doc.Objects[0].Masks["0"] != rle {
 		t.Errorf("annotations after remove and add: %+v", doc)
 	}
+}
+
+func waitJob(t *testing.T, e *enginetest.Engine, id string, until func(*api.Job) bool) *api.Job {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		var j api.Job
+		if err := e.Client.Do(context.Background(), "GET", "/v1/jobs/"+id, nil, &j); err != nil {
+			t.Fatal(err)
+		}
+		if until(&j) {
+			return &j
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s still %s after 5 minutes (%+v)", id, j.State, j.Progress)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func ended(j *api.Job) bool {
+	return j.State == api.JobSucceeded || j.State == api.JobFailed || j.State == api.JobCancelled
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/enginetest"
@@ -62,28 +61,6 @@ func propagate(t *testing.T, e *enginetest.Engine, sid string, req api.Propagate
 		t.Fatal(err)
 	}
 	return acc.JobID
-}
-
-func waitJob(t *testing.T, e *enginetest.Engine, id string, until func(*api.Job) bool) *api.Job {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		var j api.Job
-		if err := e.Client.Do(context.Background(), "GET", "/v1/jobs/"+id, nil, &j); err != nil {
-			t.Fatal(err)
-		}
-		if until(&j) {
-			return &j
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("job %s still %s after 5 minutes (%+v)", id, j.State, j.Progress)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func ended(j *api.Job) bool {
-	return j.State == api.JobSucceeded || j.State == api.JobFailed || j.State == api.JobCancelled
 }
 
 // sessionMasks reads every stored frame of a session: frame → object → mask.

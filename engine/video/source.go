@@ -47,22 +47,12 @@ func Open(ctx context.Context, path string) (Source, error) {
 
 // ReadFrame returns one frame as an image.
 func ReadFrame(ctx context.Context, src Source, i int) (*image.NRGBA, error) {
-	info := src.Info()
-	if i < 0 || i >= info.Frames {
-		return nil, fmt.Errorf("frame %d is out of range: the video has frames 0 to %d", i, info.Frames-1)
-	}
-	var img *image.NRGBA
-	err := src.Read(ctx, i, func(_ int, rgb []byte) error {
-		img = image.NewNRGBA(image.Rect(0, 0, info.Width, info.Height))
-		for p, q := 0, 0; p < len(rgb); p, q = p+3, q+4 {
-			img.Pix[q], img.Pix[q+1], img.Pix[q+2], img.Pix[q+3] = rgb[p], rgb[p+1], rgb[p+2], 255
-		}
-		return ErrStop
+	var out *image.NRGBA
+	err := ReadFrames(ctx, src, []int{i}, func(_ int, img *image.NRGBA) error {
+		out = img // ReadFrames made it for this call alone
+		return nil
 	})
-	if err == nil && img == nil {
-		err = fmt.Errorf("frame %d could not be decoded (the video may be truncated)", i)
-	}
-	return img, err
+	return out, err
 }
 
 type ffmpegSource struct {

@@ -50,7 +50,7 @@ export function confirmImport(fileName: string, dry: ImportResult): Promise<{ se
   return new Promise((resolve) => {
     const body: Node[] = importSummary(dry).map((l) => el("p", { class: "import-line" }, l));
     const segment = el("input", { type: "checkbox", class: "import-segment-boxes", checked: true });
-    if (dry.boxes) body.push(el("label", { class: "import-line" }, segment, ` Make masks of the ${plural(dry.boxes, "box", "boxes")} with the model (a job: each image's objects appear as it is done)`));
+    if (dry.boxes) body.push(el("label", { class: "import-line" }, segment, ` Make masks of the ${plural(dry.boxes, "box", "boxes")} with the model (a job: an image's objects appear as it is done, a video's when all its frames are)`));
     const any = dry.masks + dry.boxes > 0;
     const buttons = any
       ? [{ label: "Cancel", onclick: () => resolve(null) }, { label: "Import", primary: true, onclick: () => resolve({ segmentBoxes: dry.boxes > 0 && segment.checked }) }]

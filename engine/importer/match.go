@@ -98,10 +98,43 @@ func (m *matcher) find(p *Picture) (ti, frame int, why string) {
 			return i, 0, why
 		}
 	}
+	if f := frameStem.FindStringSubmatch(stem); f != nil && stem != name { // "walk_000012.jpg"
+		if n, err := strconv.Atoi(f[2]); err == nil {
+			if i, why := m.one(m.videos, f[1], name); i >= 0 || why != "" {
+				return i, n, why
+			}
+		}
+	}
+	if f := anonymousFrame.FindStringSubmatch(stem); f != nil {
+		if n, err := strconv.Atoi(f[1]); err == nil {
+			return m.onlyVideo(name, n)
+		}
+	}
 	if orig := originalName(name); orig != "" {
 		return m.find(&Picture{FileName: orig})
 	}
 	return -1, 0, ""
+}
+
+// anonymousFrame is a frame named without its video: CVAT exports a video
+// task's frames as "frame_000012" (0-based).
+var anonymousFrame = regexp.MustCompile(`^frame_([0-9]+)$`)
+
+// onlyVideo places frame n of a picture that does not name its video on the
+// project's only video.
+func (m *matcher) onlyVideo(name string, n int) (ti, frame int, why string) {
+	ti = -1
+	videos := 0
+	for i, t := range m.targets {
+		if t.Media.Kind == api.KindVideo {
+			ti = i
+			videos++
+		}
+	}
+	if videos > 1 {
+		return -1, 0, fmt.Sprintf("%s names a frame but not its video, and the project has %d videos; import the file into a project that holds only its video", name, videos)
+	}
+	return ti, n, ""
 }
 
 // Names other tools give pictures: Roboflow's "photo_jpg.rf.<hash>.jpg"

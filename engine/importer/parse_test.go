@@ -139,6 +139,45 @@ func TestAmbiguousNames(t *testing.T) {
 	}
 }
 
+// Video frames are found by the names exports and tools give them:
+// "<video>/<n>.jpg", "<video>_<n>" and "<video>_<n>.jpg", and CVAT's
+// "frame_<n>.jpg", which names no video, on the project's only video.
+func TestMatchVideoFrames(t *testing.T) {
+	video := empty(project())[2] // walk.mp4, 5 frames of 32×24
+	picture := func(name string) string {
+		return `{"images": [{"id": 1, "file_name": "` + name + `", "width": 32, "height": 24}], "categories": [{"id": 1, "name": "dog"}],
+		  "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "segmentation": [[1, 1, 9, 1, 9, 9, 1, 9]]}]}`
+	}
+	for name, frame := range map[string]string{"walk/000003.jpg": "3", "walk_000004": "4", "images/walk_000002.jpg": "2", "obj_train_data/frame_000001.PNG": "1"} {
+		ts := []importer.Target{{Media: video.Media, Doc: &api.AnnotationDoc{Objects: []api.AnnotatedObject{}}}}
+		res := merge(t, picture(name), ts)
+		if _, ok := maskFrames(ts[0].Doc.Objects)[frame]; res.Matched != 1 || !ok {
+			t.Errorf("%s: %+v, masks on frames %v; want frame %s", name, res, maskFrames(ts[0].Doc.Objects), frame)
+		}
+	}
+	two := []importer.Target{
+		{Media: video.Media, Doc: &api.AnnotationDoc{Objects: []api.AnnotatedObject{}}},
+		{Media: api.Media{MediaID: "ffffffffffffffffffffffff", Kind: api.KindVideo, Name: "run.mp4", Width: 32, Height: 24, Frames: 5}, Doc: &api.AnnotationDoc{Objects: []api.AnnotatedObject{}}},
+	}
+	if res := merge(t, picture("frame_000001.jpg"), two); res.Matched != 0 || res.SkippedCount != 1 || !strings.Contains(res.Skipped[0].Reason, "names a frame but not its video, and the project has 2 videos") {
+		t.Errorf("frame_000001.jpg with two videos: %+v; want it skipped as ambiguous", res)
+	}
+	if res := merge(t, picture("frame_000001.jpg"), cocoTarget()); res.Matched != 0 || res.UnmatchedCount != 1 {
+		t.Errorf("frame_000001.jpg without a video: %+v; want it unmatched", res)
+	}
+}
+
+// maskFrames lists the frames the objects have masks on.
+func maskFrames(objects []api.AnnotatedObject) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range objects {
+		for k := range o.Masks {
+			out[k] = true
+		}
+	}
+	return out
+}
+
 // Pictures renamed by Roboflow and Label Studio exports match the media
 // they were uploaded as.
 func TestMatchRenamedByTools(t *testing.T) {

@@ -92,7 +92,7 @@ export class MediaList {
       ...this.items.map((m) => {
         const img = el("img", { class: "thumb", alt: "" });
         void thumbnail(this.engine, m).then((u) => u && (img.src = u));
-        const status = m.objects ? `${m.objects} object${m.objects === 1 ? "" : "s"}${m.media.kind === "video" ? ` · ${m.frames} frames` : ""}` : m.version ? "no objects" : "not annotated";
+        const status = m.objects ? `${m.objects} object${m.objects === 1 ? "" : "s"}${m.media.kind === "video" ? ` · ${m.frames} frame${m.frames === 1 ? "" : "s"}` : ""}` : m.version ? "no objects" : "not annotated";
         return el(
           "li",
           {

@@ -15,16 +15,18 @@ import (
 
 // Job kinds of the model routes.
 const (
-	jobPull       = "model_pull"
-	jobPrecompute = "precompute"
+	jobPull        = "model_pull"
+	jobModelImport = "model_import"
+	jobPrecompute  = "precompute"
 )
 
 // modelHandlers serves model management and precompute.
 func (s *Server) modelHandlers() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
-		"GET /v1/models":       s.handleModels,
-		"POST /v1/models/pull": s.withJobs(s.handlePull),
-		"POST /v1/precompute":  s.withJobs(s.handlePrecompute),
+		"GET /v1/models":         s.handleModels,
+		"POST /v1/models/pull":   s.withJobs(s.handlePull),
+		"POST /v1/models/import": s.withJobs(s.handleModelImport),
+		"POST /v1/precompute":    s.withJobs(s.handlePrecompute),
 	}
 }
 
@@ -33,31 +35,34 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 	if s.deps.Models != nil {
 		out.Installed = append(out.Installed, s.deps.Models()...)
 	}
-	active := map[string]bool{}
+	// The active bundles, and the families whose active bundle is a demo: a
+	// real bundle of such a family, pulled or imported, takes over at the
+	// next start.
+	active, demo := map[string]bool{}, map[string]bool{}
+	use := func(m *model.Manifest) {
+		active[m.Name] = true
+		if m.Demo {
+			demo[m.Family] = true
+		}
+	}
 	if s.deps.Images != nil {
-		active[s.deps.Images.Manifest().Name] = true
+		use(s.deps.Images.Manifest())
 	}
 	if s.deps.Videos != nil {
-		active[s.deps.Videos.Manifest().Name] = true
+		use(s.deps.Videos.Manifest())
 	}
 	if s.deps.Concepts != nil {
-		active[s.deps.Concepts.Manifest().Name] = true
+		use(s.deps.Concepts.Manifest())
 	}
 	for i := range out.Installed {
 		m := &out.Installed[i]
 		m.Loaded, m.Active = active[m.Name], active[m.Name]
+		if demo[m.Family] && !m.Demo {
+			out.RestartNeeded = true
+		}
 	}
 	for _, e := range model.Catalog() {
 		out.Catalog = append(out.Catalog, api.CatalogModel{Name: e.Name, Description: e.Description, Family: e.Family, Task: e.Task, Precisions: e.Precisions, Default: e.DefaultPrecision})
-	}
-	// A real (non-demo) tracker installed while the demo is active takes
-	// over at the next start.
-	if img := s.deps.Images; img != nil && img.Manifest().Demo {
-		for _, m := range out.Installed {
-			if m.Family == model.FamilyTracker && !m.Demo {
-				out.RestartNeeded = true
-			}
-		}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -109,6 +109,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 	s.ready.Store(deps.Images != nil)
 	if deps.Jobs != nil {
 		deps.Jobs.Handle(jobPull, s.runPull)
+		deps.Jobs.Handle(jobModelImport, s.runModelImport)
 		deps.Jobs.Handle(jobPrecompute, s.runPrecompute)
 		deps.Jobs.Handle(jobImportBoxes, s.runImportBoxes)
 	}

@@ -139,6 +139,12 @@ export interface MediaRequest {
   sha256?: string;
 }
 
+export interface ModelImportRequest {
+  path: string;
+  name?: string;
+  replace?: boolean;
+}
+
 export interface ModelList {
   installed: ModelStatus[];
   catalog: CatalogModel[];
@@ -487,6 +493,7 @@ export interface Endpoints {
   "POST /v1/pcs/video/{session_id}/run": { request: PCSRunRequest; response: JobAccepted };
   "GET /v1/models": { request: never; response: ModelList };
   "POST /v1/models/pull": { request: PullRequest; response: JobAccepted };
+  "POST /v1/models/import": { request: ModelImportRequest; response: JobAccepted };
   "POST /v1/precompute": { request: PrecomputeRequest; response: JobAccepted };
   "POST /v1/pvs/video/{session_id}/estimate": { request: PropagateRequest; response: PlacementEstimate };
   "GET /v1/remote": { request: never; response: RemoteWorker };

@@ -50,6 +50,7 @@
     openDialog: (opts) => call("OpenDialog", opts || {}),
     openImages: () => call("OpenImages"),
     openFolder: () => call("OpenFolder"),
+    chooseFolder: (title) => call("ChooseFolder", title || ""),
     openVideo: () => call("OpenVideo"),
     registerPaths: (paths) => call("RegisterPaths", paths),
     saveExport: (format, projectId) => call("SaveExport", format, projectId),

@@ -113,6 +113,24 @@ func (d *Desktop) OpenDialog(opts DialogOptions) ([]string, error) {
 	return d.choose(ctx, opts)
 }
 
+// ChooseFolder shows a native folder dialog and returns the chosen folder's
+// absolute path ("" when cancelled), for folders that are not media (a
+// model bundle to import).
+func (d *Desktop) ChooseFolder(title string) (string, error) {
+	ctx, err := d.context()
+	if err != nil {
+		return "", err
+	}
+	if title == "" {
+		title = "Choose a folder"
+	}
+	dir, err := d.native.OpenDirectory(ctx, FileDialog{Title: title})
+	if err != nil || dir == "" {
+		return "", err
+	}
+	return filepath.Abs(dir)
+}
+
 func (d *Desktop) choose(ctx context.Context, opts DialogOptions) ([]string, error) {
 	kinds, err := normalizeKinds(opts.Kinds)
 	if err != nil {

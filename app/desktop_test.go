@@ -126,3 +126,22 @@ func TestDesktopErrors(t *testing.T) {
 		t.Errorf("title: %v %q", err, native.titles)
 	}
 }
+
+// ChooseFolder returns the folder itself (absolute), not the media in it,
+// and "" when the dialog is cancelled.
+func TestChooseFolder(t *testing.T) {
+	native := &fakeNative{dir: "models/sam3"}
+	d := newShell(native, downEngine{}, app.ShellOptions{}).Desktop
+	got, err := d.ChooseFolder("Choose a model folder")
+	wd, _ := os.Getwd()
+	if err != nil || got != filepath.Join(wd, "models/sam3") {
+		t.Errorf("ChooseFolder = %q, %v; want the absolute folder", got, err)
+	}
+	if dlg := native.Dialogs()[0]; dlg.kind != "directory" || dlg.Title != "Choose a model folder" {
+		t.Errorf("dialog = %+v", dlg)
+	}
+	native.dir = ""
+	if got, err := d.ChooseFolder(""); got != "" || err != nil {
+		t.Errorf("cancelled: %q, %v", got, err)
+	}
+}

@@ -25,7 +25,8 @@ func syncDir(dir string) {
 	_ = f.Close()
 }
 
-// ctxReader fails reads once ctx is done, so long copies stop promptly.
+// ctxReader fails reads once ctx is done, so long copies stop promptly, and
+// reports what it reads to ctx's progress func (WithProgress).
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
@@ -35,7 +36,19 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return c.r.Read(p)
+	n, err := c.r.Read(p)
+	if fn, ok := c.ctx.Value(progressKey{}).(func(int64)); ok && n > 0 {
+		fn(int64(n))
+	}
+	return n, err
+}
+
+type progressKey struct{}
+
+// WithProgress returns a context under which Registry.Import calls fn with
+// the bytes each read of a file it copies adds.
+func WithProgress(ctx context.Context, fn func(n int64)) context.Context {
+	return context.WithValue(ctx, progressKey{}, fn)
 }
 
 // HashMismatchError reports a file whose content does not hash to what its

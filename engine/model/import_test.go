@@ -221,3 +221,29 @@ func TestImportHandWrittenManifest(t *testing.T) {
 		}
 	}
 }
+
+// Under WithProgress, Import reports every byte it copies, once: for a
+// bare folder and for a bundle with a complete manifest.
+func TestImportReportsProgress(t *testing.T) {
+	reg := openRegistry(t)
+	var copied int64
+	ctx := model.WithProgress(t.Context(), func(n int64) { copied += n })
+	b, err := reg.Import(ctx, hubClone(t), model.ImportOptions{Name: "bare"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	for _, f := range b.Manifest.Files {
+		size += f.Size
+	}
+	if size == 0 || copied != size {
+		t.Errorf("reported %d bytes for a bare folder, want the %d bytes of its files", copied, size)
+	}
+	copied = 0
+	if _, err := reg.Import(ctx, b.Dir, model.ImportOptions{Name: "again"}); err != nil {
+		t.Fatal(err)
+	}
+	if copied != size {
+		t.Errorf("reported %d bytes for a bundle with its manifest, want %d", copied, size)
+	}
+}

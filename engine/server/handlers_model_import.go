@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -51,17 +52,32 @@ func (s *Server) handleModelImport(w http.ResponseWriter, r *http.Request) {
 	s.accepted(w, r, j, err)
 }
 
-// runModelImport copies and checks a bundle folder into the registry.
+// runModelImport copies and checks a bundle folder into the registry;
+// progress counts the bytes copied against the folder's size.
 func (s *Server) runModelImport(ctx context.Context, run *jobs.Run) error {
 	var req api.ModelImportRequest
 	if err := run.Params(&req); err != nil {
 		return err
 	}
-	if err := run.Report(0, 1); err != nil {
+	var total, done int64
+	err := filepath.WalkDir(req.Path, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				total += fi.Size()
+			}
+		}
 		return err
+	})
+	if err != nil {
+		return fmt.Errorf("read %s: %w", req.Path, err)
 	}
+	run.Report(0, int(total))
+	ctx = model.WithProgress(ctx, func(n int64) {
+		done += n
+		run.Report(int(min(done, total)), int(total))
+	})
 	if _, err := s.deps.Registry.Import(ctx, req.Path, model.ImportOptions{Name: req.Name, Replace: req.Replace}); err != nil {
 		return err
 	}
-	return run.Report(1, 1)
+	return run.Report(int(total), int(total))
 }

@@ -39,7 +39,7 @@ func TestModelImportThroughTheAPI(t *testing.T) {
 	dir := conceptFolder(t, e)
 	var acc api.JobAccepted
 	must(t, e, 202, "POST", "/v1/models/import", api.ModelImportRequest{Path: dir}, &acc)
-	if j := waitEnded(t, e, acc.JobID); j.State != api.JobSucceeded || j.Kind != "model_import" || j.Progress.Done != 1 {
+	if j := waitEnded(t, e, acc.JobID); j.State != api.JobSucceeded || j.Kind != "model_import" || j.Progress.Total == 0 || j.Progress.Done != j.Progress.Total {
 		t.Fatalf("import job %s %s: %s, progress %+v", j.Kind, j.State, j.Error, j.Progress)
 	}
 	var list api.ModelList

@@ -4,19 +4,20 @@
 // drop are registered and added, the page's own drop uploads nothing, the
 // Edit menu's undo/redo reach the editor (and the bridge's key replay is
 // off), exports go through saveExport, the engine's state shows in the
-// badge, and a page that loaded before the engine was ready loads the
-// project once it is.
+// badge, a model folder chosen in the model panel is installed, and a page
+// that loaded before the engine was ready loads the project once it is.
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { clickImage, openApp, outDir, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
+import { clickImage, openApp, outDir, repoDir, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
 import { standardScene } from "./scene.mjs";
 
 let engine, chrome, page;
 const scene = standardScene(640, 480, 5);
 const picture = path.join(outDir, "desktop-scene.png");
 const notes = path.join(outDir, "desktop-notes.txt");
+const conceptExport = path.join(outDir, "SAM3-Concept");
 const uploads = [];
 const downloads = [];
 
@@ -24,7 +25,7 @@ const downloads = [];
 function fakeBridge() {
   const listeners = {};
   const takers = { undo: 0, redo: 0 };
-  const log = (window.__bridgeLog = { registered: [], exported: [], replayed: [] });
+  const log = (window.__bridgeLog = { registered: [], exported: [], replayed: [], chose: [] });
   const on = (event, cb) => {
     (listeners[event] ??= new Set()).add(cb);
     return () => listeners[event].delete(cb);
@@ -47,6 +48,7 @@ function fakeBridge() {
   window.samwise = Object.freeze({
     desktop: true,
     openDialog: async () => [],
+    chooseFolder: async (title) => (log.chose.push(title), window.__folder ?? ""),
     registerPaths: async (paths) => {
       log.registered.push(paths);
       const out = { media: [], failed: [] };
@@ -74,6 +76,12 @@ before(async () => {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(picture, scene.png);
   writeFileSync(notes, "not a picture\n");
+  // The demo concept graphs laid out as an unpacked SAM 3 concept export.
+  const demo = path.join(repoDir, "assets", "models", "demo-concept");
+  for (const f of ["onnx/vision-encoder.onnx", "onnx/text-encoder.onnx", "onnx/decoder.onnx", "tokenizer.json"]) {
+    mkdirSync(path.dirname(path.join(conceptExport, f)), { recursive: true });
+    copyFileSync(path.join(demo, f), path.join(conceptExport, f));
+  }
   engine = await startEngine(["--allow-local-paths"]);
   chrome = await startBrowser();
   await chrome.context.addInitScript(fakeBridge);
@@ -146,6 +154,23 @@ test("File > Import Annotations… opens the file picker and the import's summar
   assert.match(text, /Nothing to add/);
   assert.match(text, /1 picture not in this project.*nowhere\.jpg/);
   await page.click(".dialog button.primary");
+});
+
+test("a model folder chosen in the model panel is installed and waits for a restart", async () => {
+  await page.click(".demo-banner .get-sam3");
+  await page.waitForSelector(".dialog .import-model");
+  await page.click(".dialog .import-model"); // cancelled: nothing happens
+  await until(page, () => window.__bridgeLog.chose.length === 1, null, "the folder dialog");
+  assert.equal(await page.locator(".dialog .job-bar[data-state]").count(), 0, "no job for a cancelled dialog");
+  await page.evaluate((dir) => (window.__folder = dir), conceptExport);
+  await page.click(".dialog .import-model");
+  const text = await until(page, () => { const b = document.querySelector(".dialog .job-bar"); return b?.dataset.state === "succeeded" && b.textContent; }, null, "the folder's import", 30_000);
+  assert.match(text, /Add SAM3-Concept.*done/);
+  await page.waitForSelector(".dialog .installed-model[data-model='sam3-concept']");
+  assert.match(await page.locator(".dialog .restart-note").textContent(), /Installed\. Quit and reopen Samwise/);
+  assert.match((await bridgeLog()).chose[0], /folder of a SAM 3 model/);
+  await screenshot(page, "21-desktop-model-folder.png");
+  await page.click(".dialog-buttons button");
 });
 
 test("the engine's restarts show in the badge", async () => {

@@ -12,6 +12,7 @@ import type {
   JobResults,
   Label,
   Media,
+  ModelImportRequest,
   ModelList,
   PCSImageRequest,
   PCSImageResponse,
@@ -108,6 +109,10 @@ export class Engine {
 
   pull(req: PullRequest): Promise<JobAccepted> {
     return this.client.json("POST", "/v1/models/pull", req);
+  }
+
+  importModel(req: ModelImportRequest): Promise<JobAccepted> {
+    return this.client.json("POST", "/v1/models/import", req);
   }
 
   precompute(mediaIds: string[]): Promise<JobAccepted> {

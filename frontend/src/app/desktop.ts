@@ -27,6 +27,8 @@ type Unsubscribe = () => void;
 export interface DesktopBridge {
   desktop?: boolean;
   openDialog?: (opts: { multiple?: boolean; kinds?: string[]; folder?: boolean; title?: string }) => Promise<string[]>;
+  /** A native folder dialog: the folder's absolute path, "" when cancelled. */
+  chooseFolder?: (title: string) => Promise<string>;
   registerPaths?: (paths: string[]) => Promise<OpenResult>;
   /** Export → native save dialog → file; the saved path, "" when cancelled. */
   saveExport?: (format: string, projectId: string) => Promise<string>;
@@ -39,7 +41,7 @@ export interface DesktopBridge {
   onExport?: (cb: () => void) => Unsubscribe;
   /** File > Import Annotations…. */
   onImport?: (cb: () => void) => Unsubscribe;
-  /** Restarts the engine the app supervises (not offered by the shell yet). */
+  /** Restarts the engine the app supervises (e.g. to load a new model). */
   restartEngine?: () => Promise<unknown>;
 }
 

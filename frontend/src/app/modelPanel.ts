@@ -1,8 +1,11 @@
 // Models: what is installed (GET /v1/models), what can be downloaded (the
 // catalog, each with its precisions), and the download itself
 // (POST /v1/models/pull, a job counting bytes: MB/s and ETA, cancel, and
-// Resume after a failure or a cancel). A finished download waits for an
-// engine restart, which the desktop app does and a browser cannot.
+// Resume after a failure or a cancel). Models that are not downloads (SAM 3
+// concept and video exports) are added from a folder: in the desktop app
+// through a folder dialog (POST /v1/models/import, a job counting bytes),
+// elsewhere with `engine models import`. A new model waits for an engine
+// restart, which the desktop app does and a browser cannot.
 import type { Engine } from "../api/engine";
 import type { CatalogModel, ModelList, ModelStatus } from "../api/types.gen";
 import { JobBar } from "../jobs/jobBar";
@@ -11,6 +14,7 @@ import { desktop } from "./desktop";
 import { showDialog } from "./dialogs";
 
 export const pullCommand = "engine models pull sam3-tracker";
+export const importCommand = "engine models import DIR";
 
 export class ModelPanel {
   /** Where the download shows while the panel is closed (the banner). */
@@ -18,6 +22,7 @@ export class ModelPanel {
   private readonly bar: JobBar;
   private readonly restart = el("div", { class: "restart-note", hidden: true });
   private readonly body = el("div", { class: "model-panel" });
+  private readonly installed = el("ul", { class: "installed-models" });
 
   constructor(
     private readonly engine: Engine,
@@ -36,16 +41,18 @@ export class ModelPanel {
       this.onError((e as Error).message);
       return;
     }
-    this.showRestart(list.restart_needed);
+    this.show(list);
     replace(
       this.body,
       el("h3", {}, "Installed"),
-      el("ul", { class: "installed-models" }, ...list.installed.map((m) => installedRow({ ...m, ...this.live().find((r) => r.name === m.name) }))),
+      this.installed,
       el("h3", {}, "Download"),
       el("ul", { class: "catalog" }, ...list.catalog.map((m) => this.catalogRow(m))),
+      el("p", { class: "muted" }, "Downloads are checksummed and resume where they stopped. From a terminal: ", el("code", {}, pullCommand), "."),
+      el("h3", {}, "From a folder"),
+      this.folderRow(),
       this.bar.root,
       this.restart,
-      el("p", { class: "muted" }, "Downloads are checksummed and resume where they stopped. From a terminal: ", el("code", {}, pullCommand), "."),
     );
     showDialog("Models", [this.body], [{ label: "Close", primary: true }], () => this.dock.append(this.bar.root, this.restart));
   }
@@ -64,28 +71,64 @@ export class ModelPanel {
     );
   }
 
-  private async pull(name: string, precision: string): Promise<void> {
+  /** SAM 3 text prompts and video tracking come as exports to unpack:
+   * the desktop app adds such a folder, a browser says how to. */
+  private folderRow(): HTMLElement {
+    const what = "SAM 3 text prompts (sam3-concept: vision-encoder.onnx, text-encoder.onnx, decoder.onnx, tokenizer.json) and video tracking (sam3-video, with its manifest.json) are not downloads: unpack the export to a folder";
+    const choose = desktop()?.chooseFolder;
+    if (!choose) return el("p", { class: "muted" }, `${what}, then on the engine's machine run `, el("code", {}, importCommand), " (docs/models.md).");
+    return el(
+      "div",
+      { class: "model-folder" },
+      el("p", { class: "muted" }, `${what} and add it here; the files are copied and checksummed.`),
+      el("button", { class: "small import-model", onclick: () => void this.importFolder(choose) }, "Add a model folder…"),
+    );
+  }
+
+  private async importFolder(choose: (title: string) => Promise<string>): Promise<void> {
     if (this.bar.running) return;
     try {
-      const acc = await this.engine.pull({ name, precision });
-      this.bar.follow(acc.job_id, {
-        label: `Download ${name} (${precision})`,
-        unit: "bytes",
-        ended: (j) => {
-          if (j.state === "succeeded") void this.afterPull();
-        },
-      });
+      const path = await choose("Choose the folder of a SAM 3 model");
+      if (!path) return;
+      const acc = await this.engine.importModel({ path });
+      this.follow(acc.job_id, `Add ${path.split(/[\\/]/).pop() || path}`);
     } catch (e) {
       this.onError((e as Error).message);
     }
   }
 
-  private async afterPull(): Promise<void> {
+  private async pull(name: string, precision: string): Promise<void> {
+    if (this.bar.running) return;
     try {
-      this.showRestart((await this.engine.models()).restart_needed);
+      const acc = await this.engine.pull({ name, precision });
+      this.follow(acc.job_id, `Download ${name} (${precision})`);
     } catch (e) {
       this.onError((e as Error).message);
     }
+  }
+
+  /** Follows a download or a folder import; a new model refreshes the list. */
+  private follow(jobId: string, label: string): void {
+    this.bar.follow(jobId, {
+      label,
+      unit: "bytes",
+      ended: (j) => {
+        if (j.state === "succeeded") void this.refresh();
+      },
+    });
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      this.show(await this.engine.models());
+    } catch (e) {
+      this.onError((e as Error).message);
+    }
+  }
+
+  private show(list: ModelList): void {
+    replace(this.installed, ...list.installed.map((m) => installedRow({ ...m, ...this.live().find((r) => r.name === m.name) })));
+    this.showRestart(list.restart_needed);
   }
 
   private showRestart(needed: boolean): void {
@@ -94,7 +137,7 @@ export class ModelPanel {
     const restart = desktop()?.restartEngine;
     replace(
       this.restart,
-      el("strong", {}, "Downloaded. "),
+      el("strong", {}, "Installed. "),
       restart
         ? el("span", {}, "Restart the engine to use it: ", el("button", { class: "small primary", onclick: () => void restart().catch((e: Error) => this.onError(e.message)) }, "Restart engine"))
         : desktop()?.desktop

@@ -71,6 +71,11 @@ type RemoteStatus struct {
 	FramesRemote int `json:"frames_remote"`
 	// Fallback says why the job (or its rest) ran locally.
 	Fallback string `json:"fallback,omitempty"`
+	// WorkersLost counts the workers that stopped answering during the job;
+	// each was destroyed and another rented, which went on from the frames
+	// already in. Lost says why the latest one was given up.
+	WorkersLost int    `json:"workers_lost,omitempty"`
+	Lost        string `json:"lost,omitempty"`
 }
 
 // JobList answers GET /v1/jobs.

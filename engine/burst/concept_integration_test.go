@@ -31,8 +31,9 @@ func conceptRun(t *testing.T, p *proc, path, placement string) string {
 
 // TestConceptRunOnTheWorker: a concept run (detect + track) goes to the GPU worker like a
 // propagation — its results come back through object storage and equal a local run's,
-// ids included; when the worker dies mid-run, the frames it stored stay and the run
-// finishes here with new ids after the worker's.
+// ids included; when the worker dies mid-run another is rented and goes on with the same
+// ids, and when that one dies too, the frames both stored stay and the run finishes here
+// with new ids after the workers'.
 func TestConceptRunOnTheWorker(t *testing.T) {
 	logs := logDir(t)
 	f := newFleet(t, logs)
@@ -68,15 +69,20 @@ func TestConceptRunOnTheWorker(t *testing.T) {
 		}
 	}
 
-	// The worker dies mid-run: what it stored stays, the rest runs here.
+	// The worker dies mid-run: another goes on; it dies too: what both stored stays, the
+	// rest runs here.
 	id = conceptRun(t, local, path, api.PlacementRemote)
-	waitJob(t, local, id, func(j *api.Job) bool {
+	first := waitJob(t, local, id, func(j *api.Job) bool {
 		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= 64
 	}, nil)
 	f.worker().kill()
+	waitJob(t, local, id, func(j *api.Job) bool {
+		return ended(j) || j.Remote != nil && j.Remote.WorkersLost == 1 && j.Remote.Stage == api.StageTracking && j.Progress.Done >= first.Progress.Done+32
+	}, nil)
+	f.worker().kill()
 	j = waitJob(t, local, id, ended, nil)
-	if j.State != api.JobSucceeded || j.Progress.Done != 300 || j.Placement != api.PlacementLocal || j.Remote == nil || j.Remote.Stage != api.StageFellBack {
-		t.Fatalf("after the worker died the run ended %s (%s) with %+v, placement %s, remote %+v", j.State, j.Error, j.Progress, j.Placement, j.Remote)
+	if j.State != api.JobSucceeded || j.Progress.Done != 300 || j.Placement != api.PlacementLocal || j.Remote == nil || j.Remote.Stage != api.StageFellBack || j.Remote.WorkersLost != 1 {
+		t.Fatalf("after two workers died the run ended %s (%s) with %+v, placement %s, remote %+v", j.State, j.Error, j.Progress, j.Placement, j.Remote)
 	}
 	kept := j.Remote.FramesRemote
 	after := frames(t, local, id)
@@ -85,7 +91,7 @@ func TestConceptRunOnTheWorker(t *testing.T) {
 		for obj, counts := range objs {
 			if fr < kept {
 				if remote[fr][obj] != counts {
-					t.Fatalf("frame %d instance %d from the dead worker differs from the first remote run", fr, obj)
+					t.Fatalf("frame %d instance %d from the dead workers differs from the first remote run", fr, obj)
 				}
 				maxBefore = max(maxBefore, obj)
 			} else {
@@ -93,7 +99,7 @@ func TestConceptRunOnTheWorker(t *testing.T) {
 			}
 		}
 	}
-	if len(after) != 300 || kept < 64 || minAfter <= maxBefore {
+	if len(after) != 300 || kept < first.Progress.Done+32 || minAfter <= maxBefore {
 		t.Fatalf("%d frames, %d from the worker; ids up to %d from the worker, from %d after: the local rest must start new ids", len(after), kept, maxBefore, minAfter)
 	}
 	local.stop(t)

@@ -16,9 +16,11 @@
 // frames, through presigned PUT URLs sent with the request: engine/resultchunk), and the
 // local engine, polling the worker's job, reads each chunk into the local job's
 // Run.Commit — the local bbolt — as soon as it is done. If the worker's job fails or the
-// worker stops answering, every chunk it stored is still read, the worker is marked lost
-// and destroyed, and the rest of the job runs locally. The job's status shows the
-// placement, the worker's state, the elapsed time and the cost (api.Job.Remote).
+// worker stops answering, every chunk it stored is still read. A worker that stopped
+// answering is marked lost and destroyed, and once per job another is rented, which runs
+// the job again and whose results are read from the first frame not yet in; otherwise the
+// rest of the job runs locally. The job's status shows the placement, the worker's state,
+// the workers lost, the elapsed time and the cost (api.Job.Remote).
 //
 // The worker comes from a worker.Pool: a worker.Manager renting from Vast directly, or a
 // worker.Gateway going through the Cloudflare control plane; the job code is the same.

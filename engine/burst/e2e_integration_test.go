@@ -157,8 +157,9 @@ func TestBurstEndToEnd(t *testing.T) {
 }
 
 // TestWorkerKilledMidJob: the worker process dies while it tracks; the frames it stored
-// in object storage are read and stay, the worker is destroyed, and the rest of the job
-// runs locally.
+// in object storage are read and stay, the worker is destroyed, and another is rented,
+// which goes on from there (it tracks from the start; the frames already in are not read
+// again) and finishes the job remotely.
 func TestWorkerKilledMidJob(t *testing.T) {
 	logs := logDir(t)
 	f := newFleet(t, logs)
@@ -177,17 +178,16 @@ func TestWorkerKilledMidJob(t *testing.T) {
 		t.Fatalf("job ended %s (%s) with %+v", j.State, j.Error, j.Progress)
 	}
 	r := j.Remote
-	if j.Placement != api.PlacementLocal || r == nil || r.Stage != api.StageFellBack || r.FramesRemote < len(before) || r.FramesRemote >= 360 || r.Fallback == "" {
-		t.Fatalf("placement %s, remote %+v; %d frames were in before the kill", j.Placement, r, len(before))
+	if j.Placement != api.PlacementRemote || r == nil || r.Stage != api.StageDone || r.FramesRemote != 360 || r.WorkersLost != 1 || r.Lost == "" || r.Fallback != "" {
+		t.Fatalf("placement %s, remote %+v; want the job finished on a second worker", j.Placement, r)
 	}
-	// Every chunk the worker stored before it died was read, none later: the frames the
-	// local engine kept from the worker are exactly those.
-	if got := resultCalls(s3, id); r.FramesRemote != 32*got["PUT 200"] || got["GET 200"] != got["PUT 200"] {
-		t.Fatalf("%d frames kept from the worker; result chunk requests %v", r.FramesRemote, got)
+	// Every chunk was read once: those of the lost worker, then the rest from the new one.
+	if got := resultCalls(s3, id); got["GET 200"] != 12 || got["PUT 200"] <= 12 {
+		t.Fatalf("result chunk requests %v; want 12 read, more than 12 stored", got)
 	}
 	after := frames(t, local, id)
 	if len(after) != 360 {
-		t.Fatalf("%d frames after the local continuation, want 360", len(after))
+		t.Fatalf("%d frames, want 360", len(after))
 	}
 	for fr, objs := range before {
 		for obj, counts := range objs {
@@ -196,8 +196,50 @@ func TestWorkerKilledMidJob(t *testing.T) {
 			}
 		}
 	}
-	if f.vast.Live() != 0 || f.vast.Count("PUT", "/api/v0/instances/") != 0 {
-		t.Fatalf("the dead worker was not destroyed: %d live", f.vast.Live())
+	f.mu.Lock()
+	created := len(f.created)
+	f.mu.Unlock()
+	if created != 2 || f.vast.Live() != 1 {
+		t.Fatalf("%d workers created, %d live; want the dead one destroyed and its replacement idle", created, f.vast.Live())
+	}
+	local.stop(t)
+	scanLogs(t, logs, f.secrets())
+}
+
+// TestReplacementWorkerKilledToo: the worker that replaced a lost one is lost as well;
+// the job keeps every frame both stored and runs the rest locally.
+func TestReplacementWorkerKilledToo(t *testing.T) {
+	logs := logDir(t)
+	f := newFleet(t, logs)
+	s3 := storage(t)
+	local := startProc(t, localEnv(t, t.TempDir(), f, s3, "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
+	path, sc := video(t, 360)
+	id := propagate(t, local, session(t, local, path, sc), api.PropagateRequest{})
+	first := waitJob(t, local, id, func(j *api.Job) bool {
+		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= 60
+	}, nil)
+	f.worker().kill()
+	waitJob(t, local, id, func(j *api.Job) bool {
+		return ended(j) || j.Remote != nil && j.Remote.WorkersLost == 1 && j.Remote.Stage == api.StageTracking && j.Progress.Done >= first.Progress.Done+32
+	}, nil)
+	before := frames(t, local, id)
+	f.worker().kill()
+	j := waitJob(t, local, id, ended, nil)
+	r := j.Remote
+	if j.State != api.JobSucceeded || j.Progress.Done != 360 || j.Placement != api.PlacementLocal || r == nil || r.Stage != api.StageFellBack ||
+		r.WorkersLost != 1 || r.Fallback == "" || r.FramesRemote < len(before) || r.FramesRemote >= 360 {
+		t.Fatalf("job ended %s (%s) with %+v, placement %s, remote %+v; %d frames were in before the second kill", j.State, j.Error, j.Progress, j.Placement, r, len(before))
+	}
+	after := frames(t, local, id)
+	for fr, objs := range before {
+		for obj, counts := range objs {
+			if after[fr][obj] != counts {
+				t.Fatalf("frame %d object %d changed after the second worker died", fr, obj)
+			}
+		}
+	}
+	if len(after) != 360 || f.vast.Live() != 0 {
+		t.Fatalf("%d frames, %d live workers; want 360 and both dead workers destroyed", len(after), f.vast.Live())
 	}
 	local.stop(t)
 	scanLogs(t, logs, f.secrets())

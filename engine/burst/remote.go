@@ -14,6 +14,11 @@ import (
 	"github.com/samwise-app/samwise/remote/worker"
 )
 
+// workerAttempts is how many workers a job may use: a worker that stops answering is
+// destroyed and replaced once, the new one going on from the frames already in, before
+// the rest runs here.
+const workerAttempts = 2
+
 // RunRemote implements track.Placement: it runs the job on the GPU worker and returns
 // how many frames it committed. On an error the frames committed stay, the job's status
 // says why it fell back, and the caller runs the rest here.
@@ -22,8 +27,20 @@ func (s *Service) RunRemote(ctx context.Context, run *jobs.Run, job track.Remote
 		return 0, errors.New("no GPU worker is configured")
 	}
 	r := &remoteRun{s: s, run: run, job: job, st: &api.RemoteStatus{Stage: api.StageProvisioning}, start: time.Now()}
-	n, err := r.execute(ctx)
-	r.st.FramesRemote = n
+	var n int
+	var err error
+	for attempt := 1; ; attempt++ {
+		var lost bool
+		n, lost, err = r.execute(ctx, n)
+		r.st.FramesRemote = n
+		if err == nil || ctx.Err() != nil || !lost || attempt == workerAttempts {
+			break
+		}
+		r.st.WorkersLost++
+		r.st.Lost = err.Error()
+		r.st.Stage = api.StageProvisioning
+		s.log.Warn("the GPU worker was lost; renting another to go on", "job", run.ID(), "frames", n, "err", err)
+	}
 	switch {
 	case ctx.Err() != nil:
 		r.report(api.PlacementRemote)
@@ -65,16 +82,17 @@ func (r *remoteRun) report(placement string) {
 	}
 }
 
-func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
+// execute runs the job on a worker, committing the frames after the first from (those a
+// lost worker made); lost reports that the worker stopped answering (it is destroyed).
+func (r *remoteRun) execute(ctx context.Context, from int) (n int, lost bool, err error) {
 	log := r.s.log.With("job", r.run.ID())
 	r.st.WorkerState = string(r.s.cfg.Pool.Status().State)
 	r.report(api.PlacementRemote)
 	lease, err := r.acquire(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("no GPU worker: %w", err)
+		return from, false, fmt.Errorf("no GPU worker: %w", err)
 	}
 	r.lease = lease
-	lost := false
 	var lostErr error
 	defer func() {
 		if lost {
@@ -88,31 +106,31 @@ func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
 	log.Info("running on the GPU worker", "instance", lease.Instance, "gpu", lease.GPU, "frames", r.job.Total, "objects", r.job.Objects)
 	r.rc, err = client.New(lease.URL, lease.Token, r.s.cfg.HTTP)
 	if err != nil {
-		return 0, err
+		return from, lost, err
 	}
 	if err := r.sameModels(ctx); err != nil {
-		return 0, err
+		return from, lost, err
 	}
 
 	r.st.Stage = api.StageUploading
 	r.report(api.PlacementRemote)
 	key, sha, err := r.s.upload(ctx, r.job.Media.Path)
 	if err != nil {
-		return 0, err
+		return from, lost, err
 	}
 	if r.job.Media.SHA256 != "" && sha != r.job.Media.SHA256 {
-		return 0, errors.New("the video changed on disk since it was opened: open it again")
+		return from, lost, errors.New("the video changed on disk since it was opened: open it again")
 	}
 	url, err := r.s.cfg.Store.PresignGet(ctx, key, r.s.cfg.PresignExpiry)
 	if err != nil {
-		return 0, err
+		return from, lost, err
 	}
 
 	r.st.Stage = api.StagePreparing
 	r.report(api.PlacementRemote)
 	up, err := r.planResults(ctx)
 	if err != nil {
-		return 0, err
+		return from, lost, err
 	}
 	defer r.cleanup(ctx)
 	rjob, rsession, err := r.prepare(ctx, url.URL, sha, up)
@@ -120,14 +138,14 @@ func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
 		if ctx.Err() == nil && r.unreachable(ctx) {
 			lost, lostErr = true, err
 		}
-		return 0, fmt.Errorf("preparing the job on the worker: %w", err)
+		return from, lost, fmt.Errorf("preparing the job on the worker: %w", err)
 	}
 	log.Info("the worker runs the job", "remote_job", rjob, "remote_session", rsession, "media_key", key)
 
 	r.st.Stage = api.StageTracking
 	r.report(api.PlacementRemote)
 	tracking := time.Now()
-	n, err = r.collect(ctx, rjob)
+	n, err = r.collect(ctx, rjob, from)
 	if err != nil {
 		var le *errLost
 		if errors.As(err, &le) {
@@ -135,14 +153,14 @@ func (r *remoteRun) execute(ctx context.Context) (n int, err error) {
 		} else {
 			r.cancelRemote(ctx, rjob)
 		}
-		return n, err
+		return n, lost, err
 	}
 	if r.job.Concept == nil { // speeds are per tracked object; a concept run's differ
-		r.s.cfg.Speed.ObserveRemote(n, r.job.Objects, time.Since(tracking))
+		r.s.cfg.Speed.ObserveRemote(n, r.job.Objects, time.Since(tracking)) // the worker made every frame
 	}
 	r.endSession(ctx, rsession)
 	log.Info("the worker finished the job", "frames", n, "elapsed", time.Since(r.start))
-	return n, nil
+	return n, false, nil
 }
 
 // acquire waits for a lease, keeping the job's worker state current meanwhile.

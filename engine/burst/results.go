@@ -60,7 +60,8 @@ func (e *errLost) Unwrap() error { return e.err }
 // local job, a chunk as soon as the worker reports its frames done, until every frame
 // arrived. When the worker's job ends early or the worker stops answering, the chunks it
 // stored are read before the error is returned (*errLost for a worker gone).
-func (r *remoteRun) collect(ctx context.Context, rjob string) (n int, err error) {
+func (r *remoteRun) collect(ctx context.Context, rjob string, from int) (n int, err error) {
+	n = from
 	storeErrs, statusErrs := 0, 0
 	for {
 		j, jerr := r.rc.Job(ctx, rjob)
@@ -133,6 +134,9 @@ func (r *remoteRun) read(ctx context.Context, n, ready int, drain bool) (int, er
 			return n, err
 		}
 		for k, fr := range frames {
+			if first+k < n {
+				continue // committed from a worker that was lost
+			}
 			if err := r.job.Commit(first+k, fr); err != nil {
 				return n, &commitError{err}
 			}

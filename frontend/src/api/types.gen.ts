@@ -363,6 +363,8 @@ export interface RemoteStatus {
   dph?: number;
   frames_remote: number;
   fallback?: string;
+  workers_lost?: number;
+  lost?: string;
 }
 
 export interface RemoteWorker {

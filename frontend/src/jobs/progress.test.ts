@@ -100,4 +100,9 @@ describe("placementText", () => {
     const fell = remote({ worker_state: "failed", stage: "fell_back", fallback: "the worker stopped answering", elapsed_s: 5, cost_usd: 0.001, frames_remote: 40 });
     expect(placementText(job({ placement: "remote", remote: fell }))).toBe("remote · worker failed · fell back · 40 frames remote · 0:05 · $0.001 · ran locally: the worker stopped answering");
   });
+
+  it("says how many workers were lost and replaced, and why", () => {
+    const r = remote({ stage: "tracking", frames_remote: 64, workers_lost: 1, lost: "worker lost after 64 frames", elapsed_s: 90, cost_usd: 0.02 });
+    expect(placementText(job({ placement: "remote", remote: r }))).toBe("remote · worker ready · tracking · 64 frames remote · 1 worker lost and replaced (worker lost after 64 frames) · 1:30 · $0.020");
+  });
 });

@@ -130,6 +130,7 @@ export function placementText(job: Job): string {
   if (r.gpu) parts.push(r.dph ? `${r.gpu} at ${formatDollars(r.dph)}/h` : r.gpu);
   if (r.stage) parts.push(words(r.stage));
   if (r.frames_remote) parts.push(`${r.frames_remote} frames remote`);
+  if (r.workers_lost) parts.push(`${r.workers_lost} worker${r.workers_lost === 1 ? "" : "s"} lost and replaced (${r.lost})`);
   parts.push(formatDuration(r.elapsed_s), formatDollars(r.cost_usd));
   if (r.fallback) parts.push(`ran locally: ${r.fallback}`);
   return parts.join(" · ");

@@ -69,7 +69,7 @@ export class ObjectPanel {
           el("span", { class: "swatch", style: `background:${o.color}` }),
           el("span", { class: "object-id" }, `#${o.id}`),
           select,
-          el("span", { class: "object-area", title: "pixels on this frame" }, px ? px.toLocaleString() : "—"),
+          el("span", { class: "object-area", title: `${px.toLocaleString()} pixels on this frame` }, px ? (px < 1e6 ? px.toLocaleString() : `${(px / 1e6).toFixed(1)}M`) : "—"),
           el("button", { class: "icon", title: o.visible ? "Hide (H)" : "Show (H)", onclick: (e: Event) => (e.stopPropagation(), a!.toggleVisible(o.id)) }, o.visible ? "◉" : "○"),
           el("button", { class: "icon", title: "Delete (Del)", onclick: (e: Event) => (e.stopPropagation(), a!.remove(o.id)) }, "✕"),
         );

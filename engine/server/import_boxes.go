@@ -34,12 +34,16 @@ type boxPicture struct {
 func (b boxJob) pictures() []boxPicture {
 	var out []boxPicture
 	media := map[string]int{}
-	index := map[[2]any]int{}
+	type key struct {
+		mediaID string
+		frame   int
+	}
+	index := map[key]int{}
 	for _, p := range b.Boxes {
 		if _, ok := media[p.MediaID]; !ok {
 			media[p.MediaID] = len(media)
 		}
-		k := [2]any{p.MediaID, p.Frame}
+		k := key{p.MediaID, p.Frame}
 		i, ok := index[k]
 		if !ok {
 			i = len(out)

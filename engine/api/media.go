@@ -27,9 +27,11 @@ type Media struct {
 	MediaID string `json:"media_id"`
 	Kind    string `json:"kind"`
 	Name    string `json:"name,omitempty"`
-	Format  string `json:"format"`
-	Width   int    `json:"width"`
-	Height  int    `json:"height"`
+	// Format is the image's or video's codec, or FormatFrames for a video
+	// opened as a folder of frame pictures.
+	Format string `json:"format"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
 	// Frames and FPS are 1 and 0 for images.
 	Frames    int       `json:"frames"`
 	FPS       float64   `json:"fps"`
@@ -42,3 +44,7 @@ type Media struct {
 type MediaList struct {
 	Media []Media `json:"media"`
 }
+
+// FormatFrames is the format of a video that is a folder of frame pictures
+// (in name order).
+const FormatFrames = "frames"

@@ -96,6 +96,7 @@ const (
 	ImportCOCO    = "coco"
 	ImportLabelMe = "labelme"
 	ImportYOLO    = "yolo"
+	ImportYTVIS   = "ytvis" // YouTube-VIS: videos, and per annotation a track of per-frame masks
 )
 
 // ImportResult answers POST /v1/projects/{project_id}/import: what the file
@@ -126,7 +127,8 @@ type ImportResult struct {
 	// MediaIDs are the media whose annotations changed.
 	MediaIDs []string `json:"media_ids"`
 	// Unmatched names pictures of the file that no media of the project
-	// matches (the first 50 of UnmatchedCount).
+	// matches, and videos of a YouTube-VIS file, once each (the first 50 of
+	// UnmatchedCount).
 	Unmatched      []string `json:"unmatched"`
 	UnmatchedCount int      `json:"unmatched_count"`
 	// Skipped lists what was not imported and why (the first 100 of

@@ -24,6 +24,8 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte(`{"imagePath": "a.png", "imageWidth": 64, "imageHeight": 48, "shapes": [{"label": "x", "points": [[1, 1], [9, 1], [5, 9]], "group_id": 2}]}`))
 	f.Add([]byte(`{"images": [{"id": "a", "file_name": "b.jpg", "width": 40, "height": 30}], "categories": [{"id": 1, "name": "c"}],
 		"annotations": [{"id": 1, "image_id": "a", "category_id": 1, "segmentation": {"size": [30, 40], "counts": [5, 10, 1185]}}]}`))
+	f.Add([]byte(`{"videos": [{"id": 1, "width": 32, "height": 24, "file_names": ["walk/00000.jpg", "walk/00003.jpg"]}], "categories": [{"id": 1, "name": "c"}],
+		"annotations": [{"id": 1, "video_id": 1, "category_id": 1, "segmentations": [[[1, 1, 9, 1, 5, 9]], null], "bboxes": [null, [1, 1, 4, 4]]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := importer.Parse(data, "")
 		if err != nil {

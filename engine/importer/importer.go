@@ -1,5 +1,6 @@
 // Package importer reads annotations made elsewhere — COCO instances files
-// (RLE or polygon segmentation), LabelMe JSON (one file, or a zip of them
+// (RLE or polygon segmentation), YouTube-VIS files (tracks through videos),
+// LabelMe JSON (one file, or a zip of them
 // as Samwise's own export writes) and zips of YOLO segmentation labels —
 // and merges them into a project's annotation documents as new objects.
 // Parse is pure (bytes in, pictures out) and keeps masks as RLE or shapes,
@@ -29,8 +30,14 @@ type Picture struct {
 	FileName string
 	// MediaID and Frame locate the picture exactly when the file comes from
 	// a Samwise export (its COCO images carry them); MediaID is "" otherwise.
+	// Video names the video whose frame the picture is when the file lists
+	// each video's frames (YouTube-VIS): Frame is the number the frame's
+	// file is named by, Index its position in the list, which is its frame
+	// in a video opened as the folder of those files.
 	MediaID string
+	Video   string
 	Frame   int
+	Index   int
 	// Width and Height are the picture's size as the file gives it.
 	Width, Height int
 	Objects       []Object
@@ -180,11 +187,11 @@ func formatErrorf(format string, args ...any) error {
 // zipMagic starts every zip file.
 var zipMagic = []byte("PK\x03\x04")
 
-// Parse reads data in format (api.ImportCOCO or api.ImportLabelMe; "" tells
-// them apart by their content).
+// Parse reads data in format (api.ImportCOCO, ImportYTVIS, ImportLabelMe or
+// ImportYOLO; "" tells them apart by their content).
 func Parse(data []byte, format string) (*File, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, formatErrorf("the file is empty: send a COCO instances JSON, a LabelMe JSON or a zip of LabelMe JSON files")
+		return nil, formatErrorf("the file is empty: send a COCO instances JSON, a YouTube-VIS JSON, a LabelMe JSON or a zip of LabelMe JSON or YOLO files")
 	}
 	if format == "" {
 		format = sniff(data)
@@ -197,15 +204,17 @@ func Parse(data []byte, format string) (*File, error) {
 			return parseLabelMeZip(data)
 		}
 		return parseLabelMe(data)
+	case api.ImportYTVIS:
+		return parseYTVIS(data)
 	case api.ImportYOLO:
 		if !bytes.HasPrefix(data, zipMagic) {
 			return nil, formatErrorf("YOLO labels come as a zip (labels/<picture>.txt and data.yaml)")
 		}
 		return parseYOLO(data)
 	case "":
-		return nil, formatErrorf("this is neither a COCO instances file (an object with images, annotations and categories), LabelMe JSON (an object with shapes, or a zip of such files) nor a zip of YOLO labels")
+		return nil, formatErrorf("this is neither a COCO instances file (an object with images, annotations and categories), a YouTube-VIS file (videos, annotations and categories), LabelMe JSON (an object with shapes, or a zip of such files) nor a zip of YOLO labels")
 	}
-	return nil, formatErrorf("unknown import format %q: use %s, %s or %s", format, api.ImportCOCO, api.ImportLabelMe, api.ImportYOLO)
+	return nil, formatErrorf("unknown import format %q: use %s, %s, %s or %s", format, api.ImportCOCO, api.ImportYTVIS, api.ImportLabelMe, api.ImportYOLO)
 }
 
 // sniff names the format of data ("" when it is neither).
@@ -218,6 +227,8 @@ func sniff(data []byte) string {
 		return ""
 	}
 	switch {
+	case keys["videos"] != nil:
+		return api.ImportYTVIS
 	case keys["annotations"] != nil || keys["images"] != nil:
 		return api.ImportCOCO
 	case keys["shapes"] != nil:

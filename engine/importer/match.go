@@ -71,6 +71,13 @@ func (m *matcher) find(p *Picture) (ti, frame int, why string) {
 	if i, ok := m.byID[p.MediaID]; ok && p.MediaID != "" {
 		return i, p.Frame, ""
 	}
+	if p.Video != "" {
+		i, why := m.one(m.videos, strings.TrimSuffix(p.Video, path.Ext(p.Video)), p.Video)
+		if i >= 0 && m.targets[i].Media.Format == api.FormatFrames {
+			return i, p.Index, why
+		}
+		return i, p.Frame, why
+	}
 	name := path.Base(strings.ReplaceAll(p.FileName, "\\", "/"))
 	if f := frameName.FindStringSubmatch(name); f != nil {
 		dir := path.Base(path.Dir(strings.ReplaceAll(p.FileName, "\\", "/")))

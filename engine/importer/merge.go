@@ -61,6 +61,7 @@ func Merge(f *File, labels *[]api.Label, targets []Target, opts Options) Merged 
 		opts: opts, labels: labels, targets: targets, match: newMatcher(targets),
 		existing: make([]int, len(targets)), nextID: make([]int, len(targets)),
 		tracks: map[trackKey]int{}, objectBoxes: map[frameKey][]labelledBox{}, changed: map[int]bool{},
+		unmatchedVideos: map[string]bool{},
 	}
 	for i, t := range targets {
 		m.existing[i] = len(t.Doc.Objects)
@@ -105,6 +106,8 @@ type merger struct {
 	// when a box is first checked against them).
 	objectBoxes map[frameKey][]labelledBox
 	changed     map[int]bool
+	// unmatchedVideos are the videos (Picture.Video) found unmatched.
+	unmatchedVideos map[string]bool
 }
 
 func (m *merger) skip(s api.ImportSkip) {
@@ -114,17 +117,28 @@ func (m *merger) skip(s api.ImportSkip) {
 	}
 }
 
+func (m *merger) unmatched(name string) {
+	m.res.UnmatchedCount++
+	if len(m.res.Unmatched) < maxUnmatched {
+		m.res.Unmatched = append(m.res.Unmatched, name)
+	}
+}
+
 func (m *merger) picture(p *Picture) {
 	ti, frame, why := m.match.find(p)
 	switch {
 	case why != "":
 		m.skip(api.ImportSkip{File: p.FileName, Reason: why})
 		return
-	case ti < 0:
-		m.res.UnmatchedCount++
-		if len(m.res.Unmatched) < maxUnmatched {
-			m.res.Unmatched = append(m.res.Unmatched, p.FileName)
+	case ti < 0 && p.Video != "":
+		// A video the project lacks is one unmatched name, not one per frame.
+		if !m.unmatchedVideos[p.Video] {
+			m.unmatchedVideos[p.Video] = true
+			m.unmatched(p.Video)
 		}
+		return
+	case ti < 0:
+		m.unmatched(p.FileName)
 		return
 	}
 	t := m.targets[ti]

@@ -41,7 +41,7 @@ func TestParseRejectsWithReason(t *testing.T) {
 		{"empty", "", "  \n", "the file is empty"},
 		{"not json", "", "hello", "neither a COCO instances file"},
 		{"other json", "", `{"foo": 1}`, "neither a COCO instances file"},
-		{"unknown format", "voc", `{}`, `unknown import format "voc": use coco, labelme or yolo`},
+		{"unknown format", "voc", `{}`, `unknown import format "voc": use coco, ytvis, labelme or yolo`},
 		{"coco syntax", "coco", `{"images": [`, "not valid JSON"},
 		{"coco wrong type", "", `{"images": [{"id": 1, "width": "wide"}]}`, "images → width should be int"},
 		{"coco no images", "", `{"annotations": []}`, "has no images"},

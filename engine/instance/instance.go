@@ -173,7 +173,7 @@ func probeVideo(ctx context.Context, path string) (media.Info, error) {
 	}
 	format := v.Codec
 	if v.Folder {
-		format = "frames"
+		format = api.FormatFrames
 	}
 	return media.Info{Kind: api.KindVideo, Format: format, Width: v.Width, Height: v.Height, Frames: v.Frames, FPS: v.FPS}, nil
 }

@@ -90,7 +90,7 @@ export class Engine {
     return this.client.download(`/v1/projects/${enc(id)}/export?format=${enc(format)}`);
   }
 
-  /** Imports a COCO, LabelMe or YOLO file into a project (dryRun: only says
+  /** Imports a COCO, YouTube-VIS, LabelMe or YOLO file into a project (dryRun: only says
    * what it would add; segmentBoxes: a job makes masks of its boxes). */
   importAnnotations(id: string, file: Blob, opts: { dryRun: boolean; segmentBoxes: boolean }): Promise<ImportResult> {
     const q = `dry_run=${opts.dryRun}&segment_boxes=${opts.segmentBoxes}`;

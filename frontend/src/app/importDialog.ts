@@ -1,4 +1,4 @@
-// Importing annotations made elsewhere (COCO, LabelMe JSON, a zip of
+// Importing annotations made elsewhere (COCO, YouTube-VIS, LabelMe JSON, a zip of
 // LabelMe files or of YOLO segmentation labels): the engine's dry run says
 // what the file would add, the user confirms, and only then is anything
 // saved.
@@ -14,7 +14,7 @@ export function importButton(choose: (file: File) => void): HTMLElement {
     input.value = "";
     if (f) choose(f);
   });
-  const button = el("button", { class: "small import-button", title: "Import annotations (COCO, LabelMe or YOLO) as new objects", onclick: () => input.click() }, "Import");
+  const button = el("button", { class: "small import-button", title: "Import annotations (COCO, YouTube-VIS, LabelMe or YOLO) as new objects", onclick: () => input.click() }, "Import");
   return el("span", { class: "import" }, button, input);
 }
 

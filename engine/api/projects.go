@@ -154,7 +154,8 @@ const (
 	ExportLabelMe      = "labelme"
 	ExportPNG          = "png"
 	ExportMOTS         = "mots"
+	ExportYTVIS        = "ytvis"
 )
 
 // ExportFormats lists the export formats.
-var ExportFormats = []string{ExportCOCO, ExportCOCOPolygons, ExportYOLO, ExportLabelMe, ExportPNG, ExportMOTS}
+var ExportFormats = []string{ExportCOCO, ExportCOCOPolygons, ExportYOLO, ExportLabelMe, ExportPNG, ExportMOTS, ExportYTVIS}

@@ -1,6 +1,6 @@
 // Package export writes a project's annotations in the formats other tools
 // read: COCO (RLE or polygon segmentation), YOLO segmentation, LabelMe JSON,
-// mask PNGs and MOTS. The functions are pure: annotation documents and media
+// mask PNGs, MOTS and YouTube-VIS. The functions are pure: annotation documents and media
 // records in, file bytes out.
 package export
 
@@ -64,6 +64,9 @@ func Export(format string, in Input) (*File, error) {
 	case api.ExportMOTS:
 		data, err := MOTS(in)
 		return &File{Name: base + "-mots.zip", ContentType: "application/zip", Data: data}, err
+	case api.ExportYTVIS:
+		data, err := YTVIS(in)
+		return &File{Name: base + "-ytvis.json", ContentType: "application/json", Data: data}, err
 	}
 	return nil, fmt.Errorf("%w (got %q)", ErrUnknownFormat, format)
 }

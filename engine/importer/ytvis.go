@@ -27,6 +27,8 @@ type ytvisVideoIn struct {
 	Width     int             `json:"width"`
 	Height    int             `json:"height"`
 	FileNames []string        `json:"file_names"`
+	// MediaID is the media a Samwise export wrote the video from.
+	MediaID string `json:"media_id"`
 }
 
 type ytvisAnnotationIn struct {
@@ -70,7 +72,7 @@ func parseYTVIS(data []byte) (*File, error) {
 		}
 		videos[k] = span{len(f.Pictures), len(v.FileNames)}
 		for n, fn := range v.FileNames {
-			f.Pictures = append(f.Pictures, Picture{FileName: fn, Video: path.Base(name), Frame: frameNumber(fn, n), Index: n, Width: v.Width, Height: v.Height})
+			f.Pictures = append(f.Pictures, Picture{FileName: fn, MediaID: v.MediaID, Video: path.Base(name), Frame: frameNumber(fn, n), Index: n, Width: v.Width, Height: v.Height})
 		}
 	}
 	cats := map[string]string{}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/export"
 	"github.com/samwise-app/samwise/engine/importer"
 	"github.com/samwise-app/samwise/engine/mask"
 )
@@ -137,4 +138,37 @@ func keys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Samwise's YouTube-VIS export imports back as the same object with the
+// same masks; importing it again adds nothing.
+func TestYTVISRoundTrip(t *testing.T) {
+	in := project()
+	data, err := export.YTVIS(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := importer.Parse(data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := empty(in)
+	labels := []api.Label{}
+	res := importer.Merge(f, &labels, ts, importer.Options{}).Result
+	if res.Objects != 1 || res.Masks != 2 || res.SkippedCount != 0 || res.UnmatchedCount != 0 || len(ts[0].Doc.Objects)+len(ts[1].Doc.Objects) != 0 {
+		t.Fatalf("%+v; want the video's one object with 2 masks", res)
+	}
+	want := in.Items[2].Doc.Objects[0]
+	got := ts[2].Doc.Objects[0]
+	if got.Label != want.Label || len(got.Masks) != len(want.Masks) {
+		t.Fatalf("imported %s on frames %v; want %s on %v", got.Label, keys(got.Masks), want.Label, keys(want.Masks))
+	}
+	for k, r := range want.Masks {
+		if got.Masks[k].Counts != r.Counts {
+			t.Errorf("frame %s: the mask differs from the exported one", k)
+		}
+	}
+	if again := importer.Merge(f, &labels, ts, importer.Options{}).Result; again.Objects != 0 || again.Duplicates != 2 {
+		t.Errorf("second import: %+v; want 2 duplicates", again)
+	}
 }

@@ -117,8 +117,8 @@ func (s *Server) handleSessionExport(w http.ResponseWriter, r *http.Request) {
 	if format == "" {
 		format = api.ExportCOCO
 	}
-	if format != api.ExportCOCO && format != api.ExportMOTS {
-		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "format "+strconv.Quote(format)+": use coco or mots", nil)
+	if format != api.ExportCOCO && format != api.ExportMOTS && format != api.ExportYTVIS {
+		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "format "+strconv.Quote(format)+": use coco, mots or ytvis", nil)
 		return
 	}
 	id := r.PathValue("session_id")

@@ -240,7 +240,7 @@ func TestVideoFramesExportsAndFolders(t *testing.T) {
 	_, truth0 := sc.Frame(0)
 	annotate(t, e, s.SessionID, api.VideoAnnotationRequest{Frame: 0, ObjectID: 4, Points: [][2]float64{centreOf(truth0["green"])}})
 	waitJob(t, e, propagate(t, e, s.SessionID, api.PropagateRequest{}), ended)
-	for _, format := range []string{"coco", "mots"} {
+	for _, format := range []string{"coco", "mots", "ytvis"} {
 		resp, err := http.Get(e.URL + "/v1/pvs/video/" + s.SessionID + "/export?format=" + format)
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("export %s: %v %v", format, err, resp)
@@ -254,6 +254,19 @@ func TestVideoFramesExportsAndFolders(t *testing.T) {
 			}
 			if err := json.Unmarshal(body, &doc); err != nil || len(doc.Annotations) != sc.Frames {
 				t.Errorf("COCO export: %v, %d annotations for %d frames", err, len(doc.Annotations), sc.Frames)
+			}
+		case "ytvis":
+			var doc struct {
+				Videos []struct {
+					FileNames []string `json:"file_names"`
+				} `json:"videos"`
+				Annotations []struct {
+					Segmentations []*api.RLE `json:"segmentations"`
+				} `json:"annotations"`
+			}
+			if err := json.Unmarshal(body, &doc); err != nil || len(doc.Videos) != 1 || len(doc.Videos[0].FileNames) != sc.Frames ||
+				len(doc.Annotations) != 1 || len(doc.Annotations[0].Segmentations) != sc.Frames {
+				t.Errorf("YouTube-VIS export: %v, %+v", err, doc)
 			}
 		case "mots":
 			zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))

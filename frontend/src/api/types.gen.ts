@@ -502,4 +502,4 @@ export interface Endpoints {
   "DELETE /v1/remote/worker": { request: never; response: RemoteWorker };
 }
 
-export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "mots"] as const;
+export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "mots", "ytvis"] as const;

@@ -11,6 +11,7 @@ export const exportChoices: { format: string; label: string }[] = [
   { format: "labelme", label: "LabelMe JSON (zip)" },
   { format: "png", label: "Mask PNGs (zip)" },
   { format: "mots", label: "MOTS, videos (zip)" },
+  { format: "ytvis", label: "YouTube-VIS, videos" },
 ];
 
 export function exportMenu(run: (format: string) => void): HTMLElement {

@@ -84,3 +84,22 @@ type PCSRunRequest struct {
 	Placement     string         `json:"placement,omitempty"`
 	ResultsUpload *ResultsUpload `json:"results_upload,omitempty"`
 }
+
+// ProjectConceptRequest is the body of POST /v1/projects/{project_id}/concept:
+// a concept looked for on the project's images in a job ("project-concept",
+// progress in images), every instance it finds added as a new object; an
+// instance that overlaps an object of its label (IoU ≥ 0.5) is not added
+// again, so running it twice, or resuming it, adds nothing twice. The job's
+// results are one frame per image: its media_id and the objects added.
+type ProjectConceptRequest struct {
+	Text string `json:"text"`
+	// Threshold on score, as in PCSImageRequest; default 0.5.
+	Threshold *float64 `json:"threshold,omitempty"`
+	// Label names the new objects, and is added to the project when it
+	// lacks it; default: the project's label named like the text (any
+	// case), else the text.
+	Label string `json:"label,omitempty"`
+	// MediaIDs are the images to look at; default: every image of the
+	// project.
+	MediaIDs []string `json:"media_ids,omitempty"`
+}

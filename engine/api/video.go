@@ -50,6 +50,9 @@ type VideoAnnotationRequest struct {
 type FrameResult struct {
 	Frame   int            `json:"frame"`
 	Objects []ObjectResult `json:"objects"`
+	// MediaID is the media of the result in a job over several media (a
+	// project concept search), where Frame counts the media done.
+	MediaID string `json:"media_id,omitempty"`
 }
 
 // Propagation directions.

@@ -22,12 +22,17 @@ const (
 	maxSkipped   = 100
 )
 
-// Options change what Merge does with boxes.
+// Options change what Merge does with boxes and what is a duplicate.
 type Options struct {
 	// SegmentBoxes hands the boxes on (Merged.Boxes) to be made masks by
 	// the image model, on images and on video frames; without it they are
 	// skipped.
 	SegmentBoxes bool
+	// Overlap, when above 0, makes a mask a duplicate when it overlaps a
+	// mask the picture had before with its label by at least this IoU (not
+	// only when it is the same mask): an object found again, perhaps
+	// refined since, is not added twice.
+	Overlap float64
 }
 
 // Merged is what Merge did.
@@ -60,7 +65,7 @@ func Merge(f *File, labels *[]api.Label, targets []Target, opts Options) Merged 
 			Unmatched: []string{}, Skipped: []api.ImportSkip{}},
 		opts: opts, labels: labels, targets: targets, match: newMatcher(targets),
 		existing: make([]int, len(targets)), nextID: make([]int, len(targets)),
-		tracks: map[trackKey]int{}, objectBoxes: map[frameKey][]labelledBox{}, changed: map[int]bool{},
+		tracks: map[trackKey]int{}, objectBoxes: map[frameKey][]labelledBox{}, objectMasks: map[frameKey][]labelledMask{}, changed: map[int]bool{},
 		unmatchedVideos: map[string]bool{},
 	}
 	for i, t := range targets {
@@ -105,6 +110,8 @@ type merger struct {
 	// objectBoxes holds the bounding boxes of each picture's objects (found
 	// when a box is first checked against them).
 	objectBoxes map[frameKey][]labelledBox
+	// objectMasks holds the masks of each picture's objects (Options.Overlap).
+	objectMasks map[frameKey][]labelledMask
 	changed     map[int]bool
 	// unmatchedVideos are the videos (Picture.Video) found unmatched.
 	unmatchedVideos map[string]bool
@@ -183,6 +190,10 @@ func (m *merger) object(ti int, key, file string, o Object) {
 			m.res.Duplicates++
 			return
 		}
+	}
+	if m.opts.Overlap > 0 && m.overlaps(frameKey{ti, key}, label, rle) {
+		m.res.Duplicates++
+		return
 	}
 	color, ok := m.label(label)
 	if !ok {
@@ -304,6 +315,38 @@ func (m *merger) covered(at frameKey, label string, px [4]float64) bool {
 		}
 	}
 	return false
+}
+
+// overlaps reports whether the picture had an object with label whose mask
+// overlaps rle by at least Options.Overlap. The masks of a picture's objects
+// are decoded once.
+func (m *merger) overlaps(at frameKey, label string, rle api.RLE) bool {
+	masks, ok := m.objectMasks[at]
+	if !ok {
+		for _, o := range m.targets[at.target].Doc.Objects[:m.existing[at.target]] {
+			if r, ok := o.Masks[at.frame]; ok {
+				if mk, err := mask.Decode(r); err == nil {
+					masks = append(masks, labelledMask{o.Label, mk})
+				}
+			}
+		}
+		m.objectMasks[at] = masks
+	}
+	mk, err := mask.Decode(rle)
+	if err != nil {
+		return false
+	}
+	for _, o := range masks {
+		if o.label == label && mask.IoU(mk, o.mask) >= m.opts.Overlap {
+			return true
+		}
+	}
+	return false
+}
+
+type labelledMask struct {
+	label string
+	mask  *mask.Mask
 }
 
 type labelledBox struct {

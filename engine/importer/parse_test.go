@@ -247,6 +247,45 @@ func TestSegmentedBoxIsDuplicatePerFrame(t *testing.T) {
 	}
 }
 
+// With Overlap, a mask that overlaps an object of its label enough is a
+// duplicate even when it is not the same mask; other labels, and masks
+// that overlap less, are added.
+func TestOverlapIsDuplicate(t *testing.T) {
+	rect := func(x0, y0, x1, y1 int) *importer.Picture {
+		m := mask.New(20, 10)
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				m.Set(x, y, true)
+			}
+		}
+		return &importer.Picture{Objects: []importer.Object{{Mask: mask.Encode(m)}}}
+	}
+	existing := rect(2, 2, 8, 8).Objects[0].Mask // 36 pixels
+	for _, tc := range []struct {
+		name    string
+		label   string
+		shape   *importer.Picture
+		overlap float64
+		added   int
+	}{
+		{"same object, refined", "car", rect(2, 2, 8, 7), 0.5, 0}, // IoU 30/36
+		{"without overlap", "car", rect(2, 2, 8, 7), 0, 1},
+		{"another label", "bus", rect(2, 2, 8, 7), 0.5, 1},
+		{"a neighbour", "car", rect(5, 2, 11, 8), 0.5, 1}, // IoU 18/54
+	} {
+		ts := cocoTarget()
+		ts[0].Doc.Objects = []api.AnnotatedObject{{ObjectID: 1, Label: "car", Visible: true, Masks: map[string]api.RLE{"0": existing}}}
+		o := tc.shape.Objects[0]
+		o.Label = tc.label
+		f := &importer.File{Pictures: []importer.Picture{{MediaID: ts[0].Media.MediaID, Width: 20, Height: 10, Objects: []importer.Object{o}}}}
+		labels := []api.Label{{Name: "car", Color: "#ff0000"}}
+		res := importer.Merge(f, &labels, ts, importer.Options{Overlap: tc.overlap}).Result
+		if res.Objects != tc.added || res.Duplicates != 1-tc.added {
+			t.Errorf("%s: %+v; want %d added", tc.name, res, tc.added)
+		}
+	}
+}
+
 func pngBase64(t *testing.T, w, h int, set func(x, y int) bool) string {
 	t.Helper()
 	img := image.NewGray(image.Rect(0, 0, w, h))

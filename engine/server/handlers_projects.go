@@ -29,6 +29,7 @@ func (s *Server) projectHandlers() map[string]http.HandlerFunc {
 		"PUT /v1/projects/{project_id}/annotations/{media_id}": h.putAnnotations,
 		"GET /v1/projects/{project_id}/export":                 h.export,
 		"POST /v1/projects/{project_id}/import":                h.importAnnotations,
+		"POST /v1/projects/{project_id}/concept":               h.findConcept,
 	}
 }
 

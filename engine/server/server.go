@@ -112,6 +112,7 @@ func New(cfg Config, deps Deps, log *slog.Logger) (*Server, error) {
 		deps.Jobs.Handle(jobModelImport, s.runModelImport)
 		deps.Jobs.Handle(jobPrecompute, s.runPrecompute)
 		deps.Jobs.Handle(jobImportBoxes, s.runImportBoxes)
+		deps.Jobs.Handle(jobProjectConcept, s.runProjectConcept)
 	}
 	return s, nil
 }

@@ -3,7 +3,8 @@
 // red shapes as new objects next to an existing one; a negative click
 // refines one of them; exemplar boxes refine a find; "One mask" gives one
 // object from the semantic segmentation; precomputing images
-// makes the first click on them cached; the model panel lists the catalog
+// makes the first click on them cached; "In all 3 images" adds the red
+// shapes that were not annotated yet, once; the model panel lists the catalog
 // and a download that cannot reach the hub fails with the engine's message
 // (the engine's hub is pointed at a closed port: nothing is downloaded).
 import assert from "node:assert/strict";
@@ -183,6 +184,31 @@ test("precompute the project's images: the job succeeds and the first click on o
   await clickImage(page, 0.3 * 640, 0.3 * 480);
   await until(page, () => !window.__samwise.snapshot().busy && window.__samwise.snapshot().objects[0]?.area > 0, null, "a mask on the precomputed image");
   await until(page, () => /enc cached/.test(document.querySelector(".model-badge").textContent), null, "the badge to say the embedding was cached");
+});
+
+test("“In all 3 images” adds the red shapes of every image, and none twice", async () => {
+  // The concept scene has its three red shapes already, and the third image
+  // the red ellipse clicked above (labelled red, the label of new objects
+  // since "Create it"): only the second image's red ellipse is new.
+  await page.fill(".concept-text", "red");
+  await page.click(".concept-all");
+  const text = await until(page, () => { const b = document.querySelector(".concept-job"); return b?.dataset.state === "succeeded" && b.textContent; }, null, "the concept job", 60_000);
+  assert.match(text, /Find “red” in 3 images.*done: 3 images/);
+  const note = await until(page, () => [...document.querySelectorAll(".toast.info")].map((t) => t.textContent).find((t) => t.includes("“red”:")), null, "the summary");
+  assert.match(note, /“red”: 1 object added on 1 of 3 images/);
+  assert.equal((await objects()).length, 1, "the open image keeps its one object");
+  await page.click(".media-item:nth-child(2)");
+  await until(page, () => document.querySelector(".media-item:nth-child(2).current") && window.__samwise.snapshot().objects.length === 1, null, "the second image with its new object");
+  const [found] = await objects();
+  assert.equal(found.label, "red");
+  assert.deepEqual(await objectsAt(...standardScene(640, 480, 11).points.red), [found.id], "the new object covers the red ellipse");
+  assert.match(await page.locator(".media-item:nth-child(2)").textContent(), /1 object/);
+  await screenshot(page, "24-concept-all-images.png");
+  // Again: everything it finds overlaps what the first run added.
+  await page.fill(".concept-text", "red");
+  await page.click(".concept-all");
+  const again = await until(page, () => [...document.querySelectorAll(".toast.info")].map((t) => t.textContent).find((t) => t.includes("0 objects added")), null, "the second summary", 60_000);
+  assert.match(again, /“red”: 0 objects added on 0 of 3 images/);
 });
 
 test("the model panel lists the catalog; a download the hub does not answer fails with the engine's message", async () => {

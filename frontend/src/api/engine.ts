@@ -20,6 +20,7 @@ import type {
   PVSImageRequest,
   PVSImageResponse,
   Project,
+  ProjectConceptRequest,
   ProjectList,
   ProjectMediaList,
   Ready,
@@ -101,6 +102,11 @@ export class Engine {
 
   findConcept(req: PCSImageRequest): Promise<PCSImageResponse> {
     return this.client.json("POST", "/v1/pcs/image", req);
+  }
+
+  /** Looks for a concept on every image of a project, in a job. */
+  findConceptInProject(id: string, req: ProjectConceptRequest): Promise<JobAccepted> {
+    return this.client.json("POST", `/v1/projects/${enc(id)}/concept`, req);
   }
 
   models(): Promise<ModelList> {

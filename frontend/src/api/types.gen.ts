@@ -49,6 +49,7 @@ export interface Exemplar {
 export interface FrameResult {
   frame: number;
   objects: ObjectResult[];
+  media_id?: string;
 }
 
 export interface Health {
@@ -296,6 +297,13 @@ export interface Project {
   updated_at: string;
 }
 
+export interface ProjectConceptRequest {
+  text: string;
+  threshold?: number;
+  label?: string;
+  media_ids?: string[];
+}
+
 export interface ProjectList {
   projects: Project[];
 }
@@ -471,6 +479,7 @@ export interface Endpoints {
   "GET /v1/projects/{project_id}/annotations/{media_id}": { request: never; response: AnnotationDoc };
   "PUT /v1/projects/{project_id}/annotations/{media_id}": { request: AnnotationDoc; response: AnnotationDoc };
   "POST /v1/projects/{project_id}/import": { request: never; response: ImportResult };
+  "POST /v1/projects/{project_id}/concept": { request: ProjectConceptRequest; response: JobAccepted };
   "GET /v1/projects/{project_id}/export": { request: never; response: Blob };
   "POST /v1/pvs/video/sessions": { request: VideoSessionRequest; response: VideoSession };
   "GET /v1/pvs/video/sessions": { request: never; response: VideoSessionList };

@@ -41,6 +41,8 @@ export class App {
   readonly precompute: Precompute;
   /** Follows the job that segments an import's boxes. */
   private readonly importBar: JobBar;
+  /** A concept looked for on every image of the project. */
+  private readonly conceptBar: JobBar;
   project: Project | null = null;
   view: MediaView | null = null;
   private readonly projectSelect = el("select", { class: "project-select", "aria-label": "Project" });
@@ -59,6 +61,8 @@ export class App {
       labels: () => this.labels,
       createLabel: (name) => this.addLabel(name),
       error: (m) => this.messages.error(m),
+      images: () => ({ count: this.images().length, running: this.conceptBar.running }),
+      findInAll: (text, threshold) => void this.findInAll(text, threshold),
     });
     this.objects = new ObjectPanel({
       add: (name) => void this.addLabel(name),
@@ -70,9 +74,11 @@ export class App {
       files: (files) => void this.addFiles(files),
       paths: (paths) => void this.addPaths(paths),
     });
-    this.precompute = new Precompute(engine, () => this.media.items.filter((m) => m.media.kind === "image").map((m) => m.media.media_id), this.messages);
+    this.precompute = new Precompute(engine, () => this.images(), this.messages);
     this.importBar = new JobBar(engine, (m) => this.messages.error(m));
-    this.media.footer.append(this.precompute.root, this.importBar.root);
+    this.conceptBar = new JobBar(engine, (m) => this.messages.error(m), () => this.concepts.render());
+    this.conceptBar.root.classList.add("concept-job");
+    this.media.footer.append(this.precompute.root, this.importBar.root, this.conceptBar.root);
     this.projectSelect.addEventListener("change", () => void this.switchProject(this.projectSelect.value));
   }
 
@@ -401,6 +407,41 @@ export class App {
           },
         });
       }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** The project's images (ids, in order). */
+  private images(): string[] {
+    return this.media.items.filter((m) => m.media.kind === "image").map((m) => m.media.media_id);
+  }
+
+  /** Looks for a concept on every image of the project in a job, then shows
+   * what it added. */
+  private async findInAll(text: string, threshold: number): Promise<void> {
+    const p = this.project;
+    if (!p) return;
+    try {
+      await this.view?.annotator.autosave.flush(); // the job merges with what is saved
+      const images = this.images().length;
+      const { job_id } = await this.engine.findConceptInProject(p.project_id, { text, threshold });
+      let added = 0;
+      const changed = new Set<string>();
+      this.conceptBar.follow(job_id, {
+        label: `Find “${text}” in ${images} images`,
+        unit: "images",
+        frames: (frames) => {
+          for (const f of frames) {
+            added += f.objects.length;
+            if (f.objects.length && f.media_id) changed.add(f.media_id);
+          }
+        },
+        ended: (j) => {
+          if (j.state === "succeeded") this.messages.info(`“${text}”: ${added} object${added === 1 ? "" : "s"} added on ${changed.size} of ${images} images.`);
+          this.reloadProject([...changed]).catch((e) => this.fail(e));
+        },
+      });
     } catch (e) {
       this.fail(e);
     }

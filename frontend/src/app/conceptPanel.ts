@@ -5,7 +5,8 @@
 // and "Track concept" follows them through the video. On an image, "One mask"
 // takes the model's semantic segmentation (every pixel of the concept) as a
 // single object instead. Refining the prompt (a box, the threshold, one
-// mask) right after a find replaces that find's result.
+// mask) right after a find replaces that find's result. "In all N images"
+// hands the text to a job over the project's images (src/app/app.ts).
 import type { Exemplar, Label } from "../api/types.gen";
 import type { Box } from "../editor/annotations";
 import { LatestOnly } from "../editor/latest";
@@ -61,6 +62,11 @@ export interface ConceptEvents {
   /** Creates a project label; false when it could not. */
   createLabel(name: string): Promise<boolean>;
   error(message: string): void;
+  /** How many images the project has, and whether a search over them
+   * runs now (images: "In all images"). */
+  images?(): { count: number; running: boolean };
+  /** Looks for the concept on every image of the project, in a job. */
+  findInAll?(text: string, threshold: number): void;
 }
 
 export class ConceptPanel {
@@ -204,6 +210,7 @@ export class ConceptPanel {
       ),
       here.length ? el("span", { class: "exemplar-count" }, `${pos} + / ${here.length - pos} −`) : null,
       here.length ? el("button", { class: "small", title: "Remove the exemplar boxes", onclick: () => this.clearExemplars() }, "Clear") : null,
+      !t.track && this.events.findInAll ? this.findInAllButton() : null,
       t.track ? el("button", { class: "small primary concept-track", title: "Detect and track every instance from this frame on", disabled: !t.canTrack?.(), onclick: () => void t.track!().catch((e: Error) => this.events.error(e.message)) }, "Track concept ▶") : null,
     );
     const r = this.result;
@@ -217,6 +224,24 @@ export class ConceptPanel {
         : null,
       r?.noSemantic && !this.busy ? el("span", { class: "no-semantic" }, " (this model gives no semantic mask: one object per instance)") : null,
       offer ? el("span", { class: "label-offer" }, ` No label “${text}”. `, el("button", { class: "link create-label", onclick: () => void this.createLabel(text) }, "Create it")) : null,
+    );
+  }
+
+  /** "In all N images": the text (exemplar boxes belong to one image) on
+   * every image of the project. */
+  private findInAllButton(): HTMLElement | null {
+    const imgs = this.events.images?.() ?? { count: 0, running: false };
+    if (imgs.count < 2) return null;
+    const text = this.text.value.trim();
+    return el(
+      "button",
+      {
+        class: "small concept-all",
+        title: "Find the concept on every image of the project (a job); instances that overlap an object with its label are not added again",
+        disabled: !text || imgs.running,
+        onclick: () => this.events.findInAll!(text, Number(this.threshold.value)),
+      },
+      `In all ${imgs.count} images`,
     );
   }
 

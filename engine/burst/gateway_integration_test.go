@@ -132,3 +132,40 @@ func TestBurstThroughTheGateway(t *testing.T) {
 	local.stop(t)
 	scanLogs(t, logs, append(f.secrets(), clientToken, originToken))
 }
+
+// TestWorkerKilledThroughTheGateway: the worker behind the gateway dies mid-job while Vast
+// still lists it. The gateway counts the requests that find no worker and gives it up (or
+// the engine, noticing first, asks it to stop the worker); the engine's replacement wakes a
+// new worker through the gateway, which finishes the job remotely.
+func TestWorkerKilledThroughTheGateway(t *testing.T) {
+	logs := logDir(t)
+	f := newFleet(t, logs)
+	const clientToken, originToken = "gw-client-token-0123456789", "gw-origin-token-0123456789"
+	gw := startGateway(t, map[string]string{
+		"CLIENT_TOKENS": clientToken, "VAST_API_KEY": vastKey, "ORIGIN_TOKEN": originToken, "TUNNEL_TOKEN": tunnelToken,
+		"ORIGIN_URL": f.URL(), "VAST_BASE_URL": f.vast.BaseURL(), "VAST_IMAGE": "samwise-worker:e2e", "VAST_LABEL": "samwise-gateway",
+		"VAST_MIN_INET_DOWN_MBPS": "0", "VAST_BACKOFF_MS": "20", "POLL_INTERVAL_S": "0.2", "RETRY_AFTER_S": "1",
+		"IDLE_TIMEOUT_S": "600", "DESTROY_CHECK_S": "0.2", "ACTIVITY_WRITE_S": "0", "ORIGIN_FAILURES": "3",
+	}, filepath.Join(logs, "gateway.log"))
+	env := localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_BURST_VIA=gateway", "SAMWISE_GATEWAY_URL="+gw, "SAMWISE_GATEWAY_TOKEN="+clientToken)
+	local := startProc(t, env, filepath.Join(logs, "local.log"), "")
+	path, sc := video(t, 360)
+	id := propagate(t, local, session(t, local, path, sc), api.PropagateRequest{})
+	waitJob(t, local, id, func(j *api.Job) bool {
+		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= 60
+	}, nil)
+	f.worker().kill()
+	j := waitJob(t, local, id, ended, nil)
+	r := j.Remote
+	if j.State != api.JobSucceeded || j.Progress.Done != 360 || r == nil || r.Stage != api.StageDone || r.WorkersLost != 1 || r.Fallback != "" {
+		t.Fatalf("job %s (%s), progress %+v, remote %+v; want it finished on a second worker", j.State, j.Error, j.Progress, r)
+	}
+	if len(frames(t, local, id)) != 360 {
+		t.Fatal("the frames did not reach the local store")
+	}
+	if n := f.vast.Count("PUT", "/api/v0/asks/"); n != 2 || f.vast.Live() != 1 {
+		t.Fatalf("%d creates, %d live; want the dead worker destroyed and one new one", n, f.vast.Live())
+	}
+	local.stop(t)
+	scanLogs(t, logs, append(f.secrets(), clientToken, originToken))
+}

@@ -203,6 +203,21 @@ func (g *Gateway) Close(ctx context.Context) error { return nil }
 
 func (g *Gateway) release(*Lease) {}
 func (g *Gateway) touch(*Lease)   {}
+
+// lost asks the gateway to take down the worker that stopped answering, unless the gateway
+// has seen it lost already (it counts the requests that found no worker) and moved on: the
+// next Acquire then wakes a new one rather than the dead one.
 func (g *Gateway) lost(ctx context.Context, l *Lease, cause error) {
-	g.log.Warn("the worker behind the gateway stopped answering", "err", cause)
+	g.log.Warn("the worker behind the gateway stopped answering", "instance", l.Instance, "err", cause)
+	_, v, _, err := g.call(ctx, "GET", "/v1/worker")
+	if err != nil {
+		return
+	}
+	if st := v.status(); st.State != Ready || st.Instance != l.Instance {
+		g.remember(st)
+		return
+	}
+	if err := g.Stop(ctx); err != nil {
+		g.log.Warn("asking the gateway to stop the lost worker failed", "err", err)
+	}
 }

@@ -34,6 +34,7 @@ export interface Env {
   IDLE_TIMEOUT_S?: string;
   MAX_LIFETIME_S?: string;
   DRAIN_GRACE_S?: string;
+  ORIGIN_FAILURES?: string;
   DESTROY_CHECK_S?: string;
   DESTROY_BACKOFF_MAX_S?: string;
   REAP_INTERVAL_S?: string;
@@ -61,6 +62,7 @@ export interface Config {
   idleTimeoutMs: number;
   maxLifetimeMs: number;
   drainGraceMs: number;
+  originFailures: number;
   destroyCheckMs: number;
   destroyBackoffMaxMs: number;
   reapIntervalMs: number;
@@ -107,6 +109,7 @@ export function loadConfig(env: Env): Config {
     idleTimeoutMs: sec(env.IDLE_TIMEOUT_S, 900),
     maxLifetimeMs: sec(env.MAX_LIFETIME_S, 4 * 3600),
     drainGraceMs: sec(env.DRAIN_GRACE_S, 100),
+    originFailures: Math.max(1, Math.floor(num(env.ORIGIN_FAILURES, 3))),
     destroyCheckMs: sec(env.DESTROY_CHECK_S, 5),
     destroyBackoffMaxMs: sec(env.DESTROY_BACKOFF_MAX_S, 300),
     reapIntervalMs: sec(env.REAP_INTERVAL_S, 300),

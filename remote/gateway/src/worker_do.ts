@@ -30,6 +30,9 @@ import { VastClient, VastError } from "./vast.js";
 
 const KEY = "worker";
 const FATAL_STATUSES = new Set(["exited", "offline", "unknown"]);
+// What the tunnel answers when nothing serves behind it: cloudflared's 502 (the engine is
+// gone), Cloudflare's 530 (error 1033: no connector).
+const NO_ORIGIN_STATUSES = new Set([502, 530]);
 
 /** ControlResult is what the RPC control methods return; the Worker turns it into a Response. */
 export interface ControlResult {
@@ -44,6 +47,8 @@ export class GatewayDO extends DurableObject<Env> {
   private log: Logger = newLogger({ component: "gateway_do" });
   private provisioning: Promise<void> | null = null;
   private stopRequested = false;
+  /** Proxied requests in a row that found no origin (in memory: a restart starts over). */
+  private originFailures = 0;
   private inflight = 0;
   private activityPersistedAt = 0;
 
@@ -190,8 +195,17 @@ export class GatewayDO extends DurableObject<Env> {
     } catch (err) {
       log.warn("origin unreachable", errorFields(err));
       await this.proxyDone();
+      await this.originFailed(log);
       return errorResponse(502, "origin_unreachable", "the GPU worker did not answer");
     }
+    if (NO_ORIGIN_STATUSES.has(resp.status)) {
+      log.warn("origin unreachable", { status: resp.status });
+      await resp.body?.cancel();
+      await this.proxyDone();
+      await this.originFailed(log);
+      return errorResponse(502, "origin_unreachable", `the GPU worker did not answer (the tunnel said ${resp.status})`);
+    }
+    this.originFailures = 0;
     if (!resp.body) {
       await this.proxyDone();
       return new Response(null, resp);
@@ -204,6 +218,23 @@ export class GatewayDO extends DurableObject<Env> {
       .catch((err) => log.info("response stream ended early", errorFields(err)))
       .finally(() => this.proxyDone());
     return new Response(readable, resp);
+  }
+
+  /** originFailed counts a proxied request that found no origin; after originFailures in a
+   * row, and /ready unanswered too, the worker is lost: failed, and its instance destroyed. */
+  private async originFailed(log: Logger): Promise<void> {
+    const r = this.rec;
+    const id = r.instance_id;
+    if (++this.originFailures < this.cfg.originFailures || r.state !== "ready" || id === null) return;
+    if (await originReady(this.cfg.originUrl, this.env.ORIGIN_TOKEN ?? "", 5000)) {
+      this.originFailures = 0;
+      return;
+    }
+    if (this.rec.state !== "ready" || this.rec.instance_id !== id) return; // changed meanwhile
+    this.originFailures = 0;
+    log.warn("the worker is lost", { instance_id: id, failures: this.cfg.originFailures });
+    this.setFailed("origin_lost", `the GPU worker stopped answering (${this.cfg.originFailures} requests and /ready)`);
+    await this.destroy(id, "origin_lost", log);
   }
 
   /** proxyDone ends a proxied request: activity, and a draining worker may go now. */

@@ -172,3 +172,47 @@ test("wake from failed provisions at once; wake when ready is 200", async () => 
   assert.equal(((await w3.json()) as any).state, "ready");
   assert.equal(gw.vast.count("create"), 1);
 });
+
+for (const gone of ["reset", 530] as const) {
+  test(`ready → the worker stops answering (${gone}) → failed origin_lost, destroyed → a new one`, async () => {
+    gw = await startGateway({ ORIGIN_FAILURES: "3" });
+    const first = await toReady(gw);
+    gw.origin.gone = gone;
+    for (let i = 0; i < 2; i++) {
+      const resp = await gw.request("/v1/jobs/j1");
+      assert.equal(resp.status, 502);
+      assert.equal(((await resp.json()) as any).error.code, "origin_unreachable");
+      assert.equal((await gw.worker()).state, "ready", "two failures are not a loss yet");
+    }
+    assert.equal((await gw.request("/v1/jobs/j1")).status, 502);
+    const failed = await gw.worker();
+    assert.equal(failed.state, "failed");
+    assert.equal(failed.last_error.code, "origin_lost");
+    await waitFor(() => !gw!.vast.instances.has(first.instance_id), 5000, "the lost instance destroyed");
+    // The client hears why once; the next request provisions another worker.
+    const told = await gw.request("/v1/jobs/j1");
+    assert.equal(told.status, 503);
+    assert.equal(((await told.json()) as any).error.code, "origin_lost");
+    gw.origin.gone = null;
+    gw.origin.ready = false;
+    assert.equal((await gw.request("/v1/jobs/j1")).status, 202);
+    gw.origin.ready = true;
+    const second = await waitForState(gw, "ready");
+    assert.notEqual(second.instance_id, first.instance_id);
+    assert.equal(gw.vast.count("create"), 2);
+    assert.equal((await gw.request("/v1/jobs/j1")).status, 200);
+  });
+}
+
+test("a failure between answers is not a loss: the count starts over", async () => {
+  gw = await startGateway({ ORIGIN_FAILURES: "2" });
+  await toReady(gw);
+  for (let i = 0; i < 3; i++) {
+    gw.origin.gone = "reset";
+    assert.equal((await gw.request("/v1/jobs/j1")).status, 502);
+    gw.origin.gone = null;
+    assert.equal((await gw.request("/v1/jobs/j1")).status, 200);
+  }
+  assert.equal((await gw.worker()).state, "ready");
+  assert.equal(gw.vast.count("create"), 1);
+});

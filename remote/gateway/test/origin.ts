@@ -15,6 +15,10 @@ export interface OriginHit {
 
 export class Origin {
   ready = false;
+  /** The worker is gone: "reset" drops every connection (the engine's port is closed), a
+   * status answers every request with it, as the tunnel does with no engine (502) or no
+   * connector (530). */
+  gone: null | "reset" | number = null;
   hits: OriginHit[] = [];
   url = "";
   private server = http.createServer((req, res) => void this.handle(req, res));
@@ -36,6 +40,15 @@ export class Origin {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.gone === "reset") {
+      req.socket.destroy();
+      return;
+    }
+    if (this.gone !== null) {
+      res.writeHead(this.gone, { "Content-Type": "text/html" });
+      res.end("<html>error code: 1033</html>");
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");

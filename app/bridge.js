@@ -53,7 +53,7 @@
     chooseFolder: (title) => call("ChooseFolder", title || ""),
     openVideo: () => call("OpenVideo"),
     registerPaths: (paths) => call("RegisterPaths", paths),
-    saveExport: (format, projectId) => call("SaveExport", format, projectId),
+    saveExport: (format, projectId, doneOnly) => call("SaveExport", format, projectId, !!doneOnly),
     engineStatus: () => call("EngineStatus"),
     restartEngine: () => call("RestartEngine"),
     setTitle: (title) => call("SetTitle", title),

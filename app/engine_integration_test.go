@@ -218,7 +218,7 @@ func TestSaveExportSavesTheEnginesFile(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	saved, err := d.SaveExport("coco", p.ProjectID)
+	saved, err := d.SaveExport("coco", p.ProjectID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,14 +246,14 @@ func TestSaveExportSavesTheEnginesFile(t *testing.T) {
 	// Cancelling the dialog saves nothing.
 	native.save = ""
 	os.Remove(saved)
-	if got, err := d.SaveExport("yolo", p.ProjectID); got != "" || err != nil {
+	if got, err := d.SaveExport("yolo", p.ProjectID, false); got != "" || err != nil {
 		t.Errorf("cancelled export = %q, %v", got, err)
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("a cancelled export left %v", entries)
 	}
 	// The engine's errors come back typed.
-	if _, err := d.SaveExport("coco", "ffffffffffffffffffffffff"); !client.IsStatus(err, http.StatusNotFound) {
+	if _, err := d.SaveExport("coco", "ffffffffffffffffffffffff", false); !client.IsStatus(err, http.StatusNotFound) {
 		t.Errorf("unknown project: %v", err)
 	}
 }

@@ -18,19 +18,19 @@ import (
 )
 
 // SaveExport exports a project: it asks the engine for the export in
-// format (GET /v1/projects/{project_id}/export?format=), lets the user
-// choose where to save it (the engine's file name is the default) and
-// writes it there. It returns the saved path, or "" when the user
-// cancelled.
-func (d *Desktop) SaveExport(format, projectID string) (string, error) {
+// format (GET /v1/projects/{project_id}/export?format=, with doneOnly only
+// the media marked done), lets the user choose where to save it (the
+// engine's file name is the default) and writes it there. It returns the
+// saved path, or "" when the user cancelled.
+func (d *Desktop) SaveExport(format, projectID string, doneOnly bool) (string, error) {
 	ctx, err := d.context()
 	if err != nil {
 		return "", err
 	}
-	return d.saveExport(ctx, format, projectID)
+	return d.saveExport(ctx, format, projectID, doneOnly)
 }
 
-func (d *Desktop) saveExport(ctx context.Context, format, projectID string) (string, error) {
+func (d *Desktop) saveExport(ctx context.Context, format, projectID string, doneOnly bool) (string, error) {
 	if !slices.Contains(api.ExportFormats, format) {
 		return "", fmt.Errorf("unknown export format %q: use one of %s", format, strings.Join(api.ExportFormats, ", "))
 	}
@@ -39,7 +39,11 @@ func (d *Desktop) saveExport(ctx context.Context, format, projectID string) (str
 	}
 	// Ask the engine first: an error (no such project, nothing annotated)
 	// shows before any dialog, and its file name is the dialog's default.
-	resp, err := d.get(ctx, "/v1/projects/"+url.PathEscape(projectID)+"/export?format="+url.QueryEscape(format))
+	q := url.Values{"format": {format}}
+	if doneOnly {
+		q.Set("done_only", "true")
+	}
+	resp, err := d.get(ctx, "/v1/projects/"+url.PathEscape(projectID)+"/export?"+q.Encode())
 	if err != nil {
 		return "", err
 	}

@@ -56,6 +56,8 @@ type ProjectMedia struct {
 	// mask (1 for an annotated image).
 	Objects int `json:"objects"`
 	Frames  int `json:"frames"`
+	// Done is the document's Done: the annotator marked the media finished.
+	Done bool `json:"done"`
 	// Version is the annotation document's version (0: never saved).
 	Version   int        `json:"version"`
 	UpdatedAt *time.Time `json:"updated_at,omitempty"`
@@ -84,10 +86,13 @@ type AnnotatedObject struct {
 // error's details hold the current document) when another edit came first;
 // a document never saved has version 0.
 type AnnotationDoc struct {
-	MediaID   string            `json:"media_id,omitempty"`
-	Version   int               `json:"version"`
-	Objects   []AnnotatedObject `json:"objects"`
-	UpdatedAt *time.Time        `json:"updated_at,omitempty"`
+	MediaID string            `json:"media_id,omitempty"`
+	Version int               `json:"version"`
+	Objects []AnnotatedObject `json:"objects"`
+	// Done: the annotator marked the media finished (the media list's
+	// "done"; exports can keep only such media).
+	Done      bool       `json:"done,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // Import formats of POST /v1/projects/{project_id}/import?format= (told

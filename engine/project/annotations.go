@@ -111,7 +111,7 @@ func (s *Store) MediaStatus(id string) ([]api.ProjectMedia, error) {
 		if err != nil {
 			return nil, err
 		}
-		pm := api.ProjectMedia{Media: m.Media, Version: docs[i].Version, UpdatedAt: docs[i].UpdatedAt}
+		pm := api.ProjectMedia{Media: m.Media, Version: docs[i].Version, UpdatedAt: docs[i].UpdatedAt, Done: docs[i].Done}
 		frames := map[string]bool{}
 		for _, o := range docs[i].Objects {
 			if len(o.Masks) > 0 {

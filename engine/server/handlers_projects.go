@@ -125,9 +125,18 @@ func (h *projectHandlers) putAnnotations(w http.ResponseWriter, r *http.Request)
 }
 
 func (h *projectHandlers) export(w http.ResponseWriter, r *http.Request) {
-	format := r.URL.Query().Get("format")
+	q := r.URL.Query()
+	format := q.Get("format")
 	if format == "" {
 		format = api.ExportCOCO
+	}
+	doneOnly := false
+	if v := q.Get("done_only"); v != "" {
+		var err error
+		if doneOnly, err = strconv.ParseBool(v); err != nil {
+			h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, fmt.Sprintf("done_only=%q: use true or false", v), nil)
+			return
+		}
 	}
 	p, docs, err := h.store.Snapshot(r.PathValue("project_id"))
 	if err != nil {
@@ -136,12 +145,19 @@ func (h *projectHandlers) export(w http.ResponseWriter, r *http.Request) {
 	}
 	in := export.Input{Project: *p}
 	for i, mid := range p.MediaIDs {
+		if doneOnly && !docs[i].Done {
+			continue
+		}
 		m, err := h.s.deps.Media.Get(mid)
 		if err != nil {
 			h.fail(w, r, fmt.Errorf("media %s of the project: %w", mid, err))
 			return
 		}
 		in.Items = append(in.Items, export.Item{Media: m.Media, Doc: docs[i]})
+	}
+	if doneOnly && len(in.Items) == 0 {
+		h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "no media of the project is marked done: mark media done first, or export without done_only", nil)
+		return
 	}
 	f, err := export.Export(format, in)
 	if err != nil {

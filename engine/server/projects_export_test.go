@@ -148,3 +148,49 @@ func TestProjectExports(t *testing.T) {
 		}
 	})
 }
+
+// A media marked done says so in the media list, and done_only exports keep only such
+// media.
+func TestExportDoneOnly(t *testing.T) {
+	e := enginetest.Start(t)
+	p, m, rle := annotated(t, e)
+	other := e.Upload(t, conceptScene().PNG())
+	proj := "/v1/projects/" + p.ProjectID
+	must(t, e, 200, "POST", proj+"/media", api.ProjectMediaRequest{MediaIDs: []string{other.MediaID}}, nil)
+	objects := []api.AnnotatedObject{{ObjectID: 1, Label: "pear", Visible: true, Masks: map[string]api.RLE{"0": rle}}}
+	must(t, e, 200, "PUT", proj+"/annotations/"+m.MediaID, api.AnnotationDoc{Objects: objects}, nil)
+	if status, body := call(t, e, "GET", proj+"/export?format=coco&done_only=true", nil, nil); status != 400 || !strings.Contains(string(body), "no media of the project is marked done") {
+		t.Errorf("done_only with nothing done: %d %s", status, body)
+	}
+	var doc api.AnnotationDoc
+	must(t, e, 200, "PUT", proj+"/annotations/"+other.MediaID, api.AnnotationDoc{Objects: []api.AnnotatedObject{}, Done: true}, &doc)
+	if !doc.Done {
+		t.Fatalf("saved %+v; want it done", doc)
+	}
+	var list api.ProjectMediaList
+	must(t, e, 200, "GET", proj+"/media", nil, &list)
+	if len(list.Media) != 2 || list.Media[0].Done || !list.Media[1].Done {
+		t.Fatalf("media list %+v; want only the second done", list.Media)
+	}
+	for q, want := range map[string][]string{"": {m.MediaID, other.MediaID}, "&done_only=true": {other.MediaID}, "&done_only=false": {m.MediaID, other.MediaID}} {
+		var coco struct {
+			Images []struct {
+				MediaID string `json:"media_id"`
+			} `json:"images"`
+		}
+		body := must(t, e, 200, "GET", proj+"/export?format=coco"+q, nil, nil)
+		if err := json.Unmarshal(body, &coco); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, im := range coco.Images {
+			got = append(got, im.MediaID)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("export%s: images of %v, want %v", q, got, want)
+		}
+	}
+	if status, _ := call(t, e, "GET", proj+"/export?done_only=maybe", nil, nil); status != 400 {
+		t.Errorf("done_only=maybe: %d, want 400", status)
+	}
+}

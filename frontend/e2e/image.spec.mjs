@@ -248,6 +248,44 @@ test("import a COCO file: the dry run's summary, new objects and labels, a box s
   assert.equal(await page.locator(".media-item").count(), media, "nothing was uploaded");
 });
 
+test("mark media done: the list says so and filters by it, Ctrl+Enter opens the next to do, exports can keep only done media", async () => {
+  const second = path.join(outDir, "second.png");
+  writeFileSync(second, standardScene(640, 480, 5).png);
+  await page.setInputFiles(".media-panel input[type=file]", second);
+  await until(page, () => document.querySelectorAll(".media-item").length === 2, null, "two images");
+  await page.click(".media-item:nth-child(1)");
+  await until(page, () => document.querySelector(".media-item:nth-child(1).current") && document.querySelector("canvas.picture")?.width > 0, null, "the first image");
+  await page.click(".done-toggle");
+  await until(page, () => document.querySelector(".media-item:nth-child(1) .media-status")?.textContent.startsWith("✓ done"), null, "the first image saved as done");
+  assert.ok(await page.locator(".done-toggle.active").count(), "the toggle shows done");
+  await page.selectOption(".media-filter", "done");
+  assert.equal(await page.locator(".media-item").count(), 1, "Done shows the done image");
+  assert.match(await page.locator(".media-filter").textContent(), /All \(2\).*To do \(1\).*Done \(1\)/);
+  await page.selectOption(".media-filter", "all");
+  await screenshot(page, "08-done.png");
+
+  // Only the done image is exported with the option.
+  await page.click(".export-menu summary");
+  await page.check(".export-done-only");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click('button[data-format="coco"]')]);
+  const file = path.join(outDir, "export-done.json");
+  await download.saveAs(file);
+  const coco = JSON.parse(readFileSync(file, "utf8"));
+  assert.deepEqual(coco.images.map((i) => i.file_name), ["scene.png"]);
+
+  // Ctrl+Enter: done, then the next image to do; on the last one, nothing is left to do.
+  await page.locator(".stage").focus();
+  await page.keyboard.press("Control+Enter");
+  await until(page, () => document.querySelector(".media-item:nth-child(2).current") && document.querySelector("canvas.picture")?.width === 640, null, "the image to do");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("Control+Enter");
+  await until(page, () => [...document.querySelectorAll(".toast.info")].some((t) => t.textContent.includes("All 2 media are done")), null, "the note that all is done");
+  await until(page, () => document.querySelector(".media-item:nth-child(2) .media-status")?.textContent.startsWith("✓ done"), null, "the second image saved as done");
+  // D marks it to do again.
+  await page.keyboard.press("d");
+  await until(page, () => !document.querySelector(".media-item:nth-child(2) .media-status")?.textContent.startsWith("✓"), null, "the second image to do again");
+});
+
 test("a token the engine requires is asked once and kept", async () => {
   const secured = await startEngine(["--token", "s3cret-token"]);
   const p2 = await chrome.context.newPage();

@@ -87,8 +87,8 @@ export class Engine {
     return this.client.json("POST", "/v1/pvs/image", req);
   }
 
-  export(id: string, format: string): Promise<{ blob: Blob; filename: string }> {
-    return this.client.download(`/v1/projects/${enc(id)}/export?format=${enc(format)}`);
+  export(id: string, format: string, doneOnly = false): Promise<{ blob: Blob; filename: string }> {
+    return this.client.download(`/v1/projects/${enc(id)}/export?format=${enc(format)}${doneOnly ? "&done_only=true" : ""}`);
   }
 
   /** Imports a COCO, YouTube-VIS, LabelMe or YOLO file into a project (dryRun: only says

@@ -12,6 +12,7 @@ export interface AnnotationDoc {
   media_id?: string;
   version: number;
   objects: AnnotatedObject[];
+  done?: boolean;
   updated_at?: string;
 }
 
@@ -312,6 +313,7 @@ export interface ProjectMedia {
   media: Media;
   objects: number;
   frames: number;
+  done: boolean;
   version: number;
   updated_at?: string;
 }

@@ -160,6 +160,11 @@ export class Annotator {
     this.autosave.changed();
   }
 
+  /** Marks the media finished, or not (one undo step, saved). */
+  setDone(done: boolean): void {
+    this.commit(A.setDone(this.state, done));
+  }
+
   undo(): void {
     if (this.history.undo()) this.edited();
   }

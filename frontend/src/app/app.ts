@@ -47,7 +47,7 @@ export class App {
   view: MediaView | null = null;
   private readonly projectSelect = el("select", { class: "project-select", "aria-label": "Project" });
   private readonly centre = el("main", { class: "centre" });
-  private readonly exports = exportMenu((f) => void this.export(f));
+  private readonly exports = exportMenu((f, d) => void this.export(f, d));
   private readonly importer = importButton((f) => void this.importFile(f));
   private opening: Promise<void> = Promise.resolve();
   private loadingProjects = false;
@@ -299,7 +299,7 @@ export class App {
     if (v && s.state === "saved") {
       const objs = v.annotator.state.objects.filter((o) => Object.keys(o.masks).length);
       const frames = new Set(objs.flatMap((o) => Object.keys(o.masks)));
-      this.media.setStatus(v.media.media_id, { objects: objs.length, frames: frames.size, version: s.version });
+      this.media.setStatus(v.media.media_id, { objects: objs.length, frames: frames.size, version: s.version, done: v.annotator.state.done });
     }
   }
 
@@ -364,13 +364,13 @@ export class App {
     }
   }
 
-  private async export(format: string): Promise<void> {
+  private async export(format: string, doneOnly: boolean): Promise<void> {
     if (!this.project) return;
     try {
       await this.view?.annotator.autosave.flush();
-      const done = await exportProject(format, this.project.project_id, {
+      const done = await exportProject(format, this.project.project_id, doneOnly, {
         bridge: desktop(),
-        download: (id, f) => this.engine.export(id, f),
+        download: (id, f, d) => this.engine.export(id, f, d),
         save: saveBlob,
       });
       if (done) this.messages.info(done);
@@ -551,6 +551,15 @@ export class App {
     if (!v) return false;
     if (v.action(act)) return true;
     const a = v.annotator;
+    if (act === "toggle-done" || act === "done-next") {
+      a.setDone(act === "done-next" || !a.state.done);
+      if (act === "done-next") {
+        const next = this.media.nextToDo();
+        if (next) void this.open(next);
+        else this.messages.info(`All ${this.media.items.length} media are done.`);
+      }
+      return true;
+    }
     if (act.startsWith("label-")) {
       a.setLabelIndex(Number(act.slice(6)));
       return true;

@@ -14,11 +14,12 @@ export const exportChoices: { format: string; label: string }[] = [
   { format: "ytvis", label: "YouTube-VIS, videos" },
 ];
 
-export function exportMenu(run: (format: string) => void): HTMLElement {
+export function exportMenu(run: (format: string, doneOnly: boolean) => void): HTMLElement {
   const menu = el("details", { class: "menu export-menu" }, el("summary", {}, "Export"));
-  const list = el("div", { class: "menu-items" });
+  const doneOnly = el("input", { type: "checkbox", class: "export-done-only" });
+  const list = el("div", { class: "menu-items" }, el("label", { class: "menu-option", title: "Leave out the media not marked done (D)" }, doneOnly, " Only media marked done"));
   for (const c of exportChoices) {
-    list.append(el("button", { "data-format": c.format, onclick: () => ((menu as HTMLDetailsElement).open = false, run(c.format)) }, c.label));
+    list.append(el("button", { "data-format": c.format, onclick: () => ((menu as HTMLDetailsElement).open = false, run(c.format, doneOnly.checked)) }, c.label));
   }
   menu.append(list);
   return menu;
@@ -29,17 +30,18 @@ export function exportMenu(run: (format: string) => void): HTMLElement {
 export async function exportProject(
   format: string,
   projectId: string,
+  doneOnly: boolean,
   how: {
     bridge: DesktopBridge | null;
-    download: (projectId: string, format: string) => Promise<{ blob: Blob; filename: string }>;
+    download: (projectId: string, format: string, doneOnly: boolean) => Promise<{ blob: Blob; filename: string }>;
     save: (blob: Blob, filename: string) => void;
   },
 ): Promise<string | null> {
   if (how.bridge?.saveExport) {
-    const path = await how.bridge.saveExport(format, projectId);
+    const path = await how.bridge.saveExport(format, projectId, doneOnly);
     return path ? `Exported to ${path}` : null;
   }
-  const { blob, filename } = await how.download(projectId, format);
+  const { blob, filename } = await how.download(projectId, format, doneOnly);
   how.save(blob, filename);
   return `Exported ${filename}`;
 }

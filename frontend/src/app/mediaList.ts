@@ -1,10 +1,13 @@
-// The project's media: thumbnails, names and annotation status; opening
-// files (picker, drag-and-drop, or the desktop's native dialog).
+// The project's media: thumbnails, names and annotation status (objects,
+// frames, done), filtered to all / to do / done; opening files (picker,
+// drag-and-drop, or the desktop's native dialog).
 import type { Engine } from "../api/engine";
 import type { ProjectMedia } from "../api/types.gen";
 import { el, replace } from "../view/dom";
 import { desktop } from "./desktop";
 
+/** Which media the list shows. */
+export type MediaFilter = "all" | "todo" | "done";
 
 const thumbs = new Map<string, Promise<string>>();
 
@@ -32,6 +35,8 @@ function thumbnail(engine: Engine, m: ProjectMedia): Promise<string> {
 export class MediaList {
   readonly root = el("aside", { class: "media-panel" });
   private readonly list = el("ul", { class: "media-list", "aria-label": "Media" });
+  private readonly filterSelect = el("select", { class: "media-filter", "aria-label": "Show" });
+  private filter: MediaFilter = "all";
   private readonly fileInput = el("input", { type: "file", multiple: true, accept: "image/*,video/*", hidden: true });
   /** Below the list: project-wide actions (precompute). */
   readonly footer = el("div", { class: "media-footer" });
@@ -48,7 +53,11 @@ export class MediaList {
       this.fileInput.value = "";
       if (files.length) this.on.files(files);
     });
-    this.root.append(el("div", { class: "panel-head" }, openBtn, this.fileInput), this.list, el("p", { class: "hint" }, "or drop files anywhere"), this.footer);
+    this.filterSelect.addEventListener("change", () => {
+      this.filter = this.filterSelect.value as MediaFilter;
+      this.render();
+    });
+    this.root.append(el("div", { class: "panel-head" }, openBtn, this.fileInput, this.filterSelect), this.list, el("p", { class: "hint" }, "or drop files anywhere"), this.footer);
   }
 
   private async pick(): Promise<void> {
@@ -72,31 +81,57 @@ export class MediaList {
   }
 
   /** Updates one media's status after a save. */
-  setStatus(mediaId: string, status: { objects: number; frames: number; version: number }): void {
+  setStatus(mediaId: string, status: { objects: number; frames: number; version: number; done: boolean }): void {
     const it = this.items.find((m) => m.media.media_id === mediaId);
-    if (it && (it.objects !== status.objects || it.frames !== status.frames || it.version !== status.version)) {
+    if (it && (it.objects !== status.objects || it.frames !== status.frames || it.version !== status.version || it.done !== status.done)) {
       Object.assign(it, status);
       this.render();
     }
   }
 
+  /** The media the filter shows (the current one always). */
+  private get shown(): ProjectMedia[] {
+    return this.items.filter((m) => this.filter === "all" || m.media.media_id === this.current || m.done === (this.filter === "done"));
+  }
+
+  /** The next (delta 1) or previous (−1) media the list shows. */
   neighbour(delta: number): string | null {
-    const i = this.items.findIndex((m) => m.media.media_id === this.current);
+    const shown = this.shown;
+    const i = shown.findIndex((m) => m.media.media_id === this.current);
     const j = i + delta;
-    return j >= 0 && j < this.items.length ? this.items[j].media.media_id : null;
+    return j >= 0 && j < shown.length ? shown[j].media.media_id : null;
+  }
+
+  /** The first media not done after the current one (wrapping), or null. */
+  nextToDo(): string | null {
+    const i = this.items.findIndex((m) => m.media.media_id === this.current);
+    for (let k = 1; k < this.items.length; k++) {
+      const m = this.items[(i + k) % this.items.length];
+      if (!m.done) return m.media.media_id;
+    }
+    return null;
   }
 
   private render(): void {
+    const done = this.items.filter((m) => m.done).length;
+    replace(
+      this.filterSelect,
+      el("option", { value: "all" }, `All (${this.items.length})`),
+      el("option", { value: "todo" }, `To do (${this.items.length - done})`),
+      el("option", { value: "done" }, `Done (${done})`),
+    );
+    this.filterSelect.value = this.filter;
     replace(
       this.list,
-      ...this.items.map((m) => {
+      ...this.shown.map((m) => {
         const img = el("img", { class: "thumb", alt: "" });
         void thumbnail(this.engine, m).then((u) => u && (img.src = u));
-        const status = m.objects ? `${m.objects} object${m.objects === 1 ? "" : "s"}${m.media.kind === "video" ? ` · ${m.frames} frame${m.frames === 1 ? "" : "s"}` : ""}` : m.version ? "no objects" : "not annotated";
+        const objects = m.objects ? `${m.objects} object${m.objects === 1 ? "" : "s"}${m.media.kind === "video" ? ` · ${m.frames} frame${m.frames === 1 ? "" : "s"}` : ""}` : m.version ? "no objects" : "not annotated";
+        const status = m.done ? `✓ done · ${objects}` : objects;
         return el(
           "li",
           {
-            class: `media-item${m.media.media_id === this.current ? " current" : ""}${m.objects ? " done" : ""}`,
+            class: `media-item${m.media.media_id === this.current ? " current" : ""}${m.objects ? " annotated" : ""}${m.done ? " finished" : ""}`,
             "data-media-id": m.media.media_id,
             onclick: () => this.on.open(m.media.media_id),
             title: `${m.media.name ?? m.media.media_id} — ${m.media.width}×${m.media.height}${m.media.kind === "video" ? `, ${m.media.frames} frames` : ""}`,

@@ -21,11 +21,15 @@ describe("shortcuts", () => {
     expect(key("ArrowRight")).toBe("next-frame");
     expect(key("t")).toBe("concept");
     expect(key("X")).toBe("exemplar");
+    expect(key("d")).toBe("toggle-done");
+    expect(key("Enter", { ctrlKey: true })).toBe("done-next");
+    expect(key("Enter", { metaKey: true })).toBe("done-next");
   });
 
   it("ignores other modified keys", () => {
     expect(key("n", { ctrlKey: true })).toBeNull();
     expect(key("b", { altKey: true })).toBeNull();
     expect(key("q")).toBeNull();
+    expect(key("Enter")).toBeNull();
   });
 });

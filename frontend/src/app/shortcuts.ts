@@ -26,6 +26,8 @@ export type Action =
   | "clear-prompts"
   | "exemplar"
   | "concept"
+  | "toggle-done"
+  | "done-next"
   | `label-${number}`;
 
 export interface Shortcut {
@@ -54,6 +56,8 @@ export const shortcuts: Shortcut[] = [
   { keys: "Delete", action: "delete-object", help: "delete the current object" },
   { keys: "Tab / Shift+Tab", action: "next-object", help: "next / previous object" },
   { keys: "PageDown / PageUp", action: "next-media", help: "next / previous image" },
+  { keys: "D", action: "toggle-done", help: "mark the media done (or not)" },
+  { keys: "Ctrl+Enter", action: "done-next", help: "mark the media done and open the next one to do" },
   { keys: "← / →", action: "next-frame", help: "video: previous / next frame" },
   { keys: "K", action: "play", help: "video: play / pause" },
   { keys: "?", action: "help", help: "this help" },
@@ -66,6 +70,7 @@ export function actionFor(e: { key: string; code?: string; ctrlKey: boolean; met
   if (mod) {
     if (k.toLowerCase() === "z") return e.shiftKey ? "redo" : "undo";
     if (k.toLowerCase() === "y") return "redo";
+    if (k === "Enter") return "done-next";
     return null;
   }
   if (e.altKey) return null;
@@ -128,6 +133,9 @@ export function actionFor(e: { key: string; code?: string; ctrlKey: boolean; met
     case "x":
     case "X":
       return "exemplar";
+    case "d":
+    case "D":
+      return "toggle-done";
   }
   return null;
 }

@@ -40,6 +40,17 @@ export class Toolbar {
       el("button", { title: "Zoom out (−)", onclick: () => a.stage.zoom(1 / 1.25) }, "−"),
       el("button", { title: "Fit (F)", onclick: () => a.stage.fit() }, "Fit"),
       el("button", { title: "Zoom in (+)", onclick: () => a.stage.zoom(1.25) }, "+"),
+      el("span", { class: "sep" }),
+      el(
+        "button",
+        {
+          class: `done-toggle${a.state.done ? " active" : ""}`,
+          title: a.state.done ? "Marked done: click (D) to mark it to do again" : "Mark this media done (D); Ctrl+Enter: done, then the next one to do",
+          "aria-pressed": String(a.state.done),
+          onclick: () => a.setDone(!a.state.done),
+        },
+        a.state.done ? "✓ Done" : "Mark done",
+      ),
       a.busy ? el("span", { class: "busy-label" }, "segmenting…") : null,
     );
   }

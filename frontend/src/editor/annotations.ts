@@ -31,9 +31,11 @@ export interface AnnotationState {
   objects: EditorObject[];
   /** The selected object, or null. */
   current: number | null;
+  /** The annotator marked the media finished. */
+  done: boolean;
 }
 
-export const emptyState: AnnotationState = { objects: [], current: null };
+export const emptyState: AnnotationState = { objects: [], current: null, done: false };
 
 export const noPrompts: Prompts = { points: [], labels: [] };
 
@@ -41,12 +43,13 @@ export function fromDoc(doc: AnnotationDoc): AnnotationState {
   const objects = doc.objects.map(
     (o): EditorObject => ({ id: o.object_id, label: o.label, color: o.color, visible: o.visible, masks: { ...o.masks }, prompts: {} }),
   );
-  return { objects, current: objects.length ? objects[objects.length - 1].id : null };
+  return { objects, current: objects.length ? objects[objects.length - 1].id : null, done: doc.done ?? false };
 }
 
 export function toDoc(state: AnnotationState, version: number): AnnotationDoc {
   return {
     version,
+    done: state.done || undefined,
     objects: state.objects.map(
       (o): AnnotatedObject => ({ object_id: o.id, label: o.label, color: o.color, visible: o.visible, masks: o.masks }),
     ),
@@ -64,7 +67,7 @@ export function nextId(state: AnnotationState): number {
 /** Adds an empty object and selects it. */
 export function addObject(state: AnnotationState, label: string, color: string): AnnotationState {
   const id = nextId(state);
-  return { objects: [...state.objects, { id, label, color, visible: true, masks: {}, prompts: {} }], current: id };
+  return { ...state, objects: [...state.objects, { id, label, color, visible: true, masks: {}, prompts: {} }], current: id };
 }
 
 export function select(state: AnnotationState, id: number | null): AnnotationState {
@@ -102,7 +105,12 @@ export function promptsOf(o: EditorObject | undefined, frame: number): Prompts {
 export function removeObject(state: AnnotationState, id: number): AnnotationState {
   const objects = state.objects.filter((o) => o.id !== id);
   const current = state.current === id ? (objects.at(-1)?.id ?? null) : state.current;
-  return { objects, current };
+  return { ...state, objects, current };
+}
+
+/** Marks the media finished, or not. */
+export function setDone(state: AnnotationState, done: boolean): AnnotationState {
+  return state.done === done ? state : { ...state, done };
 }
 
 /** Renames a label on every object that has it. */

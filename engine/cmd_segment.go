@@ -20,6 +20,8 @@ import (
 	"github.com/samwise-app/samwise/engine/instance"
 	"github.com/samwise-app/samwise/engine/mask"
 	"github.com/samwise-app/samwise/engine/segment"
+
+	"github.com/samwise-app/samwise/internal/atomicfile"
 )
 
 // runSegment segments one image from the command line.
@@ -145,32 +147,15 @@ func (m *Main) writeResult(out string, resp any, png *mask.Mask) error {
 		if err != nil {
 			return err
 		}
-		return writeFileAtomic(out, append(data, '\n'))
+		return atomicfile.Write(out, append(data, '\n'))
 	case ".png":
 		data, err := png.PNG()
 		if err != nil {
 			return err
 		}
-		return writeFileAtomic(out, data)
+		return atomicfile.Write(out, data)
 	}
 	return json.NewEncoder(m.Stdout).Encode(resp)
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames it.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 type point struct {

@@ -3,9 +3,10 @@ package burst
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/samwise-app/samwise/internal/atomicfile"
 )
 
 // DefaultSecondsPerFrameObject is the local speed assumed until a propagation has run
@@ -110,11 +111,5 @@ func (sp *Speed) save() {
 	sp.mu.Lock()
 	data, _ := json.MarshalIndent(sp.s, "", "  ")
 	sp.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(sp.path), 0o755); err != nil {
-		return
-	}
-	tmp := sp.path + ".tmp"
-	if os.WriteFile(tmp, data, 0o644) == nil {
-		os.Rename(tmp, sp.path)
-	}
+	atomicfile.Write(sp.path, data)
 }

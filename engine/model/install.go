@@ -8,6 +8,8 @@ import (
 	"path"
 	"path/filepath"
 	"reflect"
+
+	"github.com/samwise-app/samwise/internal/atomicfile"
 )
 
 // InstallFS installs the bundle in fsys at root (a folder holding
@@ -85,5 +87,5 @@ func writeManifest(dir string, m *Manifest) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, ManifestFile), data)
+	return atomicfile.Write(filepath.Join(dir, ManifestFile), data)
 }

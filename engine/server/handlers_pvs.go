@@ -1,19 +1,21 @@
 package server
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"image"
 	"image/color"
 	"image/png"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/mask"
 	"github.com/samwise-app/samwise/engine/segment"
+
+	"github.com/samwise-app/samwise/internal/atomicfile"
 )
 
 // handlePVSImage segments the objects of a request on one image.
@@ -83,22 +85,11 @@ func (s *Server) saveOverlay(r *http.Request, objectID int, m *mask.Mask) string
 }
 
 func writePNG(path string, img image.Image) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".overlay-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := png.Encode(tmp, img); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, buf.Bytes())
 }
 
 func (s *Server) handleOverlay(w http.ResponseWriter, r *http.Request) {

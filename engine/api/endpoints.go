@@ -36,6 +36,7 @@ var mediaEndpoints = []Endpoint{
 	{Method: "GET", Path: "/v1/media", Summary: "List media.", Response: MediaList{}, Status: 200},
 	{Method: "GET", Path: "/v1/media/{media_id}", Summary: "One media record.", Response: Media{}, Status: 200},
 	{Method: "GET", Path: "/v1/media/{media_id}/file", Summary: "The media's bytes.", Status: 200, Produces: "application/octet-stream"},
+	{Method: "GET", Path: "/v1/media/{media_id}/thumbnail", Summary: "A small JPEG of the image, or of a video's first frame: ?size= its longer side (16 to 512, default 128), made once and cached.", Status: 200, Produces: "image/jpeg"},
 }
 
 var pvsEndpoints = []Endpoint{

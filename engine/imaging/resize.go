@@ -2,6 +2,7 @@ package imaging
 
 import (
 	"fmt"
+	"image"
 	"math"
 	"runtime"
 )
@@ -218,6 +219,24 @@ func ResizeRGB(src []uint8, sw, sh, dw, dh int) []uint8 {
 		for x := range r {
 			p := out[3*x : 3*x+3 : 3*x+3]
 			p[0], p[1], p[2] = toByte(r[x]), toByte(g[x]), toByte(b[x])
+		}
+	})
+	return dst
+}
+
+// Resize resizes img to dw×dh with the same filter as [ResizeRGB] and
+// returns an opaque NRGBA image (alpha is dropped, as in ToTensor). It
+// panics if a size is not positive.
+func Resize(img image.Image, dw, dh int) *image.NRGBA {
+	if dw <= 0 || dh <= 0 {
+		panic(fmt.Sprintf("imaging: Resize to %d×%d; the target size must be positive", dw, dh))
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, dw, dh))
+	resample(imageSource(img), dw, dh, func(y int, r, g, b []float32) {
+		out := dst.Pix[y*dst.Stride : y*dst.Stride+4*dw]
+		for x := range r {
+			p := out[4*x : 4*x+4 : 4*x+4]
+			p[0], p[1], p[2], p[3] = toByte(r[x]), toByte(g[x]), toByte(b[x]), 255
 		}
 	})
 	return dst

@@ -199,6 +199,36 @@ func TestResizeRGB(t *testing.T) {
 	}
 }
 
+// Resize of a decoded image gives what ResizeRGB gives for its pixels, from
+// any of the image types the decoders produce.
+func TestResizeImage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	const sw, sh, dw, dh = 90, 60, 32, 21
+	rgb := make([]byte, 3*sw*sh)
+	nrgba := image.NewNRGBA(image.Rect(0, 0, sw, sh))
+	for i := range sw * sh {
+		for c := range 3 {
+			rgb[3*i+c] = uint8(rng.IntN(256))
+			nrgba.Pix[4*i+c] = rgb[3*i+c]
+		}
+		nrgba.Pix[4*i+3] = 255
+	}
+	want := imaging.ResizeRGB(rgb, sw, sh, dw, dh)
+	rgba := image.NewRGBA(nrgba.Rect)
+	copy(rgba.Pix, nrgba.Pix) // opaque: premultiplied is the same
+	for name, img := range map[string]image.Image{"nrgba": nrgba, "rgba": rgba} {
+		got := imaging.Resize(img, dw, dh)
+		if got.Rect.Dx() != dw || got.Rect.Dy() != dh {
+			t.Fatalf("%s: %v", name, got.Rect)
+		}
+		for i := range dw * dh {
+			if p := got.Pix[4*i : 4*i+4]; p[0] != want[3*i] || p[1] != want[3*i+1] || p[2] != want[3*i+2] || p[3] != 255 {
+				t.Fatalf("%s: pixel %d = %v, want %v", name, i, p, want[3*i:3*i+3])
+			}
+		}
+	}
+}
+
 func TestResizePanicsOnBadInput(t *testing.T) {
 	tests := []struct {
 		name string
@@ -209,6 +239,7 @@ func TestResizePanicsOnBadInput(t *testing.T) {
 		{"zero size", func() { imaging.RGBToTensor(make([]byte, 12), 2, 2, 0, nil) }},
 		{"empty image", func() { imaging.ToTensor(image.NewNRGBA(image.Rect(0, 0, 0, 0)), 4, nil) }},
 		{"resize to zero", func() { imaging.ResizeRGB(make([]byte, 12), 2, 2, 0, 1) }},
+		{"resize image to zero", func() { imaging.Resize(image.NewNRGBA(image.Rect(0, 0, 2, 2)), 1, 0) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

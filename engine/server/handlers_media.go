@@ -15,10 +15,11 @@ import (
 // paths are allowed, {"path": "/abs/file"}.
 func (s *Server) mediaHandlers() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
-		"POST /v1/media":                s.handleMediaCreate,
-		"GET /v1/media":                 s.handleMediaList,
-		"GET /v1/media/{media_id}":      s.handleMediaGet,
-		"GET /v1/media/{media_id}/file": s.handleMediaFile,
+		"POST /v1/media":                     s.handleMediaCreate,
+		"GET /v1/media":                      s.handleMediaList,
+		"GET /v1/media/{media_id}":           s.handleMediaGet,
+		"GET /v1/media/{media_id}/file":      s.handleMediaFile,
+		"GET /v1/media/{media_id}/thumbnail": s.handleMediaThumbnail,
 	}
 }
 

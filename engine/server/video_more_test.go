@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image/jpeg"
 	"io"
 	"net/http"
 	"os"
@@ -306,6 +307,18 @@ func TestVideoFramesExportsAndFolders(t *testing.T) {
 	fr := annotate(t, e, fs.SessionID, api.VideoAnnotationRequest{Frame: 3, ObjectID: 1, Points: [][2]float64{centreOf(sc.Truth("blue", 3))}})
 	if iou := mask.IoU(decode(t, fr.Objects[0].Mask), sc.Truth("blue", 3)); iou < 0.9 {
 		t.Errorf("annotation on a frames folder: IoU %.3f", iou)
+	}
+
+	// Both videos have a thumbnail of their first frame.
+	for _, id := range []string{m.MediaID, fm.MediaID} {
+		body := must(t, e, 200, "GET", "/v1/media/"+id+"/thumbnail?size=64", nil, nil)
+		img, err := jpeg.Decode(bytes.NewReader(body))
+		if err != nil {
+			t.Fatalf("thumbnail of %s: %v", id, err)
+		}
+		if b := img.Bounds(); b.Dx() != 64 || b.Dy() != 48 {
+			t.Errorf("thumbnail of %s is %v, want 64×48", id, b)
+		}
 	}
 }
 

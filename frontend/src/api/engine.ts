@@ -51,6 +51,11 @@ export class Engine {
     return this.client.blob(`/v1/media/${enc(id)}/file`);
   }
 
+  /** A small JPEG of an image or of a video's first frame (size: its longer side). */
+  thumbnail(id: string, size: number): Promise<Blob> {
+    return this.client.blob(`/v1/media/${enc(id)}/thumbnail?size=${size}`);
+  }
+
   projects(): Promise<ProjectList> {
     return this.client.json("GET", "/v1/projects");
   }

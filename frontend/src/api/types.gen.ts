@@ -469,6 +469,7 @@ export interface Endpoints {
   "GET /v1/media": { request: never; response: MediaList };
   "GET /v1/media/{media_id}": { request: never; response: Media };
   "GET /v1/media/{media_id}/file": { request: never; response: Blob };
+  "GET /v1/media/{media_id}/thumbnail": { request: never; response: Blob };
   "POST /v1/pvs/image": { request: PVSImageRequest; response: PVSImageResponse };
   "GET /v1/overlays/{name}": { request: never; response: Blob };
   "POST /v1/projects": { request: ProjectRequest; response: Project };

@@ -11,23 +11,17 @@ export type MediaFilter = "all" | "todo" | "done";
 
 const thumbs = new Map<string, Promise<string>>();
 
-/** A small thumbnail (object URL) of an image, made once per media. */
-function thumbnail(engine: Engine, m: ProjectMedia): Promise<string> {
-  let t = thumbs.get(m.media.media_id);
+/** The thumbnail size asked of the engine: the list's 56 px thumbnails,
+ * twice over for high-density screens. */
+const thumbSize = 128;
+
+/** A media's thumbnail (an object URL of the engine's small JPEG, made and
+ * cached there), fetched once per media. */
+function thumbnail(engine: Engine, id: string): Promise<string> {
+  let t = thumbs.get(id);
   if (!t) {
-    t = (async () => {
-      if (m.media.kind !== "image") return "";
-      const blob = await engine.mediaFile(m.media.media_id);
-      const w = 96;
-      const bmp = await createImageBitmap(blob, { resizeWidth: w, resizeHeight: Math.max(1, Math.round((w * m.media.height) / m.media.width)), resizeQuality: "medium" });
-      const c = document.createElement("canvas");
-      c.width = bmp.width;
-      c.height = bmp.height;
-      c.getContext("2d")!.drawImage(bmp, 0, 0);
-      bmp.close();
-      return new Promise<string>((res) => c.toBlob((b) => res(b ? URL.createObjectURL(b) : ""), "image/png"));
-    })().catch(() => "");
-    thumbs.set(m.media.media_id, t);
+    t = engine.thumbnail(id, thumbSize).then((b) => URL.createObjectURL(b)).catch(() => "");
+    thumbs.set(id, t);
   }
   return t;
 }
@@ -37,6 +31,19 @@ export class MediaList {
   private readonly list = el("ul", { class: "media-list", "aria-label": "Media" });
   private readonly filterSelect = el("select", { class: "media-filter", "aria-label": "Show" });
   private filter: MediaFilter = "all";
+  /** Fetches a thumbnail when its item scrolls into view, so a project of
+   * thousands of media asks only for those shown. */
+  private readonly lazy = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        const img = e.target as HTMLImageElement;
+        this.lazy.unobserve(img);
+        void thumbnail(this.engine, img.dataset.mediaId!).then((u) => u && (img.src = u));
+      }
+    },
+    { root: this.list, rootMargin: "200px" },
+  );
   private readonly fileInput = el("input", { type: "file", multiple: true, accept: "image/*,video/*", hidden: true });
   /** Below the list: project-wide actions (precompute). */
   readonly footer = el("div", { class: "media-footer" });
@@ -121,11 +128,12 @@ export class MediaList {
       el("option", { value: "done" }, `Done (${done})`),
     );
     this.filterSelect.value = this.filter;
+    this.lazy.disconnect();
     replace(
       this.list,
       ...this.shown.map((m) => {
-        const img = el("img", { class: "thumb", alt: "" });
-        void thumbnail(this.engine, m).then((u) => u && (img.src = u));
+        const img = el("img", { class: "thumb", alt: "", "data-media-id": m.media.media_id });
+        this.lazy.observe(img);
         const objects = m.objects ? `${m.objects} object${m.objects === 1 ? "" : "s"}${m.media.kind === "video" ? ` · ${m.frames} frame${m.frames === 1 ? "" : "s"}` : ""}` : m.version ? "no objects" : "not annotated";
         const status = m.done ? `✓ done · ${objects}` : objects;
         return el(
@@ -136,7 +144,7 @@ export class MediaList {
             onclick: () => this.on.open(m.media.media_id),
             title: `${m.media.name ?? m.media.media_id} — ${m.media.width}×${m.media.height}${m.media.kind === "video" ? `, ${m.media.frames} frames` : ""}`,
           },
-          m.media.kind === "video" ? el("div", { class: "thumb video-thumb" }, "▶") : img,
+          m.media.kind === "video" ? el("div", { class: "thumb-wrap" }, img, el("span", { class: "play-badge" }, "▶")) : img,
           el("div", { class: "media-text" }, el("div", { class: "media-name" }, m.media.name || m.media.media_id.slice(0, 8)), el("div", { class: "media-status" }, status)),
         );
       }),

@@ -87,13 +87,20 @@ export class MediaList {
     this.render();
   }
 
-  /** Updates one media's status after a save. */
+  /** Updates one media's status after a save: its item only, unless the
+   * filter now shows or hides it. */
   setStatus(mediaId: string, status: { objects: number; frames: number; version: number; done: boolean }): void {
     const it = this.items.find((m) => m.media.media_id === mediaId);
-    if (it && (it.objects !== status.objects || it.frames !== status.frames || it.version !== status.version || it.done !== status.done)) {
-      Object.assign(it, status);
+    if (!it || (it.objects === status.objects && it.frames === status.frames && it.version === status.version && it.done === status.done)) return;
+    const moved = it.done !== status.done && this.filter !== "all" && mediaId !== this.current;
+    Object.assign(it, status);
+    const li = [...this.list.children].find((c) => (c as HTMLElement).dataset.mediaId === mediaId);
+    if (moved || !li) {
       this.render();
+      return;
     }
+    li.replaceWith(this.item(it));
+    this.renderFilter();
   }
 
   /** The media the filter shows (the current one always). */
@@ -120,6 +127,13 @@ export class MediaList {
   }
 
   private render(): void {
+    this.renderFilter();
+    this.lazy.disconnect();
+    replace(this.list, ...this.shown.map((m) => this.item(m)));
+  }
+
+  /** The filter's choices with their counts. */
+  private renderFilter(): void {
     const done = this.items.filter((m) => m.done).length;
     replace(
       this.filterSelect,
@@ -128,26 +142,23 @@ export class MediaList {
       el("option", { value: "done" }, `Done (${done})`),
     );
     this.filterSelect.value = this.filter;
-    this.lazy.disconnect();
-    replace(
-      this.list,
-      ...this.shown.map((m) => {
-        const img = el("img", { class: "thumb", alt: "", "data-media-id": m.media.media_id });
-        this.lazy.observe(img);
-        const objects = m.objects ? `${m.objects} object${m.objects === 1 ? "" : "s"}${m.media.kind === "video" ? ` · ${m.frames} frame${m.frames === 1 ? "" : "s"}` : ""}` : m.version ? "no objects" : "not annotated";
-        const status = m.done ? `✓ done · ${objects}` : objects;
-        return el(
-          "li",
-          {
-            class: `media-item${m.media.media_id === this.current ? " current" : ""}${m.objects ? " annotated" : ""}${m.done ? " finished" : ""}`,
-            "data-media-id": m.media.media_id,
-            onclick: () => this.on.open(m.media.media_id),
-            title: `${m.media.name ?? m.media.media_id} — ${m.media.width}×${m.media.height}${m.media.kind === "video" ? `, ${m.media.frames} frames` : ""}`,
-          },
-          m.media.kind === "video" ? el("div", { class: "thumb-wrap" }, img, el("span", { class: "play-badge" }, "▶")) : img,
-          el("div", { class: "media-text" }, el("div", { class: "media-name" }, m.media.name || m.media.media_id.slice(0, 8)), el("div", { class: "media-status" }, status)),
-        );
-      }),
+  }
+
+  private item(m: ProjectMedia): HTMLElement {
+    const img = el("img", { class: "thumb", alt: "", "data-media-id": m.media.media_id });
+    this.lazy.observe(img);
+    const objects = m.objects ? `${m.objects} object${m.objects === 1 ? "" : "s"}${m.media.kind === "video" ? ` · ${m.frames} frame${m.frames === 1 ? "" : "s"}` : ""}` : m.version ? "no objects" : "not annotated";
+    const status = m.done ? `✓ done · ${objects}` : objects;
+    return el(
+      "li",
+      {
+        class: `media-item${m.media.media_id === this.current ? " current" : ""}${m.objects ? " annotated" : ""}${m.done ? " finished" : ""}`,
+        "data-media-id": m.media.media_id,
+        onclick: () => this.on.open(m.media.media_id),
+        title: `${m.media.name ?? m.media.media_id} — ${m.media.width}×${m.media.height}${m.media.kind === "video" ? `, ${m.media.frames} frames` : ""}`,
+      },
+      m.media.kind === "video" ? el("div", { class: "thumb-wrap" }, img, el("span", { class: "play-badge" }, "▶")) : img,
+      el("div", { class: "media-text" }, el("div", { class: "media-name" }, m.media.name || m.media.media_id.slice(0, 8)), el("div", { class: "media-status" }, status)),
     );
   }
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"io"
 	"os"
@@ -330,5 +331,31 @@ func TestMOTSRemovesOverlaps(t *testing.T) {
 	}
 	if mask.IoU(frame0[0], masks["v0a"]) != 1 || frame0[1].Area() != masks["v0b"].Area()-4 {
 		t.Errorf("frame 0 areas %d and %d", frame0[0].Area(), frame0[1].Area())
+	}
+}
+
+// YouTube-VIS lists a video only when it has masks, and says why when the
+// project has no video at all.
+func TestYTVISVideos(t *testing.T) {
+	in, _ := fixture()
+	in.Items = append(in.Items, export.Item{Media: api.Media{MediaID: "dddddddddddddddddddddddd", Kind: api.KindVideo, Name: "idle.mp4", Width: 8, Height: 6, Frames: 4},
+		Doc: &api.AnnotationDoc{Objects: []api.AnnotatedObject{}}})
+	data, err := export.YTVIS(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Videos []struct {
+			Name      string   `json:"name"`
+			FileNames []string `json:"file_names"`
+		} `json:"videos"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil || len(f.Videos) != 1 || f.Videos[0].Name != "walk.mp4" {
+		t.Errorf("videos %+v, %v; want walk.mp4 only", f.Videos, err)
+	}
+	in.Items = in.Items[:2]
+	var nothing *export.NothingError
+	if _, err := export.YTVIS(in); !errors.As(err, &nothing) || !strings.Contains(err.Error(), "no videos") {
+		t.Errorf("images only: %v", err)
 	}
 }

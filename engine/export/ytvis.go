@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/samwise-app/samwise/engine/api"
 )
@@ -48,7 +49,8 @@ type ytvisAnnotation struct {
 // each video lists the frames that have a mask ("<video>/000012.jpg", named
 // by their frame number, as YouTube-VIS names the frames it samples), and
 // each object is one annotation with its compressed RLE, box and area on
-// every listed frame (null where it has no mask). Images are left out.
+// every listed frame (null where it has no mask). Images, and videos without
+// masks, are left out.
 func YTVIS(in Input) ([]byte, error) {
 	cats := Categories(in)
 	out := ytvisFile{
@@ -108,6 +110,8 @@ func YTVIS(in Input) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A video without masks has no frames to list: leave it out.
+	out.Videos = slices.DeleteFunc(out.Videos, func(v ytvisVideo) bool { return v.Length == 0 })
 	b, err := json.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("writing YouTube-VIS: %w", err)

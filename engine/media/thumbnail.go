@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 
 	"github.com/samwise-app/samwise/engine/imaging"
-	"github.com/samwise-app/samwise/internal/atomicfile"
 	"github.com/samwise-app/samwise/engine/store"
+	"github.com/samwise-app/samwise/internal/atomicfile"
 )
 
 // Thumbnail sizes: the longer side, in pixels, rounded up to a multiple of

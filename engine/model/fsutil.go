@@ -134,6 +134,5 @@ func (p progressWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-
 // isNotExist reports whether err means a file is missing.
 func isNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }

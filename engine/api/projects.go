@@ -136,6 +136,9 @@ type ImportResult struct {
 	// UnmatchedCount).
 	Unmatched      []string `json:"unmatched"`
 	UnmatchedCount int      `json:"unmatched_count"`
+	// Notes say how the file was read where it could be read two ways
+	// (frames numbered from 1).
+	Notes []string `json:"notes,omitempty"`
 	// Skipped lists what was not imported and why (the first 100 of
 	// SkippedCount).
 	Skipped      []ImportSkip `json:"skipped"`

@@ -123,6 +123,13 @@ func (m *matcher) find(p *Picture) (ti, frame int, why string) {
 	return -1, 0, ""
 }
 
+// named reports whether find places p by its file name (not by Samwise's
+// media_id, nor by a video's list of frames).
+func (m *matcher) named(p *Picture) bool {
+	_, byID := m.byID[p.MediaID]
+	return !(byID && p.MediaID != "") && p.Video == ""
+}
+
 // anonymousFrame is a frame named without its video: CVAT exports a video
 // task's frames as "frame_000012" (0-based).
 var anonymousFrame = regexp.MustCompile(`^frame_([0-9]+)$`)

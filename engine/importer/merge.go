@@ -77,6 +77,7 @@ func Merge(f *File, labels *[]api.Label, targets []Target, opts Options) Merged 
 	for _, s := range f.Skipped {
 		m.skip(s)
 	}
+	m.oneBased, m.res.Notes = oneBased(f, m.match)
 	for i := range f.Pictures {
 		m.picture(&f.Pictures[i])
 	}
@@ -115,6 +116,8 @@ type merger struct {
 	changed     map[int]bool
 	// unmatchedVideos are the videos (Picture.Video) found unmatched.
 	unmatchedVideos map[string]bool
+	// oneBased are the videos whose frames the file numbers from 1.
+	oneBased map[int]bool
 }
 
 func (m *merger) skip(s api.ImportSkip) {
@@ -147,6 +150,9 @@ func (m *merger) picture(p *Picture) {
 	case ti < 0:
 		m.unmatched(p.FileName)
 		return
+	}
+	if m.oneBased[ti] && m.match.named(p) {
+		frame--
 	}
 	t := m.targets[ti]
 	med := t.Media

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -372,5 +373,42 @@ func TestBoxesToSegment(t *testing.T) {
 	}
 	if len(reasons) != 1 || !strings.Contains(reasons[0], "annotation 3: the box is outside the picture") {
 		t.Errorf("skipped %q", reasons)
+	}
+}
+
+// Frames named from 1 (ffmpeg's "%06d.jpg") are taken one lower when they
+// reach one past the video's last frame; otherwise numbers count from 0.
+func TestFramesFromOne(t *testing.T) {
+	file := func(frames ...int) string {
+		var images, anns []string
+		for i, f := range frames {
+			images = append(images, fmt.Sprintf(`{"id": %d, "file_name": "walk/%06d.jpg", "width": 32, "height": 24}`, i+1, f))
+			anns = append(anns, fmt.Sprintf(`{"id": %d, "image_id": %d, "category_id": 1, "segmentation": [[1, 1, 9, 1, 9, 9, 1, 9]], "object_id": 1}`, i+1, i+1))
+		}
+		return `{"images": [` + strings.Join(images, ",") + `], "categories": [{"id": 1, "name": "dog"}], "annotations": [` + strings.Join(anns, ",") + `]}`
+	}
+	for _, tc := range []struct {
+		name   string
+		frames []int
+		want   string // the frames with masks
+		noted  bool
+	}{
+		{"from 1 to the end", []int{1, 3, 5}, "0,2,4", true},
+		{"from 0", []int{0, 4}, "0,4", false},
+		{"from 1, not to the end", []int{1, 2, 3}, "1,2,3", false},
+	} {
+		ts := []importer.Target{empty(project())[2]} // walk.mp4, frames 0 to 4
+		res := merge(t, file(tc.frames...), ts)
+		var got []string
+		for f := range maskFrames(ts[0].Doc.Objects) {
+			got = append(got, f)
+		}
+		slices.Sort(got)
+		if strings.Join(got, ",") != tc.want || res.SkippedCount != 0 || (len(res.Notes) == 1) != tc.noted {
+			t.Errorf("%s: masks on %v, notes %q, skipped %v; want %s", tc.name, got, res.Notes, res.Skipped, tc.want)
+		}
+		if tc.noted && !strings.Contains(res.Notes[0], `"walk.mp4": the file numbers its frames from 1 (they run 1 to 5`) {
+			t.Errorf("%s: note %q", tc.name, res.Notes[0])
+		}
 	}
 }

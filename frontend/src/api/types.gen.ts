@@ -71,6 +71,7 @@ export interface ImportResult {
   media_ids: string[];
   unmatched: string[];
   unmatched_count: number;
+  notes?: string[];
   skipped: ImportSkip[];
   skipped_count: number;
 }

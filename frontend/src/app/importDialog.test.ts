@@ -13,12 +13,14 @@ describe("import summary", () => {
       pictures: 9, matched: 2, objects: 3, masks: 4, media_ids: ["a", "b"], duplicates: 1, boxes: 2, labels_added: ["car", "bus"],
       unmatched: ["1.jpg", "2.jpg", "3.jpg", "4.jpg", "5.jpg", "6.jpg"], unmatched_count: 7,
       skipped: [{ file: "a.jpg", what: "annotation 4", reason: "it has no segmentation" }], skipped_count: 1,
+      notes: ["walk.mp4: the file numbers its frames from 1"],
     }));
     expect(lines).toEqual([
       "3 new objects (4 masks) on 2 media, from 2 pictures of 9 in the file.",
       "2 boxes without a mask, for the model to segment.",
       "1 mask already in the project, not added again.",
       "New labels: car, bus.",
+      "Note: walk.mp4: the file numbers its frames from 1.",
       "7 pictures not in this project (add the media first): 1.jpg, 2.jpg, 3.jpg, 4.jpg, 5.jpg, …",
       "1 not imported:",
       "• a.jpg — annotation 4: it has no segmentation",

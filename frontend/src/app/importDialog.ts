@@ -33,6 +33,7 @@ export function importSummary(r: ImportResult): string[] {
   if (r.boxes) lines.push(`${plural(r.boxes, "box", "boxes")} without a mask, for the model to segment.`);
   if (r.duplicates) lines.push(`${plural(r.duplicates, "mask")} already in the project, not added again.`);
   if (r.labels_added.length) lines.push(`New labels: ${r.labels_added.join(", ")}.`);
+  for (const n of r.notes ?? []) lines.push(`Note: ${n}.`);
   if (r.unmatched_count) {
     lines.push(`${plural(r.unmatched_count, "picture")} not in this project (add the media first): ${r.unmatched.slice(0, 5).join(", ")}${r.unmatched_count > 5 ? ", …" : ""}`);
   }

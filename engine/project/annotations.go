@@ -89,7 +89,7 @@ func (s *Store) PutAnnotations(id, mediaID string, doc api.AnnotationDoc) (*api.
 		}
 		now := s.Now()
 		doc.MediaID, doc.Version, doc.UpdatedAt = mediaID, cur.Version+1, &now
-		if err := store.PutJSON(tx, bucketAnnotations, docKey(id, mediaID), &doc); err != nil {
+		if err := putDoc(tx, docKey(id, mediaID), &doc); err != nil {
 			return err
 		}
 		p.UpdatedAt = now
@@ -97,34 +97,6 @@ func (s *Store) PutAnnotations(id, mediaID string, doc api.AnnotationDoc) (*api.
 		return store.PutJSON(tx, bucketProjects, id, p)
 	})
 	return saved, err
-}
-
-// MediaStatus lists a project's media with their annotation status.
-func (s *Store) MediaStatus(id string) ([]api.ProjectMedia, error) {
-	p, docs, err := s.Snapshot(id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]api.ProjectMedia, 0, len(p.MediaIDs))
-	for i, mid := range p.MediaIDs {
-		m, err := s.media.Get(mid)
-		if err != nil {
-			return nil, err
-		}
-		pm := api.ProjectMedia{Media: m.Media, Version: docs[i].Version, UpdatedAt: docs[i].UpdatedAt, Done: docs[i].Done}
-		frames := map[string]bool{}
-		for _, o := range docs[i].Objects {
-			if len(o.Masks) > 0 {
-				pm.Objects++
-			}
-			for f := range o.Masks {
-				frames[f] = true
-			}
-		}
-		pm.Frames = len(frames)
-		out = append(out, pm)
-	}
-	return out, nil
 }
 
 // Snapshot reads a project and the documents of its media (in project

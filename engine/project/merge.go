@@ -73,7 +73,7 @@ func (s *Store) Merge(id string, dryRun bool, prepare func(media []api.Media), f
 			}
 			doc.Version++
 			doc.UpdatedAt = &now
-			if err := store.PutJSON(tx, bucketAnnotations, docKey(id, media[i].MediaID), doc); err != nil {
+			if err := putDoc(tx, docKey(id, media[i].MediaID), doc); err != nil {
 				return err
 			}
 		}

@@ -24,6 +24,9 @@ import (
 var (
 	bucketProjects    = store.RegisterBucket("projects")
 	bucketAnnotations = store.RegisterBucket("annotations")
+	// bucketStatus holds a summary of each annotation document (docStatus),
+	// written with it, so that listing a project's media reads no masks.
+	bucketStatus = store.RegisterBucket("annotation_status")
 )
 
 var idRE = regexp.MustCompile(`^[0-9a-f]{24}$`)
@@ -203,7 +206,7 @@ func (s *Store) renameLabels(tx *bolt.Tx, p *api.Project, renames map[string]str
 			doc.Version++
 			now := s.Now()
 			doc.UpdatedAt = &now
-			if err := store.PutJSON(tx, bucketAnnotations, string(k), &doc); err != nil {
+			if err := putDoc(tx, string(k), &doc); err != nil {
 				return err
 			}
 		}

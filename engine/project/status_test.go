@@ -1,0 +1,90 @@
+package project_test
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/mask"
+	"github.com/samwise-app/samwise/engine/project"
+	"github.com/samwise-app/samwise/engine/store"
+	bolt "go.etcd.io/bbolt"
+)
+
+// The media list's status comes from the summaries written with each
+// document (saves, merges, label renames), and from the documents
+// themselves where a database has no summaries yet.
+func TestMediaStatus(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "samwise.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := project.New(db, videos{})
+	p, _ := s.Create(api.ProjectRequest{Name: "p"})
+	ids := []string{"000000000000000000000001", "000000000000000000000002", "000000000000000000000003"}
+	if _, err := s.AddMedia(p.ProjectID, ids); err != nil {
+		t.Fatal(err)
+	}
+	m := mask.New(1280, 720)
+	m.Set(5, 5, true)
+	rle := mask.Encode(m)
+	put := func(id string, doc api.AnnotationDoc) {
+		t.Helper()
+		if _, err := s.PutAnnotations(p.ProjectID, id, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(ids[0], api.AnnotationDoc{Objects: []api.AnnotatedObject{
+		{ObjectID: 1, Label: "a", Masks: map[string]api.RLE{"0": rle, "7": rle}},
+		{ObjectID: 2, Label: "b", Masks: map[string]api.RLE{"7": rle}},
+		{ObjectID: 3, Label: "c", Masks: map[string]api.RLE{}},
+	}})
+	put(ids[1], api.AnnotationDoc{Objects: []api.AnnotatedObject{}, Done: true})
+	type row struct {
+		objects, frames, version int
+		done                     bool
+	}
+	rows := func() []row {
+		t.Helper()
+		st, err := s.MediaStatus(p.ProjectID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []row
+		for _, m := range st {
+			out = append(out, row{m.Objects, m.Frames, m.Version, m.Done})
+		}
+		return out
+	}
+	summaries := 0
+	db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("annotation_status")).ForEach(func(_, _ []byte) error { summaries++; return nil })
+	})
+	if summaries != 2 {
+		t.Fatalf("%d summaries stored, want one per saved document (2)", summaries)
+	}
+	want := []row{{2, 2, 1, false}, {0, 0, 1, true}, {0, 0, 0, false}}
+	if got := rows(); !slices.Equal(got, want) {
+		t.Fatalf("status %v, want %v", got, want)
+	}
+	// A label rename writes new versions, and their summaries.
+	if _, err := s.Update(p.ProjectID, api.ProjectUpdate{Renames: map[string]string{"a": "z"}}); err != nil {
+		t.Fatal(err)
+	}
+	want[0].version = 2
+	if got := rows(); !slices.Equal(got, want) {
+		t.Fatalf("after a rename: %v, want %v", got, want)
+	}
+	// A database from before the summaries: read from the documents.
+	if err := db.Bolt().Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("annotation_status")) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Bolt().Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("annotation_status")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if got := rows(); !slices.Equal(got, want) {
+		t.Fatalf("without summaries: %v, want %v", got, want)
+	}
+}

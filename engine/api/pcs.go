@@ -102,4 +102,9 @@ type ProjectConceptRequest struct {
 	// MediaIDs are the images to look at; default: every image of the
 	// project.
 	MediaIDs []string `json:"media_ids,omitempty"`
+	// Semantic makes one object per image of the model's semantic
+	// segmentation (every pixel of the concept: "road", "sky") where the
+	// concept has an instance there; a model without a semantic head gives
+	// instances, as on one image.
+	Semantic bool `json:"semantic,omitempty"`
 }

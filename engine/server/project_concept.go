@@ -33,6 +33,7 @@ type conceptJob struct {
 	Threshold float64  `json:"threshold"`
 	Label     string   `json:"label"`
 	MediaIDs  []string `json:"media_ids"`
+	Semantic  bool     `json:"semantic,omitempty"`
 }
 
 // findConcept starts a job that looks for a concept on the project's images
@@ -47,7 +48,7 @@ func (h *projectHandlers) findConcept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	bad := func(msg string) { h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, msg, nil) }
-	job := conceptJob{Text: strings.TrimSpace(req.Text), Threshold: concept.DefaultThreshold}
+	job := conceptJob{Text: strings.TrimSpace(req.Text), Threshold: concept.DefaultThreshold, Semantic: req.Semantic}
 	if req.Threshold != nil {
 		job.Threshold = *req.Threshold
 	}
@@ -166,7 +167,12 @@ func (s *Server) conceptOnImage(ctx context.Context, store *project.Store, p *co
 	}
 	pic := importer.Picture{MediaID: m.MediaID, Width: m.Width, Height: m.Height}
 	found := map[string]api.ObjectResult{} // by mask counts
-	for _, in := range res.Instances {
+	instances := res.Instances
+	if p.Semantic && res.Semantic != nil && len(instances) > 0 {
+		// One object of every pixel of the concept, scored as its best instance.
+		instances = []concept.Instance{{ID: 1, Score: instances[0].Score, Mask: res.Semantic}}
+	}
+	for _, in := range instances {
 		rle := mask.Encode(in.Mask)
 		x0, y0, x1, y1, _ := in.Mask.BBox()
 		found[rle.Counts] = api.ObjectResult{Score: in.Score, Box: [4]float64{float64(x0), float64(y0), float64(x1), float64(y1)}, Area: in.Mask.Area()}

@@ -132,3 +132,36 @@ func TestProjectConceptBadInput(t *testing.T) {
 		}
 	}
 }
+
+// With semantic, each image gets one object: every pixel of the concept.
+func TestProjectConceptSemantic(t *testing.T) {
+	e := enginetest.Start(t)
+	scene := conceptScene()
+	m := e.Upload(t, scene.PNG())
+	other := e.Upload(t, synth.StandardScene(320, 240, 4).PNG())
+	var p api.Project
+	must(t, e, 201, "POST", "/v1/projects", api.ProjectRequest{Name: "Stuff"}, &p)
+	must(t, e, 200, "POST", "/v1/projects/"+p.ProjectID+"/media", api.ProjectMediaRequest{MediaIDs: []string{m.MediaID, other.MediaID}}, &p)
+	var acc api.JobAccepted
+	must(t, e, 202, "POST", "/v1/projects/"+p.ProjectID+"/concept", api.ProjectConceptRequest{Text: "red", Semantic: true, MediaIDs: []string{m.MediaID}}, &acc)
+	if j := waitJob(t, e, acc.JobID, ended); j.State != api.JobSucceeded || j.Progress.Total != 1 {
+		t.Fatalf("job %s (%s), %+v", j.State, j.Error, j.Progress)
+	}
+	var d api.AnnotationDoc
+	must(t, e, 200, "GET", "/v1/projects/"+p.ProjectID+"/annotations/"+m.MediaID, nil, &d)
+	if len(d.Objects) != 1 || d.Objects[0].Label != "red" {
+		t.Fatalf("objects %+v; want one red object", d.Objects)
+	}
+	union := mask.New(640, 480)
+	for _, sh := range scene.Shapes {
+		if strings.HasPrefix(sh.Name, "red") {
+			for i, v := range sh.Mask.Pix {
+				union.Pix[i] |= v
+			}
+		}
+	}
+	rle := d.Objects[0].Masks["0"]
+	if iou := mask.IoU(decode(t, &rle), union); iou < 0.9 {
+		t.Errorf("the one object has IoU %.3f with the red shapes together, want ≥ 0.9", iou)
+	}
+}

@@ -304,6 +304,7 @@ export interface ProjectConceptRequest {
   threshold?: number;
   label?: string;
   media_ids?: string[];
+  semantic?: boolean;
 }
 
 export interface ProjectList {

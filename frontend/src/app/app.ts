@@ -62,7 +62,7 @@ export class App {
       createLabel: (name) => this.addLabel(name),
       error: (m) => this.messages.error(m),
       images: () => ({ count: this.images().length, running: this.conceptBar.running }),
-      findInAll: (text, threshold) => void this.findInAll(text, threshold),
+      findInAll: (text, threshold, semantic) => void this.findInAll(text, threshold, semantic),
     });
     this.objects = new ObjectPanel({
       add: (name) => void this.addLabel(name),
@@ -419,13 +419,13 @@ export class App {
 
   /** Looks for a concept on every image of the project in a job, then shows
    * what it added. */
-  private async findInAll(text: string, threshold: number): Promise<void> {
+  private async findInAll(text: string, threshold: number, semantic: boolean): Promise<void> {
     const p = this.project;
     if (!p) return;
     try {
       await this.view?.annotator.autosave.flush(); // the job merges with what is saved
       const images = this.images().length;
-      const { job_id } = await this.engine.findConceptInProject(p.project_id, { text, threshold });
+      const { job_id } = await this.engine.findConceptInProject(p.project_id, { text, threshold, semantic: semantic || undefined });
       let added = 0;
       const changed = new Set<string>();
       this.conceptBar.follow(job_id, {

@@ -65,8 +65,9 @@ export interface ConceptEvents {
   /** How many images the project has, and whether a search over them
    * runs now (images: "In all images"). */
   images?(): { count: number; running: boolean };
-  /** Looks for the concept on every image of the project, in a job. */
-  findInAll?(text: string, threshold: number): void;
+  /** Looks for the concept on every image of the project, in a job
+   * (semantic: one object per image, as "One mask"). */
+  findInAll?(text: string, threshold: number, semantic: boolean): void;
 }
 
 export class ConceptPanel {
@@ -239,7 +240,7 @@ export class ConceptPanel {
         class: "small concept-all",
         title: "Find the concept on every image of the project (a job); instances that overlap an object with its label are not added again",
         disabled: !text || imgs.running,
-        onclick: () => this.events.findInAll!(text, Number(this.threshold.value)),
+        onclick: () => this.events.findInAll!(text, Number(this.threshold.value), !!this.target?.semantic && this.semantic.checked),
       },
       `In all ${imgs.count} images`,
     );

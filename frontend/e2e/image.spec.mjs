@@ -64,6 +64,12 @@ test("annotate an image: click, negative click, undo/redo, label, export, reload
   await page.locator(".stage").focus();
   await page.keyboard.press("1");
   await until(page, () => window.__samwise.snapshot().objects[0]?.label === "fruit", null, "the label");
+  // The label's eye hides and shows its objects.
+  assert.equal(await page.locator(".label-item .label-count").first().textContent(), "1");
+  await page.click(".label-item .label-visible");
+  await until(page, () => window.__samwise.snapshot().objects[0]?.visible === false, null, "the label's objects hidden");
+  await page.click(".label-item .label-visible");
+  await until(page, () => window.__samwise.snapshot().objects[0]?.visible === true, null, "the label's objects shown");
   const saved = await until(page, () => { const s = window.__samwise.snapshot().save; return s?.state === "saved" && s.version > 0 && s; }, null, "autosave");
   await screenshot(page, "03-labelled.png");
 

@@ -160,6 +160,11 @@ export class Annotator {
     this.autosave.changed();
   }
 
+  /** Shows or hides every object with label (one undo step). */
+  setLabelVisible(label: string, visible: boolean): void {
+    this.commit(A.setLabelVisible(this.state, label, visible));
+  }
+
   /** Marks the media finished, or not (one undo step, saved). */
   setDone(done: boolean): void {
     this.commit(A.setDone(this.state, done));

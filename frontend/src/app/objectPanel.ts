@@ -90,12 +90,25 @@ export class ObjectPanel {
         });
         const color = el("input", { type: "color", value: l.color, class: "label-color", "aria-label": `Label ${i + 1} colour` });
         color.addEventListener("change", () => this.events.recolor(l.name, color.value));
+        const mine = (a?.state.objects ?? []).filter((o) => o.label === l.name);
+        const shown = mine.some((o) => o.visible);
         return el(
           "li",
           { class: `label-item${a?.defaultLabel === l.name ? " default" : ""}` },
           el("kbd", {}, i < 9 ? String(i + 1) : ""),
           color,
           name,
+          el("span", { class: "label-count", title: `${mine.length} object${mine.length === 1 ? "" : "s"} with this label here` }, String(mine.length)),
+          el(
+            "button",
+            {
+              class: "icon label-visible",
+              title: shown ? `Hide every “${l.name}” object` : `Show every “${l.name}” object`,
+              disabled: !mine.length,
+              onclick: () => a?.setLabelVisible(l.name, !shown),
+            },
+            shown || !mine.length ? "◉" : "○",
+          ),
         );
       }),
     );

@@ -19,3 +19,16 @@ describe("done", () => {
     expect(A.renameLabel(added, "car", "bus").done).toBe(true);
   });
 });
+
+describe("label visibility", () => {
+  it("hides and shows every object of a label, and nothing else", () => {
+    let s = A.addObject(A.emptyState, "car", "#ff0000");
+    s = A.addObject(s, "car", "#ff0000");
+    s = A.addObject(s, "bus", "#00ff00");
+    const hidden = A.setLabelVisible(s, "car", false);
+    expect(hidden.objects.map((o) => o.visible)).toEqual([false, false, true]);
+    expect(A.setLabelVisible(hidden, "car", false)).toBe(hidden);
+    expect(A.setLabelVisible(hidden, "car", true).objects.every((o) => o.visible)).toBe(true);
+    expect(A.setLabelVisible(s, "truck", false)).toBe(s);
+  });
+});

@@ -108,6 +108,13 @@ export function removeObject(state: AnnotationState, id: number): AnnotationStat
   return { ...state, objects, current };
 }
 
+/** Shows or hides every object with label (the same state when none
+ * changes). */
+export function setLabelVisible(state: AnnotationState, label: string, visible: boolean): AnnotationState {
+  if (!state.objects.some((o) => o.label === label && o.visible !== visible)) return state;
+  return { ...state, objects: state.objects.map((o) => (o.label === label && o.visible !== visible ? { ...o, visible } : o)) };
+}
+
 /** Marks the media finished, or not. */
 export function setDone(state: AnnotationState, done: boolean): AnnotationState {
   return state.done === done ? state : { ...state, done };

@@ -94,6 +94,10 @@ func main() {
 		logf("DBG", "using token %s", token)
 	}
 
+	// Catch SIGTERM before /ready can say the tunnel is up: a supervisor
+	// that sees it ready may stop it at once.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 	ln, err := net.Listen("tcp", metrics)
 	if err != nil {
 		logf("ERR", "failed to start the metrics server: %v", err)
@@ -115,8 +119,6 @@ func main() {
 	logf("INF", "Starting metrics server on %s/metrics", ln.Addr())
 	logf("INF", "Registered tunnel connection connIndex=0 protocol=http2")
 
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
 	<-sig
 	logf("INF", "Initiating graceful shutdown due to signal terminated ...")
 	os.Exit(0)

@@ -123,6 +123,28 @@ test("the brush adds to the current object and is one undo step", async () => {
   await page.keyboard.press("v");
 });
 
+test("an object merged into the selected one: the masks unite, one undo step", async () => {
+  const first = (await objects())[0];
+  await page.locator(".stage").focus();
+  await page.keyboard.press("n");
+  await page.keyboard.press("b");
+  const a = await page.evaluate(([x, y]) => window.__samwise.toClient(x, y), scene.points.background);
+  await page.mouse.move(a[0], a[1]);
+  await page.mouse.down();
+  await page.mouse.move(a[0] + 30, a[1], { steps: 4 });
+  await page.mouse.up();
+  const painted = await until(page, () => { const o = window.__samwise.snapshot().objects; return o.length === 2 && o[1].area > 0 && o[1]; }, null, "the second object painted");
+  await page.click(`.object-item[data-object-id="${first.id}"] .merge-object`);
+  const merged = await until(page, () => { const o = window.__samwise.snapshot().objects; return o.length === 1 && o[0]; }, null, "one object after the merge");
+  assert.equal(merged.id, painted.id, "merged into the selected object");
+  assert.equal(merged.area, first.area + painted.area, "the union of two masks apart");
+  await page.keyboard.press("z");
+  await until(page, () => window.__samwise.snapshot().objects.length === 2, null, "undo of the merge");
+  await page.keyboard.press("Delete");
+  await until(page, () => window.__samwise.snapshot().objects.length === 1, null, "the painted object deleted");
+  await page.keyboard.press("v");
+});
+
 test("edits the engine cannot save survive a page crash and are restored", async () => {
   const count = (await objects()).length;
   // The engine stops answering saves (as if it crashed).

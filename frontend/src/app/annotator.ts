@@ -160,6 +160,11 @@ export class Annotator {
     this.autosave.changed();
   }
 
+  /** Merges object from into object into (one undo step). */
+  merge(into: number, from: number): void {
+    this.commit(A.mergeInto(this.state, into, from));
+  }
+
   /** Shows or hides every object with label (one undo step). */
   setLabelVisible(label: string, visible: boolean): void {
     this.commit(A.setLabelVisible(this.state, label, visible));

@@ -49,6 +49,7 @@ export class ObjectPanel {
   render(): void {
     const a = this.annotator;
     const frame = a ? String(a.frame) : "0";
+    const cur = a?.state.current ?? null;
     replace(
       this.objects,
       ...(a?.state.objects ?? []).map((o) => {
@@ -71,6 +72,9 @@ export class ObjectPanel {
           select,
           el("span", { class: "object-area", title: `${px.toLocaleString()} pixels on this frame` }, px ? (px < 1e6 ? px.toLocaleString() : `${(px / 1e6).toFixed(1)}M`) : "—"),
           el("button", { class: "icon", title: o.visible ? "Hide (H)" : "Show (H)", onclick: (e: Event) => (e.stopPropagation(), a!.toggleVisible(o.id)) }, o.visible ? "◉" : "○"),
+          cur !== null && cur !== o.id
+            ? el("button", { class: "icon merge-object", title: `Merge into #${cur} (the selected object)`, onclick: (e: Event) => (e.stopPropagation(), a!.merge(cur, o.id)) }, "⊕")
+            : el("span", { class: "icon-space" }),
           el("button", { class: "icon", title: "Delete (Del)", onclick: (e: Event) => (e.stopPropagation(), a!.remove(o.id)) }, "✕"),
         );
       }),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { area, emptyBitmap, encode } from "../mask/rle";
 import * as A from "./annotations";
 
 describe("done", () => {
@@ -30,5 +31,30 @@ describe("label visibility", () => {
     expect(A.setLabelVisible(hidden, "car", false)).toBe(hidden);
     expect(A.setLabelVisible(hidden, "car", true).objects.every((o) => o.visible)).toBe(true);
     expect(A.setLabelVisible(s, "truck", false)).toBe(s);
+  });
+});
+
+describe("merge", () => {
+  const square = (x0: number, y0: number, x1: number, y1: number) => {
+    const bm = emptyBitmap(8, 6);
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) bm.data[y * 8 + x] = 1;
+    return encode(bm);
+  };
+  it("unites the masks frame by frame and removes the merged object", () => {
+    let s = A.addObject(A.emptyState, "car", "#ff0000");
+    s = A.setMask(s, 1, 0, square(0, 0, 2, 2));
+    s = A.setPrompts(s, 1, 0, { points: [[1, 1]], labels: [1] });
+    s = A.addObject(s, "car", "#ff0000");
+    s = A.setMask(s, 2, 0, square(4, 4, 6, 6));
+    s = A.setMask(s, 2, 3, square(1, 1, 3, 3));
+    const m = A.mergeInto(s, 1, 2);
+    expect(m.objects.map((o) => o.id)).toEqual([1]);
+    expect(m.current).toBe(1);
+    const o = m.objects[0];
+    expect(area(o.masks["0"])).toBe(8);
+    expect(o.masks["3"]).toEqual(square(1, 1, 3, 3));
+    expect(o.prompts["0"]).toBeUndefined(); // the next click starts from the merged mask
+    expect(A.mergeInto(s, 1, 1)).toBe(s);
+    expect(A.mergeInto(s, 1, 9)).toBe(s);
   });
 });

@@ -3,6 +3,7 @@
 // States are immutable; every function returns a new state, so the undo
 // history can hold them cheaply (unchanged objects and masks are shared).
 import type { AnnotatedObject, AnnotationDoc, RLE } from "../api/types.gen";
+import { decode, encode } from "../mask/rle";
 
 export type Point = [number, number];
 export type Box = [number, number, number, number];
@@ -106,6 +107,33 @@ export function removeObject(state: AnnotationState, id: number): AnnotationStat
   const objects = state.objects.filter((o) => o.id !== id);
   const current = state.current === id ? (objects.at(-1)?.id ?? null) : state.current;
   return { ...state, objects, current };
+}
+
+/** Merges object from into object into: on every frame into's mask
+ * becomes the union of both; from is removed and into selected. into's
+ * prompts on the frames that changed are dropped, so the next click there
+ * starts from the merged mask. */
+export function mergeInto(state: AnnotationState, into: number, from: number): AnnotationState {
+  const a = find(state, into);
+  const b = find(state, from);
+  if (!a || !b || a === b) return state;
+  const masks = { ...a.masks };
+  const prompts = { ...a.prompts };
+  for (const [f, rle] of Object.entries(b.masks)) {
+    const mine = masks[f];
+    if (mine) {
+      const u = decode(mine);
+      const o = decode(rle);
+      if (u.width !== o.width || u.height !== o.height) continue;
+      for (let i = 0; i < u.data.length; i++) u.data[i] |= o.data[i];
+      masks[f] = encode(u);
+    } else {
+      masks[f] = rle;
+    }
+    delete prompts[f];
+  }
+  const objects = state.objects.filter((o) => o.id !== from).map((o) => (o.id === into ? { ...o, masks, prompts } : o));
+  return { ...state, objects, current: into };
 }
 
 /** Shows or hides every object with label (the same state when none

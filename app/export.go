@@ -8,13 +8,13 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/client"
+	"github.com/samwise-app/samwise/internal/atomicfile"
 )
 
 // SaveExport exports a project: it asks the engine for the export in
@@ -57,7 +57,7 @@ func (d *Desktop) saveExport(ctx context.Context, format, projectID string, done
 	if err != nil || dest == "" {
 		return "", err
 	}
-	if err := writeAtomically(dest, resp.Body); err != nil {
+	if err := atomicfile.WriteFrom(dest, resp.Body); err != nil {
 		return "", fmt.Errorf("saving the export: %w", err)
 	}
 	d.log.Info("export saved", "project", projectID, "format", format, "path", dest)
@@ -100,28 +100,4 @@ func attachmentName(header, fallback string) string {
 		}
 	}
 	return fallback
-}
-
-// writeAtomically streams r into a temporary file beside dest and renames
-// it into place, so a failed download never leaves a half-written export
-// (nor destroys the file it was to replace).
-func writeAtomically(dest string, r io.Reader) error {
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.part")
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(tmp, r)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dest)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }

@@ -1,8 +1,11 @@
 package atomicfile
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -32,5 +35,43 @@ func TestWrite(t *testing.T) {
 	ents, _ := os.ReadDir(filepath.Join(dir, "a", "b"))
 	if len(ents) != 2 {
 		t.Errorf("left %v; want only f.json and dir", ents)
+	}
+}
+
+type failingReader struct{ n int }
+
+func (r *failingReader) Read(p []byte) (int, error) {
+	if r.n > 0 {
+		r.n--
+		return copy(p, "partial"), nil
+	}
+	return 0, errors.New("connection reset")
+}
+
+func TestWriteFromNeverLeavesAHalfWrittenFile(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "export.zip")
+	if err := os.WriteFile(dest, []byte("the previous export"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFrom(dest, &failingReader{n: 3}); err == nil {
+		t.Fatal("a failed download was reported as saved")
+	}
+	if b, _ := os.ReadFile(dest); string(b) != "the previous export" {
+		t.Errorf("the old file became %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+
+	if err := WriteFrom(dest, io.MultiReader(strings.NewReader("new "), strings.NewReader("export"))); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(dest); string(b) != "new export" || st.Mode().Perm() != 0o644 {
+		t.Errorf("saved %q with mode %v", b, st.Mode().Perm())
 	}
 }

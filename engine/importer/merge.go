@@ -77,9 +77,10 @@ func Merge(f *File, labels *[]api.Label, targets []Target, opts Options) Merged 
 	for _, s := range f.Skipped {
 		m.skip(s)
 	}
-	m.oneBased, m.res.Notes = oneBased(f, m.match)
+	places := place(f, m.match)
+	m.res.Notes = fromOne(places, targets)
 	for i := range f.Pictures {
-		m.picture(&f.Pictures[i])
+		m.picture(&f.Pictures[i], places[i])
 	}
 	var changed []int
 	for i := range targets {
@@ -116,8 +117,6 @@ type merger struct {
 	changed     map[int]bool
 	// unmatchedVideos are the videos (Picture.Video) found unmatched.
 	unmatchedVideos map[string]bool
-	// oneBased are the videos whose frames the file numbers from 1.
-	oneBased map[int]bool
 }
 
 func (m *merger) skip(s api.ImportSkip) {
@@ -134,8 +133,8 @@ func (m *merger) unmatched(name string) {
 	}
 }
 
-func (m *merger) picture(p *Picture) {
-	ti, frame, why := m.match.find(p)
+func (m *merger) picture(p *Picture, pl placement) {
+	ti, frame, why := pl.ti, pl.frame, pl.why
 	switch {
 	case why != "":
 		m.skip(api.ImportSkip{File: p.FileName, Reason: why})
@@ -150,9 +149,6 @@ func (m *merger) picture(p *Picture) {
 	case ti < 0:
 		m.unmatched(p.FileName)
 		return
-	}
-	if m.oneBased[ti] && m.match.named(p) {
-		frame--
 	}
 	t := m.targets[ti]
 	med := t.Media

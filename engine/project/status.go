@@ -64,8 +64,8 @@ func (s *Store) MediaStatus(id string) ([]api.ProjectMedia, error) {
 				if err := json.Unmarshal(raw, &st); err != nil {
 					return err
 				}
-			} else if tx.Bucket(bucketAnnotations).Get([]byte(docKey(id, mid))) != nil {
-				doc, err := getDoc(tx, id, mid)
+			} else {
+				doc, err := getDoc(tx, id, mid) // never saved: empty
 				if err != nil {
 					return err
 				}

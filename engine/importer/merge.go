@@ -42,6 +42,16 @@ type Merged struct {
 	Changed []int
 	// Boxes are the boxes to segment (Options.SegmentBoxes), in file order.
 	Boxes []BoxPrompt
+	// Added are the objects added, in file order: the new object's id and
+	// the file's name for it (Object.What).
+	Added []Added
+}
+
+// Added is one object Merge added to a media's document.
+type Added struct {
+	MediaID  string
+	ObjectID int
+	What     string
 }
 
 // BoxPrompt is a box on an image or a video frame, to be made an object
@@ -89,7 +99,7 @@ func Merge(f *File, labels *[]api.Label, targets []Target, opts Options) Merged 
 			m.res.MediaIDs = append(m.res.MediaIDs, targets[i].Media.MediaID)
 		}
 	}
-	return Merged{Result: m.res, Changed: changed, Boxes: m.boxes}
+	return Merged{Result: m.res, Changed: changed, Boxes: m.boxes, Added: m.added}
 }
 
 type trackKey struct {
@@ -101,6 +111,7 @@ type merger struct {
 	res     api.ImportResult
 	opts    Options
 	boxes   []BoxPrompt
+	added   []Added
 	labels  *[]api.Label
 	targets []Target
 	match   *matcher
@@ -224,6 +235,7 @@ func (m *merger) object(ti int, key, file string, o Object) {
 		m.tracks[tk] = len(t.Doc.Objects) - 1
 	}
 	m.changed[ti] = true
+	m.added = append(m.added, Added{MediaID: t.Media.MediaID, ObjectID: m.nextID[ti], What: o.What})
 	m.res.Objects++
 	m.res.Masks++
 }

@@ -166,40 +166,31 @@ func (s *Server) conceptOnImage(ctx context.Context, store *project.Store, p *co
 		return nil, fmt.Errorf("media %s: %w", m.MediaID, err)
 	}
 	pic := importer.Picture{MediaID: m.MediaID, Width: m.Width, Height: m.Height}
-	found := map[string]api.ObjectResult{} // by mask counts
+	found := map[string]api.ObjectResult{} // by the importer's name for it
 	instances := res.Instances
 	if p.Semantic && res.Semantic != nil && len(instances) > 0 {
 		// One object of every pixel of the concept, scored as its best instance.
 		instances = []concept.Instance{{ID: 1, Score: instances[0].Score, Mask: res.Semantic}}
 	}
 	for _, in := range instances {
-		rle := mask.Encode(in.Mask)
 		x0, y0, x1, y1, _ := in.Mask.BBox()
-		found[rle.Counts] = api.ObjectResult{Score: in.Score, Box: [4]float64{float64(x0), float64(y0), float64(x1), float64(y1)}, Area: in.Mask.Area()}
-		pic.Objects = append(pic.Objects, importer.Object{Label: p.Label, Mask: rle, What: fmt.Sprintf("instance %d", in.ID)})
+		what := fmt.Sprintf("instance %d", in.ID)
+		found[what] = api.ObjectResult{Score: in.Score, Box: [4]float64{float64(x0), float64(y0), float64(x1), float64(y1)}, Area: in.Mask.Area()}
+		pic.Objects = append(pic.Objects, importer.Object{Label: p.Label, Mask: mask.Encode(in.Mask), What: what})
 	}
 	added := []api.ObjectResult{}
 	if len(pic.Objects) == 0 {
 		return added, nil
 	}
 	file := &importer.File{Format: "concept", Pictures: []importer.Picture{pic}}
-	err = store.Merge(p.ProjectID, false, nil, func(labels *[]api.Label, media []api.Media, docs []*api.AnnotationDoc) ([]int, error) {
-		targets := make([]importer.Target, len(media))
-		before := make([]int, len(media))
-		for i := range media {
-			targets[i] = importer.Target{Media: media[i], Doc: docs[i]}
-			before[i] = len(docs[i].Objects)
-		}
-		merged := importer.Merge(file, labels, targets, importer.Options{Overlap: conceptOverlap})
-		added = added[:0]
-		for _, i := range merged.Changed {
-			for _, o := range docs[i].Objects[before[i]:] {
-				r := found[o.Masks["0"].Counts]
-				r.ObjectID = o.ObjectID
-				added = append(added, r)
-			}
-		}
-		return merged.Changed, nil
-	})
-	return added, err
+	var merged importer.Merged
+	if err := store.Merge(p.ProjectID, false, nil, mergeFile(file, importer.Options{Overlap: conceptOverlap}, &merged)); err != nil {
+		return nil, err
+	}
+	for _, a := range merged.Added {
+		r := found[a.What]
+		r.ObjectID = a.ObjectID
+		added = append(added, r)
+	}
+	return added, nil
 }

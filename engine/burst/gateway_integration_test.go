@@ -87,21 +87,30 @@ func startGateway(t *testing.T, bindings map[string]string, logPath string) stri
 	return ""
 }
 
+// The gateway's client and origin tokens in these tests.
+const gwClientToken, gwOriginToken = "gw-client-token-0123456789", "gw-origin-token-0123456789"
+
+// localViaGateway starts the gateway in front of f's Vast and worker address (workers
+// idle out after idleTimeoutS seconds) and a local engine that bursts through it.
+func localViaGateway(t *testing.T, f *fleet, logs, idleTimeoutS string) *proc {
+	t.Helper()
+	gw := startGateway(t, map[string]string{
+		"CLIENT_TOKENS": gwClientToken, "VAST_API_KEY": vastKey, "ORIGIN_TOKEN": gwOriginToken, "TUNNEL_TOKEN": tunnelToken,
+		"ORIGIN_URL": f.URL(), "VAST_BASE_URL": f.vast.BaseURL(), "VAST_IMAGE": "samwise-worker:e2e", "VAST_LABEL": "samwise-gateway",
+		"VAST_MIN_INET_DOWN_MBPS": "0", "VAST_BACKOFF_MS": "20", "POLL_INTERVAL_S": "0.2", "RETRY_AFTER_S": "1",
+		"IDLE_TIMEOUT_S": idleTimeoutS, "DESTROY_CHECK_S": "0.2", "ACTIVITY_WRITE_S": "0",
+	}, filepath.Join(logs, "gateway.log"))
+	env := localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_BURST_VIA=gateway", "SAMWISE_GATEWAY_URL="+gw, "SAMWISE_GATEWAY_TOKEN="+gwClientToken)
+	return startProc(t, env, filepath.Join(logs, "local.log"), "")
+}
+
 // TestBurstThroughTheGateway: with burst_via gateway the local engine never calls Vast;
 // the gateway (the real Worker and Durable Object, in workerd) provisions the worker on
 // wake, proxies the same job calls to it, and destroys it when idle.
 func TestBurstThroughTheGateway(t *testing.T) {
 	logs := logDir(t)
 	f := newFleet(t, logs)
-	const clientToken, originToken = "gw-client-token-0123456789", "gw-origin-token-0123456789"
-	gw := startGateway(t, map[string]string{
-		"CLIENT_TOKENS": clientToken, "VAST_API_KEY": vastKey, "ORIGIN_TOKEN": originToken, "TUNNEL_TOKEN": tunnelToken,
-		"ORIGIN_URL": f.URL(), "VAST_BASE_URL": f.vast.BaseURL(), "VAST_IMAGE": "samwise-worker:e2e", "VAST_LABEL": "samwise-gateway",
-		"VAST_MIN_INET_DOWN_MBPS": "0", "VAST_BACKOFF_MS": "20", "POLL_INTERVAL_S": "0.2", "RETRY_AFTER_S": "1",
-		"IDLE_TIMEOUT_S": "4", "DESTROY_CHECK_S": "0.2", "ACTIVITY_WRITE_S": "0",
-	}, filepath.Join(logs, "gateway.log"))
-	env := localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_BURST_VIA=gateway", "SAMWISE_GATEWAY_URL="+gw, "SAMWISE_GATEWAY_TOKEN="+clientToken)
-	local := startProc(t, env, filepath.Join(logs, "local.log"), "")
+	local := localViaGateway(t, f, logs, "4")
 	path, sc := video(t, 120)
 	sid := session(t, local, path, sc)
 	id := propagate(t, local, sid, api.PropagateRequest{})
@@ -130,7 +139,7 @@ func TestBurstThroughTheGateway(t *testing.T) {
 		t.Fatal("the gateway stopped the worker")
 	}
 	local.stop(t)
-	scanLogs(t, logs, append(f.secrets(), clientToken, originToken))
+	scanLogs(t, logs, append(f.secrets(), gwClientToken, gwOriginToken))
 }
 
 // TestWorkerKilledThroughTheGateway: the worker behind the gateway dies mid-job while Vast
@@ -140,15 +149,7 @@ func TestBurstThroughTheGateway(t *testing.T) {
 func TestWorkerKilledThroughTheGateway(t *testing.T) {
 	logs := logDir(t)
 	f := newFleet(t, logs)
-	const clientToken, originToken = "gw-client-token-0123456789", "gw-origin-token-0123456789"
-	gw := startGateway(t, map[string]string{
-		"CLIENT_TOKENS": clientToken, "VAST_API_KEY": vastKey, "ORIGIN_TOKEN": originToken, "TUNNEL_TOKEN": tunnelToken,
-		"ORIGIN_URL": f.URL(), "VAST_BASE_URL": f.vast.BaseURL(), "VAST_IMAGE": "samwise-worker:e2e", "VAST_LABEL": "samwise-gateway",
-		"VAST_MIN_INET_DOWN_MBPS": "0", "VAST_BACKOFF_MS": "20", "POLL_INTERVAL_S": "0.2", "RETRY_AFTER_S": "1",
-		"IDLE_TIMEOUT_S": "600", "DESTROY_CHECK_S": "0.2", "ACTIVITY_WRITE_S": "0", "ORIGIN_FAILURES": "3",
-	}, filepath.Join(logs, "gateway.log"))
-	env := localEnv(t, t.TempDir(), f, storage(t), "SAMWISE_BURST_VIA=gateway", "SAMWISE_GATEWAY_URL="+gw, "SAMWISE_GATEWAY_TOKEN="+clientToken)
-	local := startProc(t, env, filepath.Join(logs, "local.log"), "")
+	local := localViaGateway(t, f, logs, "600")
 	path, sc := video(t, 360)
 	id := propagate(t, local, session(t, local, path, sc), api.PropagateRequest{})
 	waitJob(t, local, id, func(j *api.Job) bool {
@@ -167,5 +168,5 @@ func TestWorkerKilledThroughTheGateway(t *testing.T) {
 		t.Fatalf("%d creates, %d live; want the dead worker destroyed and one new one", n, f.vast.Live())
 	}
 	local.stop(t)
-	scanLogs(t, logs, append(f.secrets(), clientToken, originToken))
+	scanLogs(t, logs, append(f.secrets(), gwClientToken, gwOriginToken))
 }

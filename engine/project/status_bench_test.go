@@ -19,26 +19,35 @@ func (videos) Get(id string) (*store.Media, error) {
 	return &store.Media{Media: api.Media{MediaID: id, Kind: api.KindVideo, Width: 1280, Height: 720, Frames: 3000}}, nil
 }
 
-// BenchmarkMediaStatus lists the status of a project of 10 tracked videos
-// (3 objects with a mask on each of 3000 frames: 90,000 masks).
-func BenchmarkMediaStatus(b *testing.B) {
-	db, err := store.Open(filepath.Join(b.TempDir(), "samwise.db"))
+// projectOf opens a database in a temporary folder and makes a project of n
+// videos (see videos); it returns the store, the database, the project and
+// the media ids.
+func projectOf(tb testing.TB, n int) (*project.Store, *store.DB, *api.Project, []string) {
+	tb.Helper()
+	db, err := store.Open(filepath.Join(tb.TempDir(), "samwise.db"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer db.Close()
+	tb.Cleanup(func() { db.Close() })
 	s := project.New(db, videos{})
 	p, err := s.Create(api.ProjectRequest{Name: "videos"})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	var ids []string
-	for i := range 10 {
+	for i := range n {
 		ids = append(ids, fmt.Sprintf("%024x", i+1))
 	}
 	if _, err := s.AddMedia(p.ProjectID, ids); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return s, db, p, ids
+}
+
+// BenchmarkMediaStatus lists the status of a project of 10 tracked videos
+// (3 objects with a mask on each of 3000 frames: 90,000 masks).
+func BenchmarkMediaStatus(b *testing.B) {
+	s, _, p, ids := projectOf(b, 10)
 	for _, id := range ids {
 		doc := api.AnnotationDoc{}
 		for o := 1; o <= 3; o++ {

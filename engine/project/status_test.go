@@ -1,14 +1,11 @@
 package project_test
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/mask"
-	"github.com/samwise-app/samwise/engine/project"
-	"github.com/samwise-app/samwise/engine/store"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -16,17 +13,7 @@ import (
 // document (saves, merges, label renames), and from the documents
 // themselves where a database has no summaries yet.
 func TestMediaStatus(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "samwise.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s := project.New(db, videos{})
-	p, _ := s.Create(api.ProjectRequest{Name: "p"})
-	ids := []string{"000000000000000000000001", "000000000000000000000002", "000000000000000000000003"}
-	if _, err := s.AddMedia(p.ProjectID, ids); err != nil {
-		t.Fatal(err)
-	}
+	s, db, p, ids := projectOf(t, 3)
 	m := mask.New(1280, 720)
 	m.Set(5, 5, true)
 	rle := mask.Encode(m)

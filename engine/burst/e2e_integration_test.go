@@ -189,13 +189,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 	if len(after) != 360 {
 		t.Fatalf("%d frames, want 360", len(after))
 	}
-	for fr, objs := range before {
-		for obj, counts := range objs {
-			if after[fr][obj] != counts {
-				t.Fatalf("frame %d object %d changed after the worker died", fr, obj)
-			}
-		}
-	}
+	kept(t, before, after, "the worker died")
 	f.mu.Lock()
 	created := len(f.created)
 	f.mu.Unlock()
@@ -231,13 +225,7 @@ func TestReplacementWorkerKilledToo(t *testing.T) {
 		t.Fatalf("job ended %s (%s) with %+v, placement %s, remote %+v; %d frames were in before the second kill", j.State, j.Error, j.Progress, j.Placement, r, len(before))
 	}
 	after := frames(t, local, id)
-	for fr, objs := range before {
-		for obj, counts := range objs {
-			if after[fr][obj] != counts {
-				t.Fatalf("frame %d object %d changed after the second worker died", fr, obj)
-			}
-		}
-	}
+	kept(t, before, after, "the second worker died")
 	if len(after) != 360 || f.vast.Live() != 0 {
 		t.Fatalf("%d frames, %d live workers; want 360 and both dead workers destroyed", len(after), f.vast.Live())
 	}

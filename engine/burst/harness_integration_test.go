@@ -420,6 +420,18 @@ func frames(t *testing.T, p *proc, id string) map[int]map[int]string {
 	return enginetest.JobMasks(t, p.Client, id)
 }
 
+// kept fails unless every mask of before is in after unchanged (after event).
+func kept(t *testing.T, before, after map[int]map[int]string, event string) {
+	t.Helper()
+	for fr, objs := range before {
+		for obj, counts := range objs {
+			if after[fr][obj] != counts {
+				t.Fatalf("frame %d object %d changed after %s", fr, obj, event)
+			}
+		}
+	}
+}
+
 // waitFor polls cond for up to two minutes.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()

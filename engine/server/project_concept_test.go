@@ -23,9 +23,7 @@ func TestProjectConcept(t *testing.T) {
 	pb.Rect("blue square", synth.Blue, 220, 150, 330, 260)
 	b := pb.Scene()
 	ma, mb := e.Upload(t, a.PNG()), e.Upload(t, b.PNG())
-	var p api.Project
-	must(t, e, 201, "POST", "/v1/projects", api.ProjectRequest{Name: "Shapes", Labels: []api.Label{{Name: "Red", Color: "#ff0000"}}}, &p)
-	must(t, e, 200, "POST", "/v1/projects/"+p.ProjectID+"/media", api.ProjectMediaRequest{MediaIDs: []string{ma.MediaID, mb.MediaID}}, &p)
+	p := projectWith(t, e, api.ProjectRequest{Name: "Shapes", Labels: []api.Label{{Name: "Red", Color: "#ff0000"}}}, ma, mb)
 
 	// The user's red square: the shape without its top rows.
 	mine := mask.New(640, 480)
@@ -107,10 +105,8 @@ func TestProjectConceptBadInput(t *testing.T) {
 	e := enginetest.Start(t)
 	img := e.Upload(t, conceptScene().PNG())
 	other := e.Upload(t, synth.StandardScene(64, 48, 3).PNG())
-	var p, empty api.Project
-	must(t, e, 201, "POST", "/v1/projects", api.ProjectRequest{Name: "P"}, &p)
-	must(t, e, 201, "POST", "/v1/projects", api.ProjectRequest{Name: "Empty"}, &empty)
-	must(t, e, 200, "POST", "/v1/projects/"+p.ProjectID+"/media", api.ProjectMediaRequest{MediaIDs: []string{img.MediaID}}, &p)
+	p := projectWith(t, e, api.ProjectRequest{Name: "P"}, img)
+	empty := projectWith(t, e, api.ProjectRequest{Name: "Empty"})
 	two := 2.0
 	for _, c := range []struct {
 		name, project string
@@ -139,9 +135,7 @@ func TestProjectConceptSemantic(t *testing.T) {
 	scene := conceptScene()
 	m := e.Upload(t, scene.PNG())
 	other := e.Upload(t, synth.StandardScene(320, 240, 4).PNG())
-	var p api.Project
-	must(t, e, 201, "POST", "/v1/projects", api.ProjectRequest{Name: "Stuff"}, &p)
-	must(t, e, 200, "POST", "/v1/projects/"+p.ProjectID+"/media", api.ProjectMediaRequest{MediaIDs: []string{m.MediaID, other.MediaID}}, &p)
+	p := projectWith(t, e, api.ProjectRequest{Name: "Stuff"}, m, other)
 	var acc api.JobAccepted
 	must(t, e, 202, "POST", "/v1/projects/"+p.ProjectID+"/concept", api.ProjectConceptRequest{Text: "red", Semantic: true, MediaIDs: []string{m.MediaID}}, &acc)
 	if j := waitJob(t, e, acc.JobID, ended); j.State != api.JobSucceeded || j.Progress.Total != 1 {

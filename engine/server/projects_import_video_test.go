@@ -20,9 +20,7 @@ func TestProjectImportSegmentsBoxesOnVideoFrames(t *testing.T) {
 	e := enginetest.Start(t)
 	sc := synth.StandardVideo(12)
 	m := uploadVideo(t, e, sc)
-	var p api.Project
-	must(t, e, 201, "POST", "/v1/projects", api.ProjectRequest{Name: "Clips"}, &p)
-	must(t, e, 200, "POST", "/v1/projects/"+p.ProjectID+"/media", api.ProjectMediaRequest{MediaIDs: []string{m.MediaID}}, nil)
+	p := projectWith(t, e, api.ProjectRequest{Name: "Clips"}, m)
 	var images, anns []string
 	for i, a := range []struct{ frame, track int }{{5, 7}, {2, 7}, {9, 0}} {
 		x0, y0, x1, y1, _ := sc.Truth("red", a.frame).BBox()
@@ -72,9 +70,7 @@ func TestProjectImportBoxesResumeInVideo(t *testing.T) {
 	e := enginetest.Start(t)
 	sc := synth.StandardVideo(200)
 	m := uploadVideo(t, e, sc)
-	var p api.Project
-	must(t, e, 201, "POST", "/v1/projects", api.ProjectRequest{Name: "Clips"}, &p)
-	must(t, e, 200, "POST", "/v1/projects/"+p.ProjectID+"/media", api.ProjectMediaRequest{MediaIDs: []string{m.MediaID}}, nil)
+	p := projectWith(t, e, api.ProjectRequest{Name: "Clips"}, m)
 	var images, anns []string
 	for f := range sc.Frames {
 		x0, y0, x1, y1, ok := sc.Truth("red", f).BBox()

@@ -59,6 +59,21 @@ func must(t *testing.T, e *enginetest.Engine, want int, method, path string, in,
 	return data
 }
 
+// projectWith creates a project and adds media to it.
+func projectWith(t *testing.T, e *enginetest.Engine, req api.ProjectRequest, media ...*api.Media) *api.Project {
+	t.Helper()
+	var p api.Project
+	must(t, e, 201, "POST", "/v1/projects", req, &p)
+	if len(media) > 0 {
+		var ids []string
+		for _, m := range media {
+			ids = append(ids, m.MediaID)
+		}
+		must(t, e, 200, "POST", "/v1/projects/"+p.ProjectID+"/media", api.ProjectMediaRequest{MediaIDs: ids}, &p)
+	}
+	return &p
+}
+
 // annotated creates a project with one uploaded scene and returns the
 // project, the media and a mask of the scene's green shape from the model.
 func annotated(t *testing.T, e *enginetest.Engine) (*api.Project, *api.Media, api.RLE) {

@@ -1,10 +1,8 @@
 package server
 
 import (
-	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/importer"
@@ -19,18 +17,14 @@ const jobImportBoxes = "import-boxes"
 // segment_boxes its boxes (on images and video frames) go to a job that
 // segments them.
 func (h *projectHandlers) importAnnotations(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var flags [2]bool
-	for i, name := range []string{"dry_run", "segment_boxes"} {
-		if v := q.Get(name); v != "" {
-			var err error
-			if flags[i], err = strconv.ParseBool(v); err != nil {
-				h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, fmt.Sprintf("%s=%q: use true or false", name, v), nil)
-				return
-			}
-		}
+	dryRun, ok := h.s.boolParam(w, r, "dry_run")
+	if !ok {
+		return
 	}
-	dryRun, segmentBoxes := flags[0], flags[1]
+	segmentBoxes, ok := h.s.boolParam(w, r, "segment_boxes")
+	if !ok {
+		return
+	}
 	if segmentBoxes && (h.s.deps.Images == nil || h.s.deps.Jobs == nil) {
 		h.s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "segment_boxes needs the image model and jobs, which this engine does not have; see /ready", nil)
 		return
@@ -40,7 +34,7 @@ func (h *projectHandlers) importAnnotations(w http.ResponseWriter, r *http.Reque
 		h.fail(w, r, err)
 		return
 	}
-	f, err := importer.Parse(data, q.Get("format"))
+	f, err := importer.Parse(data, r.URL.Query().Get("format"))
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -125,18 +125,13 @@ func (h *projectHandlers) putAnnotations(w http.ResponseWriter, r *http.Request)
 }
 
 func (h *projectHandlers) export(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	format := q.Get("format")
+	format := r.URL.Query().Get("format")
 	if format == "" {
 		format = api.ExportCOCO
 	}
-	doneOnly := false
-	if v := q.Get("done_only"); v != "" {
-		var err error
-		if doneOnly, err = strconv.ParseBool(v); err != nil {
-			h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, fmt.Sprintf("done_only=%q: use true or false", v), nil)
-			return
-		}
+	doneOnly, ok := h.s.boolParam(w, r, "done_only")
+	if !ok {
+		return
 	}
 	p, docs, err := h.store.Snapshot(r.PathValue("project_id"))
 	if err != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"image/jpeg"
 	"net/http"
 	"strconv"
@@ -187,6 +188,21 @@ func (s *Server) handleMediaFrame(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
 	w.Write(b.Bytes())
+}
+
+// boolParam parses the query value name (false when absent); ok is false
+// when it is not a boolean and the 400 was written.
+func (s *Server) boolParam(w http.ResponseWriter, r *http.Request, name string) (v, ok bool) {
+	raw := r.URL.Query().Get(name)
+	if raw == "" {
+		return false, true
+	}
+	v, err := strconv.ParseBool(raw)
+	if err != nil {
+		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, fmt.Sprintf("%s=%q: use true or false", name, raw), nil)
+		return false, false
+	}
+	return v, true
 }
 
 // intParam parses an integer path or query value.

@@ -36,7 +36,7 @@ func newMatcher(targets []Target) *matcher {
 	}
 	for i, t := range targets {
 		m.byID[t.Media.MediaID] = i
-		for _, n := range []string{export.PictureName(t.Media), path.Base(strings.ReplaceAll(t.Media.Name, "\\", "/"))} {
+		for _, n := range []string{export.PictureName(t.Media), path.Base(slashed(t.Media.Name))} {
 			if n == "" || n == "." {
 				continue
 			}
@@ -78,9 +78,10 @@ func (m *matcher) find(p *Picture) (ti, frame int, why string) {
 		}
 		return i, p.Frame, why
 	}
-	name := path.Base(strings.ReplaceAll(p.FileName, "\\", "/"))
+	file := slashed(p.FileName)
+	name := path.Base(file)
 	if f := frameName.FindStringSubmatch(name); f != nil {
-		dir := path.Base(path.Dir(strings.ReplaceAll(p.FileName, "\\", "/")))
+		dir := path.Base(path.Dir(file))
 		if n, err := strconv.Atoi(f[1]); err == nil {
 			if i, why := m.one(m.videos, dir, name); i >= 0 || why != "" {
 				return i, n, why
@@ -122,6 +123,9 @@ func (m *matcher) find(p *Picture) (ti, frame int, why string) {
 	}
 	return -1, 0, ""
 }
+
+// slashed turns a Windows path's backslashes into slashes.
+func slashed(name string) string { return strings.ReplaceAll(name, "\\", "/") }
 
 // named reports whether find places p by its file name (not by Samwise's
 // media_id, nor by a video's list of frames).

@@ -6,7 +6,6 @@ import (
 	"path"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
 )
@@ -65,7 +64,7 @@ func parseYTVIS(data []byte) (*File, error) {
 		}
 		name := v.Name
 		if name == "" && len(v.FileNames) > 0 {
-			name = path.Dir(strings.ReplaceAll(v.FileNames[0], "\\", "/"))
+			name = path.Dir(slashed(v.FileNames[0]))
 		}
 		if name == "" || name == "." {
 			return nil, formatErrorf("the YouTube-VIS file's video %s has neither a name nor frames in a folder (file_names like \"<video>/00000.jpg\")", k)
@@ -132,7 +131,7 @@ func parseYTVIS(data []byte) (*File, error) {
 // frameNumber returns the frame a file of a video's frames names
 // ("00005.jpg" is frame 5), or n when its name is not a number.
 func frameNumber(file string, n int) int {
-	base := path.Base(strings.ReplaceAll(file, "\\", "/"))
+	base := path.Base(slashed(file))
 	if f := frameName.FindStringSubmatch(base); f != nil {
 		if k, err := strconv.Atoi(f[1]); err == nil {
 			return k

@@ -161,16 +161,7 @@ func TestBurstEndToEnd(t *testing.T) {
 // which goes on from there (it tracks from the start; the frames already in are not read
 // again) and finishes the job remotely.
 func TestWorkerKilledMidJob(t *testing.T) {
-	logs := logDir(t)
-	f := newFleet(t, logs)
-	s3 := storage(t)
-	local := startProc(t, localEnv(t, t.TempDir(), f, s3, "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
-	path, sc := video(t, 360)
-	sid := session(t, local, path, sc)
-	id := propagate(t, local, sid, api.PropagateRequest{})
-	waitJob(t, local, id, func(j *api.Job) bool {
-		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= 60
-	}, nil)
+	logs, f, s3, local, id, _ := trackingRemotely(t, 60)
 	before := frames(t, local, id)
 	f.worker().kill() // the machine vanished; Vast still lists the instance
 	j := waitJob(t, local, id, ended, nil)
@@ -203,15 +194,7 @@ func TestWorkerKilledMidJob(t *testing.T) {
 // TestReplacementWorkerKilledToo: the worker that replaced a lost one is lost as well;
 // the job keeps every frame both stored and runs the rest locally.
 func TestReplacementWorkerKilledToo(t *testing.T) {
-	logs := logDir(t)
-	f := newFleet(t, logs)
-	s3 := storage(t)
-	local := startProc(t, localEnv(t, t.TempDir(), f, s3, "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
-	path, sc := video(t, 360)
-	id := propagate(t, local, session(t, local, path, sc), api.PropagateRequest{})
-	first := waitJob(t, local, id, func(j *api.Job) bool {
-		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= 60
-	}, nil)
+	logs, f, _, local, id, first := trackingRemotely(t, 60)
 	f.worker().kill()
 	waitJob(t, local, id, func(j *api.Job) bool {
 		return ended(j) || j.Remote != nil && j.Remote.WorkersLost == 1 && j.Remote.Stage == api.StageTracking && j.Progress.Done >= first.Progress.Done+32
@@ -237,15 +220,7 @@ func TestReplacementWorkerKilledToo(t *testing.T) {
 // and no longer knows the job; the chunks it stored are kept, the rest runs locally, and
 // the worker, which still answers, is not destroyed for it.
 func TestWorkerEngineRestartedMidJob(t *testing.T) {
-	logs := logDir(t)
-	f := newFleet(t, logs)
-	s3 := storage(t)
-	local := startProc(t, localEnv(t, t.TempDir(), f, s3, "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
-	path, sc := video(t, 360)
-	id := propagate(t, local, session(t, local, path, sc), api.PropagateRequest{})
-	waitJob(t, local, id, func(j *api.Job) bool {
-		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= 64
-	}, nil)
+	logs, f, s3, local, id, _ := trackingRemotely(t, 64)
 	f.mu.Lock()
 	created := f.created[len(f.created)-1]
 	f.mu.Unlock()
@@ -366,6 +341,24 @@ func assertLogged(t *testing.T, path string, msgs ...string) {
 			}
 		}
 	}
+}
+
+// trackingRemotely starts a fleet, object storage and a local engine, and a 360-frame
+// propagation that bursts to a GPU worker; it returns once the worker has tracked done
+// frames, with the log folder, the fleet, the storage, the local engine, the job and its
+// state then.
+func trackingRemotely(t *testing.T, done int) (string, *fleet, *s3test.Proxy, *proc, string, *api.Job) {
+	t.Helper()
+	logs := logDir(t)
+	f := newFleet(t, logs)
+	s3 := storage(t)
+	local := startProc(t, localEnv(t, t.TempDir(), f, s3, "SAMWISE_WORKER_IDLE_TIMEOUT=10m"), logs+"/local.log", "")
+	path, sc := video(t, 360)
+	id := propagate(t, local, session(t, local, path, sc), api.PropagateRequest{})
+	j := waitJob(t, local, id, func(j *api.Job) bool {
+		return j.Remote != nil && j.Remote.Stage == api.StageTracking && j.Progress.Done >= done
+	}, nil)
+	return logs, f, s3, local, id, j
 }
 
 // resultCalls counts the object-storage requests for a job's result chunks by method and

@@ -95,7 +95,7 @@ func TestCancelledDialogsReturnNothing(t *testing.T) {
 	if err != nil || len(res.Media) != 0 || len(res.Failed) != 0 || res.Media == nil || res.Failed == nil {
 		t.Errorf("cancelled OpenImages = %#v, %v", res, err)
 	}
-	path, err := d.SaveExport("coco", "p1", false)
+	path, err := d.SaveExport("coco", "p1", app.ExportOptions{})
 	if err == nil {
 		t.Errorf("export with the engine down = %q, nil", path)
 	}
@@ -116,10 +116,10 @@ func TestDesktopErrors(t *testing.T) {
 	if !errors.As(err, &u) || !strings.Contains(err.Error(), "restarting") {
 		t.Errorf("engine down: %v", err)
 	}
-	if _, err := d.SaveExport("pdf", "p1", false); err == nil || !strings.Contains(err.Error(), "coco") {
+	if _, err := d.SaveExport("pdf", "p1", app.ExportOptions{}); err == nil || !strings.Contains(err.Error(), "coco") {
 		t.Errorf("unknown format: %v", err)
 	}
-	if _, err := d.SaveExport("coco", "", false); err == nil {
+	if _, err := d.SaveExport("coco", "", app.ExportOptions{}); err == nil {
 		t.Error("export without a project succeeded")
 	}
 	if err := d.SetTitle("Samwise — truck.jpg"); err != nil || native.titles[0] != "Samwise — truck.jpg" {

@@ -8,6 +8,7 @@ package app_test
 // which the engine finds walking up from the working directory.
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,6 +33,7 @@ import (
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/client"
 	"github.com/samwise-app/samwise/engine/enginetest"
+	"github.com/samwise-app/samwise/engine/mask"
 )
 
 var engineBin string
@@ -218,7 +220,7 @@ func TestSaveExportSavesTheEnginesFile(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	saved, err := d.SaveExport("coco", p.ProjectID, false)
+	saved, err := d.SaveExport("coco", p.ProjectID, app.ExportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,17 +245,63 @@ func TestSaveExportSavesTheEnginesFile(t *testing.T) {
 		t.Errorf("saved export = %s (%v)", b, err)
 	}
 
+	// With its pictures: a zip of the annotations and the image as it is.
+	native.save = filepath.Join(out, "chosen.zip")
+	if saved, err = d.SaveExport("coco", p.ProjectID, app.ExportOptions{Pictures: true}); err != nil {
+		t.Fatal(err)
+	}
+	if dlg := native.Dialogs()[2]; !strings.HasSuffix(dlg.DefaultFilename, "-coco-dataset.zip") || dlg.Filters[0].Pattern != "*.zip" {
+		t.Errorf("save dialog = %+v, want the dataset's zip name", dlg)
+	}
+	zr, err := zip.OpenReader(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []string
+	for _, f := range zr.File {
+		entries = append(entries, f.Name)
+	}
+	zr.Close()
+	if want := "annotations/instances.json images/a.png"; strings.Join(entries, " ") != want {
+		t.Errorf("dataset holds %v, want %s", entries, want)
+	}
+	os.Remove(saved)
+	os.Remove(filepath.Join(out, "chosen.json"))
+
+	// A video that breaks while the dataset streams: an error that says
+	// so, and no file.
+	vid, err := d.RegisterPaths([]string{filepath.Join(dir, "clip.mp4")})
+	if err != nil || len(vid.Media) != 1 {
+		t.Fatalf("register the video: %+v %v", vid, err)
+	}
+	full := mask.New(vid.Media[0].Width, vid.Media[0].Height)
+	full.Pix[0] = 1
+	doc := api.AnnotationDoc{Objects: []api.AnnotatedObject{{ObjectID: 1, Visible: true, Masks: map[string]api.RLE{"1": mask.Encode(full)}}}}
+	if err := c.Do(context.Background(), "POST", "/v1/projects/"+p.ProjectID+"/media", api.ProjectMediaRequest{MediaIDs: []string{vid.Media[0].MediaID}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Do(context.Background(), "PUT", "/v1/projects/"+p.ProjectID+"/annotations/"+vid.Media[0].MediaID, doc, nil); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "clip.mp4"), []byte("no longer a video"), 0o644)
+	if _, err := d.SaveExport("yolo", p.ProjectID, app.ExportOptions{Pictures: true}); err == nil || !strings.Contains(err.Error(), "stopped before its end") {
+		t.Errorf("broken dataset: %v", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("a broken export left %v", entries)
+	}
+
 	// Cancelling the dialog saves nothing.
 	native.save = ""
 	os.Remove(saved)
-	if got, err := d.SaveExport("yolo", p.ProjectID, false); got != "" || err != nil {
+	if got, err := d.SaveExport("yolo", p.ProjectID, app.ExportOptions{}); got != "" || err != nil {
 		t.Errorf("cancelled export = %q, %v", got, err)
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("a cancelled export left %v", entries)
 	}
 	// The engine's errors come back typed.
-	if _, err := d.SaveExport("coco", "ffffffffffffffffffffffff", false); !client.IsStatus(err, http.StatusNotFound) {
+	if _, err := d.SaveExport("coco", "ffffffffffffffffffffffff", app.ExportOptions{}); !client.IsStatus(err, http.StatusNotFound) {
 		t.Errorf("unknown project: %v", err)
 	}
 }

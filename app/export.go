@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -17,20 +18,29 @@ import (
 	"github.com/samwise-app/samwise/internal/atomicfile"
 )
 
+// ExportOptions choose what an export holds.
+type ExportOptions struct {
+	// DoneOnly leaves out the media not marked done.
+	DoneOnly bool `json:"done_only"`
+	// Pictures makes a dataset zip: the annotations with the pictures
+	// (images as they are, the annotated video frames as JPEGs).
+	Pictures bool `json:"pictures"`
+}
+
 // SaveExport exports a project: it asks the engine for the export in
-// format (GET /v1/projects/{project_id}/export?format=, with doneOnly only
-// the media marked done), lets the user choose where to save it (the
-// engine's file name is the default) and writes it there. It returns the
+// format (GET /v1/projects/{project_id}/export?format=, with the options'
+// query values), lets the user choose where to save it (the engine's file
+// name is the default) and writes it there as it arrives. It returns the
 // saved path, or "" when the user cancelled.
-func (d *Desktop) SaveExport(format, projectID string, doneOnly bool) (string, error) {
+func (d *Desktop) SaveExport(format, projectID string, opts ExportOptions) (string, error) {
 	ctx, err := d.context()
 	if err != nil {
 		return "", err
 	}
-	return d.saveExport(ctx, format, projectID, doneOnly)
+	return d.saveExport(ctx, format, projectID, opts)
 }
 
-func (d *Desktop) saveExport(ctx context.Context, format, projectID string, doneOnly bool) (string, error) {
+func (d *Desktop) saveExport(ctx context.Context, format, projectID string, opts ExportOptions) (string, error) {
 	if !slices.Contains(api.ExportFormats, format) {
 		return "", fmt.Errorf("unknown export format %q: use one of %s", format, strings.Join(api.ExportFormats, ", "))
 	}
@@ -40,8 +50,11 @@ func (d *Desktop) saveExport(ctx context.Context, format, projectID string, done
 	// Ask the engine first: an error (no such project, nothing annotated)
 	// shows before any dialog, and its file name is the dialog's default.
 	q := url.Values{"format": {format}}
-	if doneOnly {
+	if opts.DoneOnly {
 		q.Set("done_only", "true")
+	}
+	if opts.Pictures {
+		q.Set("pictures", "true")
 	}
 	resp, err := d.get(ctx, "/v1/projects/"+url.PathEscape(projectID)+"/export?"+q.Encode())
 	if err != nil {
@@ -58,9 +71,12 @@ func (d *Desktop) saveExport(ctx context.Context, format, projectID string, done
 		return "", err
 	}
 	if err := atomicfile.WriteFrom(dest, resp.Body); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return "", fmt.Errorf("the export stopped before its end, so nothing was saved (the engine's log says why): %w", err)
+		}
 		return "", fmt.Errorf("saving the export: %w", err)
 	}
-	d.log.Info("export saved", "project", projectID, "format", format, "path", dest)
+	d.log.Info("export saved", "project", projectID, "format", format, "pictures", opts.Pictures, "path", dest)
 	return dest, nil
 }
 

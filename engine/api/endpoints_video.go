@@ -10,6 +10,6 @@ var videoEndpoints = []Endpoint{
 	{Method: "POST", Path: "/v1/pvs/video/{session_id}/propagate", Summary: "Track every prompted object forward, backward or both: a background job.", Request: PropagateRequest{}, Response: JobAccepted{}, Status: 202},
 	{Method: "GET", Path: "/v1/pvs/video/{session_id}/frames/{frame}", Summary: "The latest masks of every object on one frame.", Response: FrameResult{}, Status: 200},
 	{Method: "GET", Path: "/v1/pvs/video/{session_id}/results", Summary: "The latest masks of every frame that has one, paged (?after=&limit=).", Response: SessionResults{}, Status: 200},
-	{Method: "GET", Path: "/v1/pvs/video/{session_id}/export", Summary: "The session's masks as COCO JSON (?format=coco, per-frame RLE per object) MOTS text (?format=mots) or YouTube-VIS JSON (?format=ytvis).", Status: 200, Produces: "application/octet-stream"},
+	{Method: "GET", Path: "/v1/pvs/video/{session_id}/export", Summary: "The session's masks as COCO JSON (?format=coco, per-frame RLE per object) MOTS text (?format=mots) or YouTube-VIS JSON (?format=ytvis); ?pictures=true adds the annotated frames as JPEGs in a dataset zip.", Status: 200, Produces: "application/octet-stream"},
 	{Method: "GET", Path: "/v1/media/{media_id}/frames/{frame}", Summary: "One video frame as a JPEG.", Status: 200, Produces: "image/jpeg"},
 }

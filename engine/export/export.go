@@ -8,7 +8,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -47,28 +46,20 @@ func (e *NothingError) Error() string { return e.Msg }
 
 // Export writes in in format (one of api.ExportFormats).
 func Export(format string, in Input) (*File, error) {
-	base := fileBase(in.Project.Name)
-	switch format {
-	case api.ExportCOCO, api.ExportCOCOPolygons:
-		data, err := COCO(in, format == api.ExportCOCOPolygons)
-		return &File{Name: base + "-" + format + ".json", ContentType: "application/json", Data: data}, err
-	case api.ExportYOLO:
-		data, err := YOLO(in)
-		return &File{Name: base + "-yolo.zip", ContentType: "application/zip", Data: data}, err
-	case api.ExportLabelMe:
-		data, err := LabelMe(in)
-		return &File{Name: base + "-labelme.zip", ContentType: "application/zip", Data: data}, err
-	case api.ExportPNG:
-		data, err := PNG(in)
-		return &File{Name: base + "-masks.zip", ContentType: "application/zip", Data: data}, err
-	case api.ExportMOTS:
-		data, err := MOTS(in)
-		return &File{Name: base + "-mots.zip", ContentType: "application/zip", Data: data}, err
-	case api.ExportYTVIS:
-		data, err := YTVIS(in)
-		return &File{Name: base + "-ytvis.json", ContentType: "application/json", Data: data}, err
+	spec, err := specOf(format)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("%w (got %q)", ErrUnknownFormat, format)
+	a, err := spec.files(in)
+	if err != nil {
+		return nil, err
+	}
+	name := fileBase(in.Project.Name) + "-" + spec.suffix
+	if spec.json {
+		return &File{Name: name + ".json", ContentType: "application/json", Data: a.entries[0].data}, nil
+	}
+	data, err := a.zip()
+	return &File{Name: name + ".zip", ContentType: "application/zip", Data: data}, err
 }
 
 var unsafeRE = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
@@ -86,36 +77,55 @@ func fileBase(name string) string {
 // annotations always give the same bytes.
 var zipTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// archive builds a zip in memory, entries in the order they are added.
-type archive struct {
-	buf bytes.Buffer
-	zw  *zip.Writer
-	err error
+// archive is the files of an export, in the order they are added.
+type archive struct{ entries []entry }
+
+type entry struct {
+	name string
+	data []byte
 }
 
-func newArchive() *archive {
-	a := &archive{}
-	a.zw = zip.NewWriter(&a.buf)
-	return a
-}
+func newArchive() *archive { return &archive{} }
 
 func (a *archive) add(name string, data []byte) {
-	if a.err != nil {
-		return
+	a.entries = append(a.entries, entry{name, data})
+}
+
+// zip returns the archive as a zip file.
+func (a *archive) zip() ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	if err := a.write(zw); err != nil {
+		return nil, err
 	}
-	w, err := a.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: zipTime})
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// write adds the archive's files to zw, compressed.
+func (a *archive) write(zw *zip.Writer) error {
+	for _, e := range a.entries {
+		if err := addZip(zw, e.name, e.data, zip.Deflate); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func addZip(zw *zip.Writer, name string, data []byte, method uint16) error {
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: zipTime})
 	if err == nil {
 		_, err = w.Write(data)
 	}
-	a.err = err
+	return err
 }
 
-func (a *archive) bytes() ([]byte, error) {
-	if a.err != nil {
-		return nil, a.err
-	}
-	if err := a.zw.Close(); err != nil {
+// zipped returns the archive as a zip file.
+func zipped(a *archive, err error) ([]byte, error) {
+	if err != nil {
 		return nil, err
 	}
-	return a.buf.Bytes(), nil
+	return a.zip()
 }

@@ -88,20 +88,9 @@ func forEachFrame(in Input, cats []Category, fn func(f *frame) error) error {
 	ids := categoryIDs(cats)
 	for i, it := range in.Items {
 		name := mediaFileName(in, i)
-		ext := path.Ext(name)
-		stem := strings.TrimSuffix(name, ext)
-		var indices []int
-		if it.Media.Kind == api.KindVideo {
-			indices = maskedFrames(it.Doc)
-		} else {
-			indices = []int{0}
-		}
-		for _, fi := range indices {
-			f := frame{Media: it.Media, Index: fi, FileName: name, Stem: stem}
-			if it.Media.Kind == api.KindVideo {
-				f.FileName = fmt.Sprintf("%s/%06d.jpg", stem, fi)
-				f.Stem = fmt.Sprintf("%s_%06d", stem, fi)
-			}
+		for _, fi := range exportedFrames(it) {
+			f := frame{Media: it.Media, Index: fi}
+			f.FileName, f.Stem = frameNames(it.Media, name, fi)
 			key := strconv.Itoa(fi)
 			for _, o := range it.Doc.Objects {
 				rle, ok := o.Masks[key]
@@ -123,6 +112,25 @@ func forEachFrame(in Input, cats []Category, fn func(f *frame) error) error {
 		}
 	}
 	return nil
+}
+
+// exportedFrames lists the frames of an item that exports write: 0 for an
+// image, the frames with a mask for a video.
+func exportedFrames(it Item) []int {
+	if it.Media.Kind == api.KindVideo {
+		return maskedFrames(it.Doc)
+	}
+	return []int{0}
+}
+
+// frameNames returns the file name and the flat stem of frame fi of media
+// m, whose file name in the export is name (see frame).
+func frameNames(m api.Media, name string, fi int) (fileName, stem string) {
+	stem = strings.TrimSuffix(name, path.Ext(name))
+	if m.Kind == api.KindVideo {
+		return fmt.Sprintf("%s/%06d.jpg", stem, fi), fmt.Sprintf("%s_%06d", stem, fi)
+	}
+	return name, stem
 }
 
 // maskedFrames lists the frames of a document that carry a non-empty

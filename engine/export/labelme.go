@@ -32,7 +32,9 @@ type labelmeShape struct {
 // LabelMe writes one LabelMe JSON per picture (a zip), named like the
 // picture with .json, to sit beside it. Each piece of an object is a
 // polygon shape; the pieces of one object share its object id as group_id.
-func LabelMe(in Input) ([]byte, error) {
+func LabelMe(in Input) ([]byte, error) { return zipped(labelmeFiles(in)) }
+
+func labelmeFiles(in Input) (*archive, error) {
 	cats := Categories(in)
 	a := newArchive()
 	err := forEachFrame(in, cats, func(f *frame) error {
@@ -58,5 +60,5 @@ func LabelMe(in Input) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.bytes()
+	return a, nil
 }

@@ -15,7 +15,9 @@ import (
 // in the video (1..999) and rle is the COCO compressed counts. MOTS masks
 // must not overlap: where they do, the earlier object keeps the pixel.
 // labels.txt names the class ids.
-func MOTS(in Input) ([]byte, error) {
+func MOTS(in Input) ([]byte, error) { return zipped(motsFiles(in)) }
+
+func motsFiles(in Input) (*archive, error) {
 	cats := Categories(in)
 	a := newArchive()
 	videos := 0
@@ -82,5 +84,5 @@ func MOTS(in Input) ([]byte, error) {
 		fmt.Fprintf(&l, "%d %s\n", c.ID, c.Name)
 	}
 	a.add("labels.txt", []byte(l.String()))
-	return a.bytes()
+	return a, nil
 }

@@ -22,7 +22,9 @@ type labelMapEntry struct {
 // overlap, the later object wins) with the label colours as palette;
 // objects/<stem>/<object_id>.png, a black and white PNG per object; and
 // label_map.json naming the indices.
-func PNG(in Input) ([]byte, error) {
+func PNG(in Input) ([]byte, error) { return zipped(pngFiles(in)) }
+
+func pngFiles(in Input) (*archive, error) {
 	cats := Categories(in)
 	if len(cats) > 255 {
 		return nil, &NothingError{Msg: fmt.Sprintf("the project has %d labels; an indexed PNG holds at most 255: export COCO instead", len(cats))}
@@ -61,7 +63,7 @@ func PNG(in Input) ([]byte, error) {
 	}
 	b, _ := json.MarshalIndent(lm, "", "  ")
 	a.add("label_map.json", append(b, '\n'))
-	return a.bytes()
+	return a, nil
 }
 
 // fallback colours for labels without a valid one (by category id).

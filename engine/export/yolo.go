@@ -13,7 +13,9 @@ import (
 // ...", coordinates normalised to 0..1), and data.yaml naming the classes.
 // An object in several pieces is one polygon whose pieces (and holes) are
 // joined by zero-width bridges, as YOLO has one polygon per instance.
-func YOLO(in Input) ([]byte, error) {
+func YOLO(in Input) ([]byte, error) { return zipped(yoloFiles(in)) }
+
+func yoloFiles(in Input) (*archive, error) {
 	cats := Categories(in)
 	a := newArchive()
 	err := forEachFrame(in, cats, func(f *frame) error {
@@ -46,7 +48,7 @@ func YOLO(in Input) ([]byte, error) {
 		fmt.Fprintf(&y, "  %d: %s\n", c.ID-1, strconv.Quote(c.Name))
 	}
 	a.add("data.yaml", []byte(y.String()))
-	return a.bytes()
+	return a, nil
 }
 
 // norm formats v/size with six decimals, clamped to [0, 1].

@@ -199,15 +199,24 @@ func hashFolder(dir string) (string, int64, error) {
 // local file has not changed.
 func (l *Library) ReadAll(m *store.Media) ([]byte, error) {
 	if m.Local && m.Kind == api.KindImage {
-		st, err := os.Stat(m.Path)
-		if err != nil {
-			return nil, fmt.Errorf("%s is no longer readable: %w", m.Path, err)
-		}
-		if st.ModTime().UnixNano() != m.ModTime || st.Size() != m.Size {
-			return nil, ErrChanged
+		if err := l.Check(m); err != nil {
+			return nil, err
 		}
 	}
 	return os.ReadFile(m.Path)
+}
+
+// Check says why a media file cannot be read as it was recorded: gone
+// (ErrNoFile), or a registered local image changed since (ErrChanged).
+func (l *Library) Check(m *store.Media) error {
+	st, err := os.Stat(m.Path)
+	if err != nil {
+		return fmt.Errorf("%w: %s (%s) is no longer readable: %v", ErrNoFile, m.Name, m.Path, err)
+	}
+	if m.Local && m.Kind == api.KindImage && (st.ModTime().UnixNano() != m.ModTime || st.Size() != m.Size) {
+		return fmt.Errorf("%s: %w", m.Path, ErrChanged)
+	}
+	return nil
 }
 
 // Image decodes an image record (EXIF orientation applied).

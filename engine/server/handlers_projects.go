@@ -3,9 +3,7 @@ package server
 import (
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/export"
@@ -133,6 +131,10 @@ func (h *projectHandlers) export(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	pictures, ok := h.s.boolParam(w, r, "pictures")
+	if !ok {
+		return
+	}
 	p, docs, err := h.store.Snapshot(r.PathValue("project_id"))
 	if err != nil {
 		h.fail(w, r, err)
@@ -154,14 +156,7 @@ func (h *projectHandlers) export(w http.ResponseWriter, r *http.Request) {
 		h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "no media of the project is marked done: mark media done first, or export without done_only", nil)
 		return
 	}
-	f, err := export.Export(format, in)
-	if err != nil {
+	if err := h.s.sendExport(w, r, format, in, pictures); err != nil {
 		h.fail(w, r, err)
-		return
 	}
-	w.Header().Set("Content-Type", f.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
-	w.WriteHeader(http.StatusOK)
-	w.Write(f.Data)
 }

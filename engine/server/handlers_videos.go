@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image/jpeg"
 	"net/http"
@@ -122,6 +123,10 @@ func (s *Server) handleSessionExport(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "format "+strconv.Quote(format)+": use coco, mots or ytvis", nil)
 		return
 	}
+	pictures, ok := s.boolParam(w, r, "pictures")
+	if !ok {
+		return
+	}
 	id := r.PathValue("session_id")
 	sess, err := s.deps.Videos.Get(id)
 	if err != nil {
@@ -141,14 +146,14 @@ func (s *Server) handleSessionExport(w http.ResponseWriter, r *http.Request) {
 	now := time.Now().UTC()
 	in := export.Input{Project: api.Project{ProjectID: id, Name: id, Labels: []api.Label{{Name: "object", Color: "#e6194b"}}, MediaIDs: []string{m.MediaID}, CreatedAt: now, UpdatedAt: now},
 		Items: []export.Item{{Media: m.Media, Doc: doc}}}
-	file, err := export.Export(format, in)
-	if err != nil {
-		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, err.Error(), nil)
-		return
+	if err := s.sendExport(w, r, format, in, pictures); err != nil {
+		var nothing *export.NothingError
+		if errors.As(err, &nothing) {
+			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, err.Error(), nil)
+			return
+		}
+		s.fail(w, r, err)
 	}
-	w.Header().Set("Content-Type", file.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+file.Name+`"`)
-	w.Write(file.Data)
 }
 
 // handleMediaFrame serves one frame of a video as a JPEG.

@@ -47,7 +47,8 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: 200}
 		start := time.Now()
 		defer func() {
-			if p := recover(); p != nil {
+			p := recover()
+			if p != nil && p != http.ErrAbortHandler {
 				s.log.Error("panic", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if !rec.wrote {
 					s.writeError(rec, r, http.StatusInternalServerError, api.CodeInternal, "internal error", nil)
@@ -59,6 +60,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			level("request", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			if p == http.ErrAbortHandler { // a handler gave up on a response it had started
+				panic(p)
+			}
 		}()
 		if s.cors(rec, r) {
 			return

@@ -289,6 +289,20 @@ func TestVideoFramesExportsAndFolders(t *testing.T) {
 			}
 		}
 	}
+	// With the pictures: the instances file and every tracked frame.
+	resp, err = http.Get(e.URL + "/v1/pvs/video/" + s.SessionID + "/export?format=ytvis&pictures=true")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("YouTube-VIS dataset: %v %v", err, resp)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatalf("YouTube-VIS dataset: %v", err)
+	}
+	if n := len(zr.File); n != 1+sc.Frames || zr.File[0].Name != "instances.json" || zr.File[sc.Frames].Name != "JPEGImages/video/000023.jpg" {
+		t.Errorf("YouTube-VIS dataset of %d files: first %s, last %s", n, zr.File[0].Name, zr.File[n-1].Name)
+	}
 
 	// A folder of PNG frames is a video too.
 	dir := t.TempDir()

@@ -60,7 +60,7 @@ function fakeBridge() {
       }
       return out;
     },
-    saveExport: async (format, projectId) => (log.exported.push([format, projectId]), "/home/someone/annotations.json"),
+    saveExport: async (format, projectId, opts) => (log.exported.push([format, projectId, opts]), "/home/someone/annotations.json"),
     engineStatus: async () => ({ state: "ready", restarts: 0, log_file: "/tmp/engine.log" }),
     setTitle: async () => {},
     onOpenPaths: (cb) => on("open-paths", (e) => cb(e.paths, e.source)),
@@ -141,7 +141,7 @@ test("exports are saved through the desktop's save dialog, not downloaded", asyn
   await page.click('.export-menu button[data-format="coco"]');
   await until(page, () => [...document.querySelectorAll(".toast")].some((t) => t.textContent.includes("Exported to /home/someone/annotations.json")), null, "the export note");
   const project = await page.evaluate(() => window.__samwise.app.project.project_id);
-  assert.deepEqual((await bridgeLog()).exported, [["coco", project]]);
+  assert.deepEqual((await bridgeLog()).exported, [["coco", project, { done_only: false, pictures: false }]]);
   assert.deepEqual(downloads, []);
 });
 

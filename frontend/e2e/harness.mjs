@@ -1,6 +1,7 @@
 // Starts a real engine (`engine serve --ui` on the demo model, a free port,
 // a fresh data directory) and Debian's Chromium through playwright-core,
 // for the browser tests. Nothing is downloaded.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -121,6 +122,20 @@ export function maskAlpha(page, x, y) {
 }
 
 /** The area of a COCO compressed RLE (sum of its set runs). */
+/** The entry names of a zip file, read from its central directory. */
+export function zipNames(buf) {
+  const end = buf.lastIndexOf(Buffer.from("PK\x05\x06", "latin1"));
+  assert.ok(end >= 0, "not a zip: no end of central directory");
+  const names = [];
+  for (let p = buf.readUInt32LE(end + 16), n = buf.readUInt16LE(end + 10); n > 0; n--) {
+    assert.equal(buf.readUInt32LE(p), 0x02014b50, "a central directory entry");
+    const nameLen = buf.readUInt16LE(p + 28);
+    names.push(buf.toString("utf8", p + 46, p + 46 + nameLen));
+    p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
+  }
+  return names.sort();
+}
+
 export function rleArea(rle) {
   const s = rle.counts;
   const counts = [];

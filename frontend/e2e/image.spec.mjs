@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { clickImage, openApp, maskAlpha, outDir, rleArea, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
+import { clickImage, openApp, maskAlpha, outDir, rleArea, screenshot, snapshot, startBrowser, startEngine, until, zipNames } from "./harness.mjs";
 import { standardScene } from "./scene.mjs";
 
 let engine, chrome, page;
@@ -300,6 +300,19 @@ test("mark media done: the list says so and filters by it, Ctrl+Enter opens the 
   await download.saveAs(file);
   const coco = JSON.parse(readFileSync(file, "utf8"));
   assert.deepEqual(coco.images.map((i) => i.file_name), ["scene.png"]);
+
+  // With the pictures: a dataset zip holding the done image beside its annotations.
+  await page.click(".export-menu summary");
+  await page.check(".export-pictures");
+  const [dataset] = await Promise.all([page.waitForEvent("download"), page.click('button[data-format="coco"]')]);
+  assert.match(dataset.suggestedFilename(), /-coco-dataset\.zip$/);
+  const zipFile = path.join(outDir, "export-dataset.zip");
+  await dataset.saveAs(zipFile);
+  assert.deepEqual(zipNames(readFileSync(zipFile)), ["annotations/instances.json", "images/scene.png"]);
+  await page.click(".export-menu summary");
+  await page.uncheck(".export-pictures");
+  await page.uncheck(".export-done-only");
+  await page.click(".export-menu summary");
 
   // Ctrl+Enter: done, then the next image to do; on the last one, nothing is left to do.
   await page.locator(".stage").focus();

@@ -92,8 +92,10 @@ export class Engine {
     return this.client.json("POST", "/v1/pvs/image", req);
   }
 
-  export(id: string, format: string, doneOnly = false): Promise<{ blob: Blob; filename: string }> {
-    return this.client.download(`/v1/projects/${enc(id)}/export?format=${enc(format)}${doneOnly ? "&done_only=true" : ""}`);
+  /** Downloads an export (doneOnly: the media marked done; pictures: a dataset zip with them). */
+  export(id: string, format: string, opts: { doneOnly?: boolean; pictures?: boolean } = {}): Promise<{ blob: Blob; filename: string }> {
+    const q = `format=${enc(format)}${opts.doneOnly ? "&done_only=true" : ""}${opts.pictures ? "&pictures=true" : ""}`;
+    return this.client.download(`/v1/projects/${enc(id)}/export?${q}`);
   }
 
   /** Imports a COCO, YouTube-VIS, LabelMe or YOLO file into a project (dryRun: only says

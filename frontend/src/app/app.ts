@@ -9,7 +9,7 @@ import { el, replace } from "../view/dom";
 import { ConceptPanel } from "./conceptPanel";
 import { connectDesktop, desktop, menuTakes, openPaths, type DesktopHost } from "./desktop";
 import { ask } from "./dialogs";
-import { exportMenu, exportProject, openExportMenu, saveBlob } from "./exportMenu";
+import { exportMenu, exportProject, openExportMenu, saveBlob, type ExportOptions } from "./exportMenu";
 import { showHelp } from "./help";
 import { JobBar } from "../jobs/jobBar";
 import { confirmImport, importButton, importSummary, isAnnotationFile } from "./importDialog";
@@ -47,7 +47,7 @@ export class App {
   view: MediaView | null = null;
   private readonly projectSelect = el("select", { class: "project-select", "aria-label": "Project" });
   private readonly centre = el("main", { class: "centre" });
-  private readonly exports = exportMenu((f, d) => void this.export(f, d));
+  private readonly exports = exportMenu((f, o) => void this.export(f, o));
   private readonly importer = importButton((f) => void this.importFile(f));
   private opening: Promise<void> = Promise.resolve();
   private loadingProjects = false;
@@ -364,13 +364,13 @@ export class App {
     }
   }
 
-  private async export(format: string, doneOnly: boolean): Promise<void> {
+  private async export(format: string, opts: ExportOptions): Promise<void> {
     if (!this.project) return;
     try {
       await this.view?.annotator.autosave.flush();
-      const done = await exportProject(format, this.project.project_id, doneOnly, {
+      const done = await exportProject(format, this.project.project_id, opts, {
         bridge: desktop(),
-        download: (id, f, d) => this.engine.export(id, f, d),
+        download: (id, f, o) => this.engine.export(id, f, o),
         save: saveBlob,
       });
       if (done) this.messages.info(done);

@@ -14,12 +14,26 @@ export const exportChoices: { format: string; label: string }[] = [
   { format: "ytvis", label: "YouTube-VIS, videos" },
 ];
 
-export function exportMenu(run: (format: string, doneOnly: boolean) => void): HTMLElement {
+/** What an export holds besides the annotations of every media. */
+export interface ExportOptions {
+  /** Leave out the media not marked done. */
+  doneOnly: boolean;
+  /** A dataset zip: the annotations with the pictures they name. */
+  pictures: boolean;
+}
+
+export function exportMenu(run: (format: string, opts: ExportOptions) => void): HTMLElement {
   const menu = el("details", { class: "menu export-menu" }, el("summary", {}, "Export"));
   const doneOnly = el("input", { type: "checkbox", class: "export-done-only" });
-  const list = el("div", { class: "menu-items" }, el("label", { class: "menu-option", title: "Leave out the media not marked done (D)" }, doneOnly, " Only media marked done"));
+  const pictures = el("input", { type: "checkbox", class: "export-pictures" });
+  const list = el(
+    "div",
+    { class: "menu-items" },
+    el("label", { class: "menu-option", title: "Leave out the media not marked done (D)" }, doneOnly, " Only media marked done"),
+    el("label", { class: "menu-option", title: "A zip ready to train on: the annotations and the pictures they name (video frames as JPEGs)" }, pictures, " With the pictures (dataset zip)"),
+  );
   for (const c of exportChoices) {
-    list.append(el("button", { "data-format": c.format, onclick: () => ((menu as HTMLDetailsElement).open = false, run(c.format, doneOnly.checked)) }, c.label));
+    list.append(el("button", { "data-format": c.format, onclick: () => ((menu as HTMLDetailsElement).open = false, run(c.format, { doneOnly: doneOnly.checked, pictures: pictures.checked })) }, c.label));
   }
   menu.append(list);
   return menu;
@@ -30,18 +44,18 @@ export function exportMenu(run: (format: string, doneOnly: boolean) => void): HT
 export async function exportProject(
   format: string,
   projectId: string,
-  doneOnly: boolean,
+  opts: ExportOptions,
   how: {
     bridge: DesktopBridge | null;
-    download: (projectId: string, format: string, doneOnly: boolean) => Promise<{ blob: Blob; filename: string }>;
+    download: (projectId: string, format: string, opts: ExportOptions) => Promise<{ blob: Blob; filename: string }>;
     save: (blob: Blob, filename: string) => void;
   },
 ): Promise<string | null> {
   if (how.bridge?.saveExport) {
-    const path = await how.bridge.saveExport(format, projectId, doneOnly);
+    const path = await how.bridge.saveExport(format, projectId, { done_only: opts.doneOnly, pictures: opts.pictures });
     return path ? `Exported to ${path}` : null;
   }
-  const { blob, filename } = await how.download(projectId, format, doneOnly);
+  const { blob, filename } = await how.download(projectId, format, opts);
   how.save(blob, filename);
   return `Exported ${filename}`;
 }

@@ -1,0 +1,132 @@
+package export
+
+import (
+	"archive/zip"
+	"context"
+	"fmt"
+	"io"
+	"path"
+
+	"github.com/samwise-app/samwise/engine/api"
+)
+
+// Pictures reads the pictures a dataset includes.
+type Pictures interface {
+	// Image returns the file of image m as the dataset stores it: upright,
+	// in its own format (the extension of its name in the dataset).
+	Image(ctx context.Context, m api.Media) ([]byte, error)
+	// Frames calls fn with each of the frames of video m (ascending) as a
+	// JPEG; k is the frame's index in frames.
+	Frames(ctx context.Context, m api.Media, frames []int, fn func(k int, jpeg []byte) error) error
+}
+
+// Dataset is an export with its pictures, as one zip laid out the way the
+// format's tools read it (COCO: annotations/instances.json and images/;
+// YOLO: data.yaml, labels/ and images/ under the same stems; LabelMe: each
+// JSON beside its picture; mask PNGs: images/ beside labels/; MOTS:
+// images/<video>/; YouTube-VIS: instances.json and JPEGImages/<video>/).
+// Video frames are the ones the annotations name, as JPEGs.
+type Dataset struct {
+	// Name is the zip's file name.
+	Name    string
+	files   *archive
+	sources []source
+}
+
+// source is where the pictures of one media go in a dataset: one name for
+// an image; one per frame for a video.
+type source struct {
+	media  api.Media
+	frames []int // a video's frames
+	names  []string
+}
+
+// NewDataset makes the annotation files of in in format and plans the
+// pictures. Everything that can fail on the annotations fails here, before
+// anything is written.
+func NewDataset(format string, in Input) (*Dataset, error) {
+	spec, err := specOf(format)
+	if err != nil {
+		return nil, err
+	}
+	files, err := spec.files(in)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dataset{Name: fileBase(in.Project.Name) + "-" + spec.suffix + "-dataset.zip", files: files}
+	for i, it := range in.Items {
+		if spec.videosOnly && it.Media.Kind != api.KindVideo {
+			continue
+		}
+		frames := exportedFrames(it)
+		if len(frames) == 0 {
+			continue
+		}
+		s := source{media: it.Media}
+		if it.Media.Kind == api.KindVideo {
+			s.frames = frames
+		}
+		name := mediaFileName(in, i)
+		for _, fi := range frames {
+			fileName, stem := frameNames(it.Media, name, fi)
+			if spec.flat {
+				fileName = stem + path.Ext(fileName)
+			}
+			s.names = append(s.names, spec.pictures+fileName)
+		}
+		d.sources = append(d.sources, s)
+	}
+	return d, nil
+}
+
+// Media lists the media whose pictures the dataset reads, in order.
+func (d *Dataset) Media() []api.Media {
+	out := make([]api.Media, len(d.sources))
+	for i, s := range d.sources {
+		out[i] = s.media
+	}
+	return out
+}
+
+// Pictures is the number of pictures the dataset holds.
+func (d *Dataset) Pictures() int {
+	n := 0
+	for _, s := range d.sources {
+		n += len(s.names)
+	}
+	return n
+}
+
+// WriteTo writes the dataset zip to w: the annotation files, compressed,
+// then each picture as pics gives it, stored (pictures do not compress).
+// Pictures are read one at a time, so the zip can be far larger than
+// memory. On an error the zip is left unfinished: a reader sees a broken
+// file, never a complete-looking one with pictures missing.
+func (d *Dataset) WriteTo(ctx context.Context, w io.Writer, pics Pictures) error {
+	zw := zip.NewWriter(w)
+	if err := d.files.write(zw); err != nil {
+		return err
+	}
+	for _, s := range d.sources {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if s.frames == nil {
+			data, err := pics.Image(ctx, s.media)
+			if err != nil {
+				return fmt.Errorf("the picture of %s (%s): %w", s.media.Name, s.media.MediaID, err)
+			}
+			if err := addZip(zw, s.names[0], data, zip.Store); err != nil {
+				return err
+			}
+			continue
+		}
+		err := pics.Frames(ctx, s.media, s.frames, func(k int, jpeg []byte) error {
+			return addZip(zw, s.names[k], jpeg, zip.Store)
+		})
+		if err != nil {
+			return fmt.Errorf("the frames of %s (%s): %w", s.media.Name, s.media.MediaID, err)
+		}
+	}
+	return zw.Close()
+}

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+
+	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/imaging"
+	"github.com/samwise-app/samwise/engine/media"
+	"github.com/samwise-app/samwise/engine/video"
+)
+
+// pictureQuality is the JPEG quality of the pictures a dataset export has
+// to encode (video frames, rotated photos): high enough that training on
+// them is training on the video.
+const pictureQuality = 95
+
+// libraryPictures reads dataset pictures from the media library
+// (export.Pictures).
+type libraryPictures struct{ lib *media.Library }
+
+// Image returns the image's own file, unless it is a JPEG whose EXIF
+// orientation turns it: then the upright pixels, re-encoded, since masks
+// are upright and not every training tool applies EXIF. (A turned WebP
+// is copied as it is: Go has no WebP encoder.)
+func (p libraryPictures) Image(_ context.Context, m api.Media) ([]byte, error) {
+	rec, err := p.lib.Get(m.MediaID)
+	if err != nil {
+		return nil, err
+	}
+	data, err := p.lib.ReadAll(rec)
+	if err != nil {
+		return nil, err
+	}
+	if m.Format != "jpeg" || imaging.Orientation(data) == 1 {
+		return data, nil
+	}
+	img, _, err := imaging.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return encodeJPEG(img)
+}
+
+// Frames decodes the frames of a video (nearby frames in one pass) and
+// encodes each as a JPEG.
+func (p libraryPictures) Frames(ctx context.Context, m api.Media, frames []int, fn func(k int, jpeg []byte) error) error {
+	rec, err := p.lib.Get(m.MediaID)
+	if err != nil {
+		return err
+	}
+	src, err := video.Open(ctx, rec.Path)
+	if err != nil {
+		return err
+	}
+	return video.ReadFrames(ctx, src, frames, func(k int, img *image.NRGBA) error {
+		data, err := encodeJPEG(img)
+		if err != nil {
+			return err
+		}
+		return fn(k, data)
+	})
+}
+
+// check says why the files of the media cannot be read now, before a
+// dataset starts streaming (nil when they can).
+func (p libraryPictures) check(ms []api.Media) error {
+	for _, m := range ms {
+		rec, err := p.lib.Get(m.MediaID)
+		if err == nil {
+			err = p.lib.Check(rec)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func encodeJPEG(img image.Image) ([]byte, error) {
+	var buf bytes.Buffer
+	err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: pictureQuality})
+	return buf.Bytes(), err
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/jpeg"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -56,7 +55,7 @@ func (l *Library) Thumbnail(m *store.Media, size int, load func() (image.Image, 
 		w, h = max(1, (w*size+h/2)/h), size
 	}
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, imaging.Resize(img, w, h), &jpeg.Options{Quality: 82}); err != nil {
+	if err := imaging.EncodeJPEG(&buf, imaging.Resize(img, w, h), 82); err != nil {
 		return nil, err
 	}
 	if err := atomicfile.Write(path, buf.Bytes()); err != nil {

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"image/jpeg"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/export"
+	"github.com/samwise-app/samwise/engine/imaging"
 	"github.com/samwise-app/samwise/engine/video"
 )
 
@@ -186,7 +186,7 @@ func (s *Server) handleMediaFrame(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b bytes.Buffer
-	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 90}); err != nil {
+	if err := imaging.EncodeJPEG(&b, img, 90); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"image"
-	"image/jpeg"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/imaging"
@@ -45,7 +44,8 @@ func (p libraryPictures) Image(_ context.Context, m api.Media) ([]byte, error) {
 }
 
 // Frames decodes the frames of a video (nearby frames in one pass) and
-// encodes each as a JPEG.
+// encodes each as a JPEG while the next is decoded: a goroutine encodes
+// copies of the frames in order and hands them to fn.
 func (p libraryPictures) Frames(ctx context.Context, m api.Media, frames []int, fn func(k int, jpeg []byte) error) error {
 	rec, err := p.lib.Get(m.MediaID)
 	if err != nil {
@@ -55,13 +55,47 @@ func (p libraryPictures) Frames(ctx context.Context, m api.Media, frames []int, 
 	if err != nil {
 		return err
 	}
-	return video.ReadFrames(ctx, src, frames, func(k int, img *image.NRGBA) error {
-		data, err := encodeJPEG(img)
-		if err != nil {
-			return err
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	type decoded struct {
+		k   int
+		img *image.NRGBA
+	}
+	todo := make(chan decoded, 1)
+	free := make(chan *image.NRGBA, 2) // two frames in flight: one decoding, one encoding
+	free <- nil
+	free <- nil
+	encoded := make(chan struct{})
+	go func() {
+		defer close(encoded)
+		for d := range todo {
+			if ctx.Err() == nil {
+				data, err := encodeJPEG(d.img)
+				if err == nil {
+					err = fn(d.k, data)
+				}
+				if err != nil {
+					cancel(err) // stops the decoding
+				}
+			}
+			free <- d.img
 		}
-		return fn(k, data)
+	}()
+	err = video.ReadFrames(ctx, src, frames, func(k int, img *image.NRGBA) error {
+		c := <-free
+		if c == nil {
+			c = image.NewNRGBA(img.Rect)
+		}
+		copy(c.Pix, img.Pix)
+		todo <- decoded{k, c}
+		return nil
 	})
+	close(todo)
+	<-encoded
+	if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+		return cause
+	}
+	return err
 }
 
 // check says why the files of the media cannot be read now, before a
@@ -81,6 +115,6 @@ func (p libraryPictures) check(ms []api.Media) error {
 
 func encodeJPEG(img image.Image) ([]byte, error) {
 	var buf bytes.Buffer
-	err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: pictureQuality})
+	err := imaging.EncodeJPEG(&buf, img, pictureQuality)
 	return buf.Bytes(), err
 }

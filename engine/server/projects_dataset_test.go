@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ import (
 	"github.com/samwise-app/samwise/engine/imaging"
 	"github.com/samwise-app/samwise/engine/mask"
 	"github.com/samwise-app/samwise/engine/synth"
+	"github.com/samwise-app/samwise/engine/video"
 )
 
 // sidewaysJPEG is a photo as a camera held on its side stores it: 64×32
@@ -232,4 +234,74 @@ func TestExportWithPicturesBadFiles(t *testing.T) {
 	if _, zerr := zip.NewReader(bytes.NewReader(data), int64(len(data))); zerr == nil {
 		t.Error("what arrived reads as a whole zip")
 	}
+}
+
+// BenchmarkDatasetFrames exports a 1280×720 video's 60 annotated frames as a
+// YOLO dataset through HTTP, beside decoding the same frames alone (what
+// any dataset of them costs), and reports both per frame and their ratio.
+func BenchmarkDatasetFrames(b *testing.B) {
+	e := enginetest.Start(b, func(c *config.Config) { c.AllowLocalPaths = true })
+	sc := synth.StandardVideo(60)
+	sc.W, sc.H = 1280, 720
+	path := filepath.Join(b.TempDir(), "clip.mp4")
+	if err := sc.Encode(b.Context(), path, 30); err != nil {
+		b.Fatal(err)
+	}
+	m, err := e.Client.RegisterPath(b.Context(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	one := mask.New(sc.W, sc.H)
+	one.Pix[0] = 1
+	doc := api.AnnotationDoc{Objects: []api.AnnotatedObject{{ObjectID: 1, Visible: true, Masks: map[string]api.RLE{}}}}
+	frames := make([]int, sc.Frames)
+	for f := range frames {
+		frames[f] = f
+		doc.Objects[0].Masks[strconv.Itoa(f)] = mask.Encode(one)
+	}
+	var p api.Project
+	if err := e.Client.Do(b.Context(), "POST", "/v1/projects", api.ProjectRequest{Name: "bench"}, &p); err != nil {
+		b.Fatal(err)
+	}
+	for _, req := range []struct {
+		method, path string
+		body         any
+	}{
+		{"POST", "/v1/projects/" + p.ProjectID + "/media", api.ProjectMediaRequest{MediaIDs: []string{m.MediaID}}},
+		{"PUT", "/v1/projects/" + p.ProjectID + "/annotations/" + m.MediaID, doc},
+	} {
+		if err := e.Client.Do(b.Context(), req.method, req.path, req.body, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var export, decode time.Duration
+	var size int64
+	for b.Loop() {
+		start := time.Now()
+		resp, err := http.Get(e.URL + "/v1/projects/" + p.ProjectID + "/export?format=yolo&pictures=true")
+		if err != nil {
+			b.Fatal(err)
+		}
+		size, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("status %d: %v", resp.StatusCode, err)
+		}
+		export += time.Since(start)
+
+		start = time.Now()
+		src, err := video.Open(b.Context(), path)
+		if err == nil {
+			err = video.ReadFrames(b.Context(), src, frames, func(int, *image.NRGBA) error { return nil })
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		decode += time.Since(start)
+	}
+	perFrame := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N*sc.Frames) }
+	b.ReportMetric(perFrame(export), "ms/frame")
+	b.ReportMetric(perFrame(decode), "decode-ms/frame")
+	b.ReportMetric(float64(export)/float64(decode), "ratio")
+	b.ReportMetric(float64(size)/float64(sc.Frames)/1024, "KiB/frame")
 }

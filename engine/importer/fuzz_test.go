@@ -21,6 +21,9 @@ func FuzzImport(f *testing.F) {
 		b, _ := write(in)
 		f.Add(b)
 	}
+	for _, format := range []string{api.ExportCOCO, api.ExportYTVIS} {
+		f.Add(dataset(f, format, in))
+	}
 	f.Add([]byte(`{"imagePath": "a.png", "imageWidth": 64, "imageHeight": 48, "shapes": [{"label": "x", "points": [[1, 1], [9, 1], [5, 9]], "group_id": 2}]}`))
 	f.Add([]byte(`{"images": [{"id": "a", "file_name": "b.jpg", "width": 40, "height": 30}], "categories": [{"id": 1, "name": "c"}],
 		"annotations": [{"id": 1, "image_id": "a", "category_id": 1, "segmentation": {"size": [30, 40], "counts": [5, 10, 1185]}}]}`))

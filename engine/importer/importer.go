@@ -1,7 +1,9 @@
 // Package importer reads annotations made elsewhere — COCO instances files
 // (RLE or polygon segmentation), YouTube-VIS files (tracks through videos),
 // LabelMe JSON (one file, or a zip of them
-// as Samwise's own export writes) and zips of YOLO segmentation labels —
+// as Samwise's own export writes) and zips of YOLO segmentation labels;
+// dataset zips (annotations beside their pictures, as Samwise's export with
+// pictures, CVAT and Roboflow write them) are read for their annotations —
 // and merges them into a project's annotation documents as new objects.
 // Parse is pure (bytes in, pictures out) and keeps masks as RLE or shapes,
 // so a large file never holds decoded masks; Merge draws the shapes of the
@@ -196,18 +198,25 @@ func Parse(data []byte, format string) (*File, error) {
 	if format == "" {
 		format = sniff(data)
 	}
+	zipped := bytes.HasPrefix(data, zipMagic)
 	switch format {
 	case api.ImportCOCO:
+		if zipped {
+			return parseJSONInZip(data, format, parseCOCO)
+		}
 		return parseCOCO(data)
 	case api.ImportLabelMe:
-		if bytes.HasPrefix(data, zipMagic) {
+		if zipped {
 			return parseLabelMeZip(data)
 		}
 		return parseLabelMe(data)
 	case api.ImportYTVIS:
+		if zipped {
+			return parseJSONInZip(data, format, parseYTVIS)
+		}
 		return parseYTVIS(data)
 	case api.ImportYOLO:
-		if !bytes.HasPrefix(data, zipMagic) {
+		if !zipped {
 			return nil, formatErrorf("YOLO labels come as a zip (labels/<picture>.txt and data.yaml)")
 		}
 		return parseYOLO(data)
@@ -237,7 +246,8 @@ func sniff(data []byte) string {
 	return ""
 }
 
-// sniffZip tells a zip of LabelMe files (.json) from YOLO labels (.txt).
+// sniffZip tells a dataset zip with a COCO or YouTube-VIS file (its first
+// .json says) from a zip of LabelMe files (.json) and of YOLO labels (.txt).
 func sniffZip(data []byte) string {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -245,8 +255,16 @@ func sniffZip(data []byte) string {
 	}
 	yolo := false
 	for _, zf := range zr.File {
+		if skippedEntry(zf) {
+			continue
+		}
 		switch strings.ToLower(path.Ext(zf.Name)) {
 		case ".json":
+			if b, err := readEntry(zf); err == nil {
+				if f := sniff(b); f == api.ImportCOCO || f == api.ImportYTVIS {
+					return f
+				}
+			}
 			return api.ImportLabelMe
 		case ".txt":
 			yolo = true
@@ -256,6 +274,58 @@ func sniffZip(data []byte) string {
 		return api.ImportYOLO
 	}
 	return api.ImportLabelMe
+}
+
+// skippedEntry is a zip entry no importer reads: a folder, macOS's
+// metadata, a hidden file.
+func skippedEntry(zf *zip.File) bool {
+	return zf.FileInfo().IsDir() || strings.HasPrefix(zf.Name, "__MACOSX/") || strings.HasPrefix(path.Base(zf.Name), ".")
+}
+
+// parseJSONInZip reads the COCO or YouTube-VIS files of a dataset zip
+// (Samwise's export with pictures, CVAT's annotations/instances_default.json,
+// Roboflow's one file per split), each parsed on its own; the pictures
+// beside them are not read.
+func parseJSONInZip(data []byte, format string, parse func([]byte) (*File, error)) (*File, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, formatErrorf("the zip cannot be read: %v", err)
+	}
+	if len(zr.File) > maxZipEntries {
+		return nil, formatErrorf("the zip has %d entries; at most %d can be imported at once", len(zr.File), maxZipEntries)
+	}
+	out := &File{Format: format}
+	found := false
+	for _, zf := range zr.File {
+		if skippedEntry(zf) || !strings.EqualFold(path.Ext(zf.Name), ".json") {
+			continue
+		}
+		b, err := readEntry(zf)
+		if err != nil {
+			out.skip(zf.Name, "", "%v", err)
+			continue
+		}
+		if sniff(b) != format {
+			continue // a label map, a README, another split's other format
+		}
+		one, err := parse(b)
+		if err != nil {
+			out.skip(zf.Name, "", "%v", err)
+			continue
+		}
+		found = true
+		out.Pictures = append(out.Pictures, one.Pictures...)
+		for _, s := range one.Skipped {
+			if s.File == "" {
+				s.File = zf.Name
+			}
+			out.Skipped = append(out.Skipped, s)
+		}
+	}
+	if !found {
+		return nil, formatErrorf("the zip has no %s file (a .json with its images or videos, annotations and categories)", format)
+	}
+	return out, nil
 }
 
 // jsonError explains a JSON decoding error of the named file.

@@ -31,10 +31,10 @@ type labelmeShapeIn struct {
 	Mask      *string     `json:"mask"`
 }
 
-// Limits on a zip of LabelMe files, against zip bombs.
+// Limits on a zip of annotation files, against zip bombs.
 const (
-	maxZipEntries   = 200000
-	maxLabelMeBytes = 64 << 20
+	maxZipEntries = 200000
+	maxEntryBytes = 256 << 20
 )
 
 // parseLabelMeZip reads every .json file of a zip as LabelMe (the layout of
@@ -52,8 +52,7 @@ func parseLabelMeZip(data []byte) (*File, error) {
 	f := &File{Format: api.ImportLabelMe}
 	for _, zf := range zr.File {
 		name := zf.Name
-		base := path.Base(name)
-		if zf.FileInfo().IsDir() || !strings.EqualFold(path.Ext(name), ".json") || strings.HasPrefix(name, "__MACOSX/") || strings.HasPrefix(base, ".") {
+		if skippedEntry(zf) || !strings.EqualFold(path.Ext(name), ".json") {
 			continue
 		}
 		b, err := readEntry(zf)
@@ -83,20 +82,20 @@ func parseLabelMeZip(data []byte) (*File, error) {
 }
 
 func readEntry(zf *zip.File) ([]byte, error) {
-	if zf.UncompressedSize64 > maxLabelMeBytes {
-		return nil, fmt.Errorf("%d bytes is more than a LabelMe file can be (%d)", zf.UncompressedSize64, maxLabelMeBytes)
+	if zf.UncompressedSize64 > maxEntryBytes {
+		return nil, fmt.Errorf("%d bytes is more than an annotation file in a zip can be (%d)", zf.UncompressedSize64, maxEntryBytes)
 	}
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, fmt.Errorf("cannot be read from the zip: %v", err)
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, maxLabelMeBytes+1))
+	b, err := io.ReadAll(io.LimitReader(rc, maxEntryBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot be read from the zip: %v", err)
 	}
-	if len(b) > maxLabelMeBytes {
-		return nil, fmt.Errorf("more than %d bytes is more than a LabelMe file can be", maxLabelMeBytes)
+	if len(b) > maxEntryBytes {
+		return nil, fmt.Errorf("more than %d bytes is more than an annotation file in a zip can be", maxEntryBytes)
 	}
 	return b, nil
 }

@@ -53,6 +53,7 @@ func TestParseRejectsWithReason(t *testing.T) {
 		{"zip without yolo labels", "yolo", string(zipOf(t, map[string]string{"data.yaml": "names: [a]"})), "no YOLO label files"},
 		{"yolo not a zip", "yolo", "0 0.1 0.1 0.2 0.2 0.3 0.1", "YOLO labels come as a zip"},
 		{"broken zip", "labelme", "PK\x03\x04garbage", "the zip cannot be read"},
+		{"zip without coco", "coco", string(zipOf(t, map[string]string{"a.json": `{"shapes": []}`})), "the zip has no coco file"},
 	}
 	for _, tt := range tests {
 		_, err := importer.Parse([]byte(tt.body), tt.format)
@@ -410,5 +411,43 @@ func TestFramesFromOne(t *testing.T) {
 		if tc.noted && !strings.Contains(res.Notes[0], `"walk.mp4": the file numbers its frames from 1 (they run 1 to 5`) {
 			t.Errorf("%s: note %q", tc.name, res.Notes[0])
 		}
+	}
+}
+
+// A dataset zip the way Roboflow writes one: a COCO file per split beside
+// its pictures and a README. Every COCO file is read on its own (ids repeat
+// between them); one that is broken is skipped, named; the pictures are
+// passed over.
+func TestCOCOFilesInAZip(t *testing.T) {
+	split := func(file string) string {
+		return `{"images": [{"id": 1, "file_name": "` + file + `", "width": 20, "height": 10}], "categories": [{"id": 1, "name": "cat"}],
+			"annotations": [{"id": 1, "image_id": 1, "category_id": 1, "segmentation": [[2, 2, 8, 2, 8, 8, 2, 8]]}]}`
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range [][2]string{
+		{"README.roboflow.txt", "exported"},
+		{"train/_annotations.coco.json", split("photo.jpg")},
+		{"train/photo.jpg", "\xff\xd8\xff pixels"},
+		{"valid/_annotations.coco.json", split("other.jpg")},
+		{"test/_annotations.coco.json", `{"images": 3, "annotations": []}`},
+	} {
+		w, _ := zw.Create(e[0])
+		w.Write([]byte(e[1]))
+	}
+	zw.Close()
+	f, err := importer.Parse(buf.Bytes(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Format != api.ImportCOCO || len(f.Pictures) != 2 || f.Pictures[0].FileName != "photo.jpg" || f.Pictures[1].FileName != "other.jpg" {
+		t.Fatalf("format %s, pictures %+v; want COCO with photo.jpg and other.jpg", f.Format, f.Pictures)
+	}
+	if len(f.Skipped) != 1 || f.Skipped[0].File != "test/_annotations.coco.json" || !strings.Contains(f.Skipped[0].Reason, "images") {
+		t.Errorf("skipped %+v; want the broken split, named", f.Skipped)
+	}
+	labels := []api.Label{}
+	if res := importer.Merge(f, &labels, cocoTarget(), importer.Options{}).Result; res.Objects != 1 || res.UnmatchedCount != 1 {
+		t.Errorf("merge %+v; want photo.jpg's object, other.jpg unmatched", res)
 	}
 }

@@ -3,6 +3,7 @@ package importer_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -93,6 +94,35 @@ func masksByFrame(t *testing.T, ts []importer.Target) map[string]*mask.Mask {
 	return out
 }
 
+// stubPictures stands in for the picture files of a dataset, which no
+// import reads.
+type stubPictures struct{}
+
+func (stubPictures) Image(context.Context, api.Media) ([]byte, error) { return []byte("picture"), nil }
+
+func (stubPictures) Frames(_ context.Context, _ api.Media, frames []int, fn func(int, []byte) error) error {
+	for k := range frames {
+		if err := fn(k, []byte("frame")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dataset is the export of in in format with its pictures.
+func dataset(t testing.TB, format string, in export.Input) []byte {
+	t.Helper()
+	ds, err := export.NewDataset(format, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := ds.WriteTo(context.Background(), &buf, stubPictures{}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func TestRoundTrip(t *testing.T) {
 	in := project()
 	coco, err := export.COCO(in, false)
@@ -135,6 +165,10 @@ func TestRoundTrip(t *testing.T) {
 		{"coco polygons", api.ImportCOCO, polys, 0.85, 4},
 		{"labelme zip", api.ImportLabelMe, labelme, 0.85, 4},
 		{"yolo zip", api.ImportYOLO, yolo, 0.85, 5},
+		// Exports with their pictures import the same: the pictures are passed over.
+		{"coco dataset", api.ImportCOCO, dataset(t, api.ExportCOCO, in), 1, 4},
+		{"labelme dataset", api.ImportLabelMe, dataset(t, api.ExportLabelMe, in), 0.85, 4},
+		{"yolo dataset", api.ImportYOLO, dataset(t, api.ExportYOLO, in), 0.85, 5},
 	} {
 		for _, prepared := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s prepared=%v", tc.name, prepared), func(t *testing.T) {

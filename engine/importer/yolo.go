@@ -35,7 +35,7 @@ func parseYOLO(data []byte) (*File, error) {
 	for _, zf := range zr.File {
 		name := zf.Name
 		base := strings.ToLower(path.Base(name))
-		if zf.FileInfo().IsDir() || strings.HasPrefix(name, "__MACOSX/") || strings.HasPrefix(base, ".") {
+		if skippedEntry(zf) {
 			continue
 		}
 		switch {

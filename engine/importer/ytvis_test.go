@@ -148,9 +148,19 @@ func TestYTVISRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, data := range [][]byte{data, dataset(t, api.ExportYTVIS, in)} {
+		ytvisRoundTrip(t, in, data)
+	}
+}
+
+func ytvisRoundTrip(t *testing.T, in export.Input, data []byte) {
+	t.Helper()
 	f, err := importer.Parse(data, "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if f.Format != api.ImportYTVIS {
+		t.Errorf("sniffed %q", f.Format)
 	}
 	ts := empty(in)
 	labels := []api.Label{}

@@ -267,6 +267,10 @@ func TestSaveExportSavesTheEnginesFile(t *testing.T) {
 	}
 	os.Remove(saved)
 	os.Remove(filepath.Join(out, "chosen.json"))
+	// The split reaches the engine (which cannot split one media).
+	if _, err := d.SaveExport("yolo", p.ProjectID, app.ExportOptions{Pictures: true, Val: 0.2}); !client.IsStatus(err, http.StatusBadRequest) || !strings.Contains(err.Error(), "cannot be split") {
+		t.Errorf("split of one media: %v", err)
+	}
 
 	// A video that breaks while the dataset streams: an error that says
 	// so, and no file.

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
@@ -25,6 +26,9 @@ type ExportOptions struct {
 	// Pictures makes a dataset zip: the annotations with the pictures
 	// (images as they are, the annotated video frames as JPEGs).
 	Pictures bool `json:"pictures"`
+	// Val, with Pictures, holds out that share of the media (0 < Val < 1)
+	// for validation (COCO and YOLO).
+	Val float64 `json:"val,omitempty"`
 }
 
 // SaveExport exports a project: it asks the engine for the export in
@@ -55,6 +59,9 @@ func (d *Desktop) saveExport(ctx context.Context, format, projectID string, opts
 	}
 	if opts.Pictures {
 		q.Set("pictures", "true")
+	}
+	if opts.Val != 0 {
+		q.Set("val", strconv.FormatFloat(opts.Val, 'g', -1, 64))
 	}
 	resp, err := d.get(ctx, "/v1/projects/"+url.PathEscape(projectID)+"/export?"+q.Encode())
 	if err != nil {

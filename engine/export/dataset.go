@@ -42,18 +42,53 @@ type source struct {
 }
 
 // NewDataset makes the annotation files of in in format and plans the
-// pictures. Everything that can fail on the annotations fails here, before
-// anything is written.
-func NewDataset(format string, in Input) (*Dataset, error) {
+// pictures. With val > 0 (a share, below 1) the dataset is split: that share
+// of the media is held out for validation (see splitItems), each part with
+// its own annotation files and pictures folder (images/train/,
+// images/val/), for the formats that Splits. Everything that can fail on
+// the annotations fails here, before anything is written.
+func NewDataset(format string, in Input, val float64) (*Dataset, error) {
 	spec, err := specOf(format)
 	if err != nil {
 		return nil, err
 	}
-	files, err := spec.files(in)
-	if err != nil {
-		return nil, err
+	parts := []part{{in: in}}
+	if val != 0 {
+		if spec.split == nil {
+			return nil, fmt.Errorf("%s datasets cannot be split into train and val", format)
+		}
+		if parts, err = splitItems(in, val); err != nil {
+			return nil, err
+		}
 	}
-	d := &Dataset{Name: fileBase(in.Project.Name) + "-" + spec.suffix + "-dataset.zip", files: files}
+	d := &Dataset{Name: fileBase(in.Project.Name) + "-" + spec.suffix + "-dataset.zip", files: newArchive()}
+	for _, p := range parts {
+		files, err := spec.files(p.in)
+		if err != nil {
+			return nil, err
+		}
+		folder := spec.pictures
+		for _, e := range files.entries {
+			if p.name != "" {
+				if e.name = spec.split(e.name, p.name); e.name == "" {
+					continue
+				}
+			}
+			d.files.add(e.name, e.data)
+		}
+		if p.name != "" {
+			folder += p.name + "/"
+		}
+		d.plan(spec, p.in, folder)
+	}
+	if len(parts) > 1 && spec.index != nil {
+		d.files.entries = append(d.files.entries, spec.index(in).entries...)
+	}
+	return d, nil
+}
+
+// plan adds the pictures of in, under folder.
+func (d *Dataset) plan(spec spec, in Input, folder string) {
 	for i, it := range in.Items {
 		if spec.videosOnly && it.Media.Kind != api.KindVideo {
 			continue
@@ -72,11 +107,10 @@ func NewDataset(format string, in Input) (*Dataset, error) {
 			if spec.flat {
 				fileName = stem + path.Ext(fileName)
 			}
-			s.names = append(s.names, spec.pictures+fileName)
+			s.names = append(s.names, folder+fileName)
 		}
 		d.sources = append(d.sources, s)
 	}
-	return d, nil
 }
 
 // Media lists the media whose pictures the dataset reads, in order.

@@ -105,7 +105,7 @@ func TestDatasetLayout(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ds, err := export.NewDataset(format, in)
+			ds, err := export.NewDataset(format, in, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,7 +220,7 @@ func picturesNamed(t *testing.T, format string, files map[string][]byte) []strin
 func TestDatasetStopsBrokenOnAPictureError(t *testing.T) {
 	in, _ := fixture()
 	for _, failOn := range []string{"bbbbbbbbbbbbbbbbbbbbbbbb", "cccccccccccccccccccccccc"} {
-		ds, err := export.NewDataset(api.ExportCOCO, in)
+		ds, err := export.NewDataset(api.ExportCOCO, in, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -235,7 +235,7 @@ func TestDatasetStopsBrokenOnAPictureError(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	ds, _ := export.NewDataset(api.ExportYOLO, in)
+	ds, _ := export.NewDataset(api.ExportYOLO, in, 0)
 	if err := ds.WriteTo(ctx, io.Discard, labelledPictures{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
@@ -247,11 +247,119 @@ func TestDatasetRefusesBeforeWriting(t *testing.T) {
 	in.Items = in.Items[:2] // images only
 	for _, format := range []string{api.ExportMOTS, api.ExportYTVIS} {
 		var nothing *export.NothingError
-		if _, err := export.NewDataset(format, in); !errors.As(err, &nothing) {
+		if _, err := export.NewDataset(format, in, 0); !errors.As(err, &nothing) {
 			t.Errorf("%s of images: %v, want a NothingError", format, err)
 		}
 	}
-	if _, err := export.NewDataset("tiff", in); !errors.Is(err, export.ErrUnknownFormat) {
+	if _, err := export.NewDataset("tiff", in, 0); !errors.Is(err, export.ErrUnknownFormat) {
 		t.Errorf("unknown format: %v", err)
+	}
+}
+
+// A split dataset holds each media in exactly one part, with the part's own
+// annotation file naming its pictures in the part's folder, the same
+// categories in both parts, and the same media held out in every export,
+// whatever the project's order.
+func TestDatasetSplit(t *testing.T) {
+	in, _ := fixture()
+	write := func(format string, in export.Input) map[string]zipEntry {
+		ds, err := export.NewDataset(format, in, 0.34)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := ds.WriteTo(context.Background(), &buf, labelledPictures{}); err != nil {
+			t.Fatal(err)
+		}
+		return readZip(t, buf.Bytes())
+	}
+
+	coco := write(api.ExportCOCO, in)
+	seen := map[string]string{} // media → part
+	var cats []string
+	for _, part := range []string{"train", "val"} {
+		e, ok := coco["annotations/instances_"+part+".json"]
+		if !ok {
+			t.Fatalf("no instances file for %s in %v", part, slices.Sorted(maps.Keys(coco)))
+		}
+		var doc cocoDoc
+		if err := json.Unmarshal(e.data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if c := fmt.Sprint(doc.Categories); cats == nil {
+			cats = []string{c}
+		} else if c != cats[0] {
+			t.Errorf("categories differ between the parts: %s and %s", cats[0], c)
+		}
+		for _, im := range doc.Images {
+			pic, ok := coco["images/"+part+"/"+im.FileName]
+			if !ok || !strings.Contains(string(pic.data), im.MediaID) {
+				t.Errorf("%s: %s has no picture in images/%s/", part, im.FileName, part)
+			}
+			if p, ok := seen[im.MediaID]; ok && p != part {
+				t.Errorf("media %s is in both parts", im.MediaID)
+			}
+			seen[im.MediaID] = part
+		}
+	}
+	if len(seen) != 3 {
+		t.Fatalf("the parts hold %d media, want all 3", len(seen))
+	}
+	held := 0
+	for _, p := range seen {
+		if p == "val" {
+			held++
+		}
+	}
+	if held != 1 {
+		t.Errorf("%d media held out, want round(0.34 × 3) = 1", held)
+	}
+
+	// The same media are held out whatever the order of the project.
+	again := in
+	again.Items = slices.Clone(in.Items)
+	slices.Reverse(again.Items)
+	for name := range write(api.ExportCOCO, again) {
+		if strings.HasPrefix(name, "images/") {
+			if _, ok := coco[name]; !ok {
+				t.Errorf("%s: not in the first export's split", name)
+			}
+		}
+	}
+
+	yolo := write(api.ExportYOLO, in)
+	yaml := string(yolo["data.yaml"].data)
+	if !strings.Contains(yaml, "train: images/train\nval: images/val\n") || !strings.Contains(yaml, `4: "ferret"`) {
+		t.Errorf("data.yaml:\n%s", yaml)
+	}
+	labels := 0
+	for name := range yolo {
+		rest, ok := strings.CutPrefix(name, "labels/")
+		if !ok {
+			continue
+		}
+		labels++
+		stem := strings.TrimSuffix(rest, ".txt")
+		if !slices.ContainsFunc(slices.Collect(maps.Keys(yolo)), func(n string) bool {
+			return strings.TrimSuffix(n, path.Ext(n)) == "images/"+stem
+		}) {
+			t.Errorf("%s has no picture images/%s.*", name, stem)
+		}
+	}
+	if labels != 4 || !strings.HasPrefix(slices.Sorted(maps.Keys(yolo))[1], "images/train/") {
+		t.Errorf("%d label files, files %v", labels, slices.Sorted(maps.Keys(yolo)))
+	}
+
+	var nothing *export.NothingError
+	one := in
+	one.Items = in.Items[:1]
+	if _, err := export.NewDataset(api.ExportYOLO, one, 0.2); !errors.As(err, &nothing) {
+		t.Errorf("one media split: %v", err)
+	}
+	if _, err := export.NewDataset(api.ExportLabelMe, in, 0.2); err == nil || export.Splits(api.ExportLabelMe) {
+		t.Error("a LabelMe dataset was split")
+	}
+	if _, err := export.NewDataset(api.ExportYOLO, in, 1); err == nil {
+		t.Error("everything held out")
 	}
 }

@@ -22,14 +22,19 @@ type spec struct {
 	flat bool
 	// videosOnly formats leave images out.
 	videosOnly bool
+	// split, for formats that can be split into train and val, names a
+	// file of one part in the split dataset ("" leaves it out); index
+	// makes the files that describe the whole split (YOLO's data.yaml).
+	split func(name, part string) string
+	index func(in Input) *archive
 }
 
 var specs = map[string]spec{
-	api.ExportCOCO: {suffix: "coco", json: true, pictures: "images/",
+	api.ExportCOCO: {suffix: "coco", json: true, pictures: "images/", split: splitCOCO,
 		files: jsonFile("annotations/instances.json", func(in Input) ([]byte, error) { return COCO(in, false) })},
-	api.ExportCOCOPolygons: {suffix: "coco-polygons", json: true, pictures: "images/",
+	api.ExportCOCOPolygons: {suffix: "coco-polygons", json: true, pictures: "images/", split: splitCOCO,
 		files: jsonFile("annotations/instances.json", func(in Input) ([]byte, error) { return COCO(in, true) })},
-	api.ExportYOLO:    {suffix: "yolo", files: yoloFiles, pictures: "images/", flat: true},
+	api.ExportYOLO:    {suffix: "yolo", files: yoloFiles, pictures: "images/", flat: true, split: splitYOLO, index: yoloSplitIndex},
 	api.ExportLabelMe: {suffix: "labelme", files: labelmeFiles}, // each JSON beside its picture
 	api.ExportPNG:     {suffix: "masks", files: pngFiles, pictures: "images/", flat: true},
 	api.ExportMOTS:    {suffix: "mots", files: motsFiles, pictures: "images/", videosOnly: true},

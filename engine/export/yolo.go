@@ -40,15 +40,21 @@ func yoloFiles(in Input) (*archive, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.add("data.yaml", yoloYAML(in, cats, "images", "images"))
+	return a, nil
+}
+
+// yoloYAML is the data.yaml of a YOLO export: where the train and val
+// pictures are, and the class names by index.
+func yoloYAML(in Input, cats []Category, train, val string) []byte {
 	var y strings.Builder
 	fmt.Fprintf(&y, "# Samwise export of project %q: YOLO segmentation.\n", in.Project.Name)
 	y.WriteString("# Put the pictures in images/ beside labels/ (the same names, their own extensions).\n")
-	y.WriteString("path: .\ntrain: images\nval: images\nnames:\n")
+	fmt.Fprintf(&y, "path: .\ntrain: %s\nval: %s\nnames:\n", train, val)
 	for _, c := range cats {
 		fmt.Fprintf(&y, "  %d: %s\n", c.ID-1, strconv.Quote(c.Name))
 	}
-	a.add("data.yaml", []byte(y.String()))
-	return a, nil
+	return []byte(y.String())
 }
 
 // norm formats v/size with six decimals, clamped to [0, 1].

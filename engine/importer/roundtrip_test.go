@@ -112,7 +112,7 @@ func (stubPictures) Frames(_ context.Context, _ api.Media, frames []int, fn func
 // dataset is the export of in in format with its pictures.
 func dataset(t testing.TB, format string, in export.Input) []byte {
 	t.Helper()
-	ds, err := export.NewDataset(format, in)
+	ds, err := export.NewDataset(format, in, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,17 +5,53 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/export"
 )
 
+// exportOptions are an export's query values besides the format.
+type exportOptions struct {
+	pictures bool    // ?pictures=true: a dataset zip with the pictures
+	val      float64 // ?val=0.2: that share of the media held out for validation
+}
+
+// exportOptions reads ?pictures= and ?val= for format, answering 400 (and
+// false) when they are wrong.
+func (s *Server) exportOptions(w http.ResponseWriter, r *http.Request, format string) (exportOptions, bool) {
+	var o exportOptions
+	var ok bool
+	if o.pictures, ok = s.boolParam(w, r, "pictures"); !ok {
+		return o, false
+	}
+	v := r.URL.Query().Get("val")
+	if v == "" {
+		return o, true
+	}
+	var err error
+	o.val, err = strconv.ParseFloat(v, 64)
+	var msg string
+	switch {
+	case err != nil || !(o.val > 0 && o.val < 1):
+		msg = "val " + strconv.Quote(v) + ": give the share of media held out for validation, between 0 and 1 (0.2 holds out a fifth)"
+	case !o.pictures:
+		msg = "val splits a dataset: add pictures=true"
+	case !export.Splits(format):
+		msg = format + " datasets are not split into train and val: use coco, coco-polygons or yolo"
+	default:
+		return o, true
+	}
+	s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, msg, nil)
+	return o, false
+}
+
 // sendExport answers an export of in in format: the annotation file, or,
-// with pictures, the dataset zip (annotations and pictures), streamed as it
-// is made. An error found before anything is written (bad format, nothing
+// with pictures, the dataset zip (annotations and pictures; split into
+// train and val with opts.val), streamed as it is made. An error found before anything is written (bad format, nothing
 // to export, a media file gone) is returned for the caller to answer; one
 // while streaming aborts the response, so the client sees a broken
 // download, never a complete-looking zip with pictures missing.
-func (s *Server) sendExport(w http.ResponseWriter, r *http.Request, format string, in export.Input, pictures bool) error {
-	if !pictures {
+func (s *Server) sendExport(w http.ResponseWriter, r *http.Request, format string, in export.Input, opts exportOptions) error {
+	if !opts.pictures {
 		f, err := export.Export(format, in)
 		if err != nil {
 			return err
@@ -26,7 +62,7 @@ func (s *Server) sendExport(w http.ResponseWriter, r *http.Request, format strin
 		w.Write(f.Data)
 		return nil
 	}
-	ds, err := export.NewDataset(format, in)
+	ds, err := export.NewDataset(format, in, opts.val)
 	if err != nil {
 		return err
 	}

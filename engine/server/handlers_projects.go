@@ -131,7 +131,7 @@ func (h *projectHandlers) export(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	pictures, ok := h.s.boolParam(w, r, "pictures")
+	opts, ok := h.s.exportOptions(w, r, format)
 	if !ok {
 		return
 	}
@@ -156,7 +156,7 @@ func (h *projectHandlers) export(w http.ResponseWriter, r *http.Request) {
 		h.s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "no media of the project is marked done: mark media done first, or export without done_only", nil)
 		return
 	}
-	if err := h.s.sendExport(w, r, format, in, pictures); err != nil {
+	if err := h.s.sendExport(w, r, format, in, opts); err != nil {
 		h.fail(w, r, err)
 	}
 }

@@ -123,7 +123,7 @@ func (s *Server) handleSessionExport(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "format "+strconv.Quote(format)+": use coco, mots or ytvis", nil)
 		return
 	}
-	pictures, ok := s.boolParam(w, r, "pictures")
+	opts, ok := s.exportOptions(w, r, format)
 	if !ok {
 		return
 	}
@@ -146,7 +146,7 @@ func (s *Server) handleSessionExport(w http.ResponseWriter, r *http.Request) {
 	now := time.Now().UTC()
 	in := export.Input{Project: api.Project{ProjectID: id, Name: id, Labels: []api.Label{{Name: "object", Color: "#e6194b"}}, MediaIDs: []string{m.MediaID}, CreatedAt: now, UpdatedAt: now},
 		Items: []export.Item{{Media: m.Media, Doc: doc}}}
-	if err := s.sendExport(w, r, format, in, pictures); err != nil {
+	if err := s.sendExport(w, r, format, in, opts); err != nil {
 		var nothing *export.NothingError
 		if errors.As(err, &nothing) {
 			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, err.Error(), nil)

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -177,6 +178,30 @@ func TestExportWithPictures(t *testing.T) {
 	if n := len(got); n != 9 {
 		t.Errorf("%d files, want data.yaml, 4 labels, 4 pictures and no more: %v", n, len(got))
 	}
+
+	// Split: one of the three media held out, whole, with its labels.
+	resp, err = http.Get(e.URL + proj + "/export?format=yolo&pictures=true&val=0.3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("split: status %d, %v: %s", resp.StatusCode, err, data)
+	}
+	zr, err = zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]int{}
+	for _, f := range zr.File {
+		if dir := path.Dir(f.Name); dir != "." {
+			parts[dir]++
+		}
+	}
+	if parts["images/train"]+parts["images/val"] != 4 || parts["images/val"] == 0 || parts["labels/train"] != parts["images/train"] || parts["labels/val"] != parts["images/val"] {
+		t.Errorf("split dataset folders %v", parts)
+	}
 }
 
 // A dataset refuses before it starts when a picture is gone, and a picture
@@ -193,9 +218,18 @@ func TestExportWithPicturesBadFiles(t *testing.T) {
 	proj := "/v1/projects/" + p.ProjectID
 
 	var env api.ErrorResponse
-	json.Unmarshal(must(t, e, 400, "GET", proj+"/export?format=coco&pictures=maybe", nil, nil), &env)
-	if !strings.Contains(env.Error.Message, "pictures") {
-		t.Errorf("bad pictures value: %q", env.Error.Message)
+	for q, want := range map[string]string{
+		"format=coco&pictures=maybe":           "pictures",
+		"format=coco&pictures=true&val=1":      "between 0 and 1",
+		"format=coco&pictures=true&val=x":      "between 0 and 1",
+		"format=coco&val=0.2":                  "add pictures=true",
+		"format=labelme&pictures=true&val=0.2": "use coco, coco-polygons or yolo",
+		"format=coco&pictures=true&val=0.2":    "1 media cannot be split",
+	} {
+		json.Unmarshal(must(t, e, 400, "GET", proj+"/export?"+q, nil, nil), &env)
+		if !strings.Contains(env.Error.Message, want) {
+			t.Errorf("%s: %q, want it to say %q", q, env.Error.Message, want)
+		}
 	}
 	os.WriteFile(photoPath, synth.StandardScene(40, 30, 2).PNG(), 0o644)
 	old := time.Unix(1_000_000_000, 0)

@@ -309,9 +309,20 @@ test("mark media done: the list says so and filters by it, Ctrl+Enter opens the 
   const zipFile = path.join(outDir, "export-dataset.zip");
   await dataset.saveAs(zipFile);
   assert.deepEqual(zipNames(readFileSync(zipFile)), ["annotations/instances.json", "images/scene.png"]);
+
+  // Split into train and val: one of the two images held out, with its labels.
+  await page.click(".export-menu summary");
+  await page.uncheck(".export-done-only");
+  await page.selectOption(".export-val", "0.2");
+  const [split] = await Promise.all([page.waitForEvent("download"), page.click('button[data-format="yolo"]')]);
+  const splitFile = path.join(outDir, "export-split.zip");
+  await split.saveAs(splitFile);
+  const names = zipNames(readFileSync(splitFile));
+  assert.equal(names.length, 5, names.join(" "));
+  assert.deepEqual(names.map((n) => n.split("/").slice(0, 2).join("/")).sort(), ["data.yaml", "images/train", "images/val", "labels/train", "labels/val"]);
   await page.click(".export-menu summary");
   await page.uncheck(".export-pictures");
-  await page.uncheck(".export-done-only");
+  assert.ok(await page.locator(".export-val").isDisabled(), "no split without the pictures");
   await page.click(".export-menu summary");
 
   // Ctrl+Enter: done, then the next image to do; on the last one, nothing is left to do.

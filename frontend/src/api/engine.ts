@@ -92,9 +92,10 @@ export class Engine {
     return this.client.json("POST", "/v1/pvs/image", req);
   }
 
-  /** Downloads an export (doneOnly: the media marked done; pictures: a dataset zip with them). */
-  export(id: string, format: string, opts: { doneOnly?: boolean; pictures?: boolean } = {}): Promise<{ blob: Blob; filename: string }> {
-    const q = `format=${enc(format)}${opts.doneOnly ? "&done_only=true" : ""}${opts.pictures ? "&pictures=true" : ""}`;
+  /** Downloads an export (doneOnly: the media marked done; pictures: a dataset zip with them;
+   * val: with pictures, the share of media held out for validation). */
+  export(id: string, format: string, opts: { doneOnly?: boolean; pictures?: boolean; val?: number } = {}): Promise<{ blob: Blob; filename: string }> {
+    const q = `format=${enc(format)}${opts.doneOnly ? "&done_only=true" : ""}${opts.pictures ? "&pictures=true" : ""}${opts.val ? `&val=${opts.val}` : ""}`;
     return this.client.download(`/v1/projects/${enc(id)}/export?${q}`);
   }
 

@@ -20,20 +20,37 @@ export interface ExportOptions {
   doneOnly: boolean;
   /** A dataset zip: the annotations with the pictures they name. */
   pictures: boolean;
+  /** With pictures, COCO and YOLO: the share of media held out for validation (0: no split). */
+  val: number;
 }
+
+/** The train/val splits the menu offers (share held out for validation). */
+const splits: [number, string][] = [
+  [0, "No validation split"],
+  [0.1, "Train 90% / val 10%"],
+  [0.2, "Train 80% / val 20%"],
+  [0.3, "Train 70% / val 30%"],
+];
 
 export function exportMenu(run: (format: string, opts: ExportOptions) => void): HTMLElement {
   const menu = el("details", { class: "menu export-menu" }, el("summary", {}, "Export"));
   const doneOnly = el("input", { type: "checkbox", class: "export-done-only" });
-  const pictures = el("input", { type: "checkbox", class: "export-pictures" });
+  const val = el(
+    "select",
+    { class: "export-val", disabled: "", title: "COCO and YOLO datasets: media held out for validation, whole videos at a time, the same ones every export" },
+    ...splits.map(([v, text]) => el("option", { value: String(v) }, text)),
+  );
+  const pictures = el("input", { type: "checkbox", class: "export-pictures", onchange: () => (val.disabled = !pictures.checked) });
   const list = el(
     "div",
     { class: "menu-items" },
     el("label", { class: "menu-option", title: "Leave out the media not marked done (D)" }, doneOnly, " Only media marked done"),
     el("label", { class: "menu-option", title: "A zip ready to train on: the annotations and the pictures they name (video frames as JPEGs)" }, pictures, " With the pictures (dataset zip)"),
+    el("label", { class: "menu-option" }, val),
   );
+  const options = (): ExportOptions => ({ doneOnly: doneOnly.checked, pictures: pictures.checked, val: pictures.checked ? Number(val.value) : 0 });
   for (const c of exportChoices) {
-    list.append(el("button", { "data-format": c.format, onclick: () => ((menu as HTMLDetailsElement).open = false, run(c.format, { doneOnly: doneOnly.checked, pictures: pictures.checked })) }, c.label));
+    list.append(el("button", { "data-format": c.format, onclick: () => ((menu as HTMLDetailsElement).open = false, run(c.format, options())) }, c.label));
   }
   menu.append(list);
   return menu;
@@ -52,7 +69,7 @@ export async function exportProject(
   },
 ): Promise<string | null> {
   if (how.bridge?.saveExport) {
-    const path = await how.bridge.saveExport(format, projectId, { done_only: opts.doneOnly, pictures: opts.pictures });
+    const path = await how.bridge.saveExport(format, projectId, { done_only: opts.doneOnly, pictures: opts.pictures, val: opts.val });
     return path ? `Exported to ${path}` : null;
   }
   const { blob, filename } = await how.download(projectId, format, opts);

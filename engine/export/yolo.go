@@ -49,7 +49,7 @@ func yoloFiles(in Input) (*archive, error) {
 func yoloYAML(in Input, cats []Category, train, val string) []byte {
 	var y strings.Builder
 	fmt.Fprintf(&y, "# Samwise export of project %q: YOLO segmentation.\n", in.Project.Name)
-	y.WriteString("# Put the pictures in images/ beside labels/ (the same names, their own extensions).\n")
+	y.WriteString("# The pictures are in images/ (or go there), beside labels/: the same names, their own extensions.\n")
 	fmt.Fprintf(&y, "path: .\ntrain: %s\nval: %s\nnames:\n", train, val)
 	for _, c := range cats {
 		fmt.Fprintf(&y, "  %d: %s\n", c.ID-1, strconv.Quote(c.Name))

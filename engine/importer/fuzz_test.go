@@ -22,7 +22,7 @@ func FuzzImport(f *testing.F) {
 		f.Add(b)
 	}
 	for _, format := range []string{api.ExportCOCO, api.ExportYTVIS} {
-		f.Add(dataset(f, format, in))
+		f.Add(dataset(f, format, in, 0))
 	}
 	f.Add([]byte(`{"imagePath": "a.png", "imageWidth": 64, "imageHeight": 48, "shapes": [{"label": "x", "points": [[1, 1], [9, 1], [5, 9]], "group_id": 2}]}`))
 	f.Add([]byte(`{"images": [{"id": "a", "file_name": "b.jpg", "width": 40, "height": 30}], "categories": [{"id": 1, "name": "c"}],

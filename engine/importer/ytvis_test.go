@@ -148,7 +148,7 @@ func TestYTVISRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, data := range [][]byte{data, dataset(t, api.ExportYTVIS, in)} {
+	for _, data := range [][]byte{data, dataset(t, api.ExportYTVIS, in, 0)} {
 		ytvisRoundTrip(t, in, data)
 	}
 }

@@ -163,7 +163,8 @@ const (
 	ExportPNG          = "png"
 	ExportMOTS         = "mots"
 	ExportYTVIS        = "ytvis"
+	ExportVOC          = "voc"
 )
 
 // ExportFormats lists the export formats.
-var ExportFormats = []string{ExportCOCO, ExportCOCOPolygons, ExportYOLO, ExportLabelMe, ExportPNG, ExportMOTS, ExportYTVIS}
+var ExportFormats = []string{ExportCOCO, ExportCOCOPolygons, ExportYOLO, ExportLabelMe, ExportPNG, ExportVOC, ExportMOTS, ExportYTVIS}

@@ -67,7 +67,6 @@ func NewDataset(format string, in Input, val float64) (*Dataset, error) {
 		if err != nil {
 			return nil, err
 		}
-		folder := spec.pictures
 		for _, e := range files.entries {
 			if p.name != "" {
 				if e.name = spec.split(e.name, p.name); e.name == "" {
@@ -76,10 +75,7 @@ func NewDataset(format string, in Input, val float64) (*Dataset, error) {
 			}
 			d.files.add(e.name, e.data)
 		}
-		if p.name != "" {
-			folder += p.name + "/"
-		}
-		d.plan(spec, p.in, folder)
+		d.plan(spec, p.in, p.name)
 	}
 	if len(parts) > 1 && spec.index != nil {
 		d.files.entries = append(d.files.entries, spec.index(in).entries...)
@@ -87,8 +83,8 @@ func NewDataset(format string, in Input, val float64) (*Dataset, error) {
 	return d, nil
 }
 
-// plan adds the pictures of in, under folder.
-func (d *Dataset) plan(spec spec, in Input, folder string) {
+// plan adds the pictures of in, those of part (when the dataset is split).
+func (d *Dataset) plan(spec spec, in Input, part string) {
 	for i, it := range in.Items {
 		if spec.videosOnly && it.Media.Kind != api.KindVideo {
 			continue
@@ -107,7 +103,11 @@ func (d *Dataset) plan(spec spec, in Input, folder string) {
 			if spec.flat {
 				fileName = stem + path.Ext(fileName)
 			}
-			s.names = append(s.names, folder+fileName)
+			name := spec.pictures + fileName
+			if part != "" {
+				name = spec.split(name, part)
+			}
+			s.names = append(s.names, name)
 		}
 		d.sources = append(d.sources, s)
 	}

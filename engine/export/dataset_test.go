@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -95,6 +96,8 @@ func TestDatasetLayout(t *testing.T) {
 			"walk/000000.jpg": walk0, "walk/000002.jpg": walk2},
 		api.ExportPNG: {"images/aaaaaaaa_a.png": imgA, "images/bbbbbbbb_a.png": imgB,
 			"images/walk_000000.jpg": walk0, "images/walk_000002.jpg": walk2},
+		api.ExportVOC: {"JPEGImages/aaaaaaaa_a.png": imgA, "JPEGImages/bbbbbbbb_a.png": imgB,
+			"JPEGImages/walk_000000.jpg": walk0, "JPEGImages/walk_000002.jpg": walk2},
 		api.ExportMOTS:  {"images/walk/000000.jpg": walk0, "images/walk/000002.jpg": walk2},
 		api.ExportYTVIS: {"JPEGImages/walk/000000.jpg": walk0, "JPEGImages/walk/000002.jpg": walk2},
 	}
@@ -182,6 +185,13 @@ func picturesNamed(t *testing.T, format string, files map[string][]byte) []strin
 					out = append(out, "JPEGImages/"+f)
 				}
 			}
+		case format == api.ExportVOC && strings.HasPrefix(name, "Annotations/"):
+			var doc struct {
+				Folder   string `xml:"folder"`
+				Filename string `xml:"filename"`
+			}
+			xml.Unmarshal(data, &doc)
+			out = append(out, doc.Folder+"/"+doc.Filename)
 		case format == api.ExportLabelMe:
 			var doc struct {
 				ImagePath string `json:"imagePath"`

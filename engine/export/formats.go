@@ -37,6 +37,7 @@ var specs = map[string]spec{
 	api.ExportYOLO:    {suffix: "yolo", files: yoloFiles, pictures: "images/", flat: true, split: splitYOLO, index: yoloSplitIndex},
 	api.ExportLabelMe: {suffix: "labelme", files: labelmeFiles}, // each JSON beside its picture
 	api.ExportPNG:     {suffix: "masks", files: pngFiles, pictures: "images/", flat: true},
+	api.ExportVOC:     {suffix: "voc", files: vocFiles, pictures: "JPEGImages/", flat: true, split: splitVOC, index: vocSplitIndex},
 	api.ExportMOTS:    {suffix: "mots", files: motsFiles, pictures: "images/", videosOnly: true},
 	api.ExportYTVIS: {suffix: "ytvis", json: true, pictures: "JPEGImages/", videosOnly: true,
 		files: jsonFile("instances.json", YTVIS)},

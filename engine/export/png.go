@@ -1,12 +1,10 @@
 package export
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"strconv"
 )
 
@@ -40,22 +38,18 @@ func pngFiles(in Input) (*archive, error) {
 		w, h := f.Media.Width, f.Media.Height
 		idx := image.NewPaletted(image.Rect(0, 0, w, h), pal)
 		for _, o := range f.Objects {
-			for i, v := range o.Mask.Pix {
-				if v != 0 {
-					idx.Pix[i] = uint8(o.Category)
-				}
-			}
+			paint(idx, o.Mask, uint8(o.Category))
 			b, err := o.Mask.PNG()
 			if err != nil {
 				return err
 			}
 			a.add("objects/"+f.Stem+"/"+strconv.Itoa(o.ObjectID)+".png", b)
 		}
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, idx); err != nil {
+		b, err := encodePNG(idx)
+		if err != nil {
 			return err
 		}
-		a.add("labels/"+f.Stem+".png", buf.Bytes())
+		a.add("labels/"+f.Stem+".png", b)
 		return nil
 	})
 	if err != nil {

@@ -63,6 +63,9 @@ func splitItems(in Input, val float64) ([]part, error) {
 	train.Project.Labels, valid.Project.Labels = labels, labels
 	train.Items, valid.Items = nil, nil
 	for i, it := range in.Items { // project order within each part
+		// Names stay those of the whole project: unique even where the
+		// parts share a folder (VOC's JPEGImages/).
+		it.Media.Name = mediaFileName(in, i)
 		if held[i] {
 			valid.Items = append(valid.Items, it)
 		} else {
@@ -72,19 +75,25 @@ func splitItems(in Input, val float64) ([]part, error) {
 	return []part{{partTrain, train}, {partVal, valid}}, nil
 }
 
-// splitCOCO names each part's instances file after the part
-// (annotations/instances_train.json), as COCO and CVAT do.
+// splitCOCO puts each part's pictures in images/<part>/ and names its
+// instances file after it (annotations/instances_train.json), as COCO and
+// CVAT do.
 func splitCOCO(name, part string) string {
+	if rest, ok := strings.CutPrefix(name, "images/"); ok {
+		return "images/" + part + "/" + rest
+	}
 	return strings.TrimSuffix(name, ".json") + "_" + part + ".json"
 }
 
-// splitYOLO puts each part's labels in labels/<part>/, beside
+// splitYOLO puts each part's labels and pictures in labels/<part>/ and
 // images/<part>/; the parts' data.yaml give way to yoloSplitIndex's.
 func splitYOLO(name, part string) string {
-	if !strings.HasPrefix(name, "labels/") {
-		return ""
+	for _, dir := range []string{"labels/", "images/"} {
+		if rest, ok := strings.CutPrefix(name, dir); ok {
+			return dir + part + "/" + rest
+		}
 	}
-	return "labels/" + part + "/" + strings.TrimPrefix(name, "labels/")
+	return ""
 }
 
 func yoloSplitIndex(in Input) *archive {

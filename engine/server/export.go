@@ -4,6 +4,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/export"
@@ -36,7 +37,13 @@ func (s *Server) exportOptions(w http.ResponseWriter, r *http.Request, format st
 	case !o.pictures:
 		msg = "val splits a dataset: add pictures=true"
 	case !export.Splits(format):
-		msg = format + " datasets are not split into train and val: use coco, coco-polygons or yolo"
+		var splits []string
+		for _, f := range api.ExportFormats {
+			if export.Splits(f) {
+				splits = append(splits, f)
+			}
+		}
+		msg = format + " datasets are not split into train and val: use " + strings.Join(splits[:len(splits)-1], ", ") + " or " + splits[len(splits)-1]
 	default:
 		return o, true
 	}

@@ -223,7 +223,7 @@ func TestExportWithPicturesBadFiles(t *testing.T) {
 		"format=coco&pictures=true&val=1":      "between 0 and 1",
 		"format=coco&pictures=true&val=x":      "between 0 and 1",
 		"format=coco&val=0.2":                  "add pictures=true",
-		"format=labelme&pictures=true&val=0.2": "use coco, coco-polygons or yolo",
+		"format=labelme&pictures=true&val=0.2": "use coco, coco-polygons, yolo or voc",
 		"format=coco&pictures=true&val=0.2":    "1 media cannot be split",
 	} {
 		json.Unmarshal(must(t, e, 400, "GET", proj+"/export?"+q, nil, nil), &env)

@@ -516,4 +516,4 @@ export interface Endpoints {
   "DELETE /v1/remote/worker": { request: never; response: RemoteWorker };
 }
 
-export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "mots", "ytvis"] as const;
+export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "voc", "mots", "ytvis"] as const;

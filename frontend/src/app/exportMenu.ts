@@ -10,6 +10,7 @@ export const exportChoices: { format: string; label: string }[] = [
   { format: "yolo", label: "YOLO segmentation (zip)" },
   { format: "labelme", label: "LabelMe JSON (zip)" },
   { format: "png", label: "Mask PNGs (zip)" },
+  { format: "voc", label: "Pascal VOC segmentation (zip)" },
   { format: "mots", label: "MOTS, videos (zip)" },
   { format: "ytvis", label: "YouTube-VIS, videos" },
 ];
@@ -20,7 +21,7 @@ export interface ExportOptions {
   doneOnly: boolean;
   /** A dataset zip: the annotations with the pictures they name. */
   pictures: boolean;
-  /** With pictures, COCO and YOLO: the share of media held out for validation (0: no split). */
+  /** With pictures, COCO, YOLO and VOC: the share of media held out for validation (0: no split). */
   val: number;
 }
 
@@ -37,7 +38,7 @@ export function exportMenu(run: (format: string, opts: ExportOptions) => void): 
   const doneOnly = el("input", { type: "checkbox", class: "export-done-only" });
   const val = el(
     "select",
-    { class: "export-val", disabled: "", title: "COCO and YOLO datasets: media held out for validation, whole videos at a time, the same ones every export" },
+    { class: "export-val", disabled: "", title: "COCO, YOLO and VOC datasets: media held out for validation, whole videos at a time, the same ones every export" },
     ...splits.map(([v, text]) => el("option", { value: String(v) }, text)),
   );
   const pictures = el("input", { type: "checkbox", class: "export-pictures", onchange: () => (val.disabled = !pictures.checked) });

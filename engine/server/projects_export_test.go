@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"strings"
@@ -145,6 +147,23 @@ func TestProjectExports(t *testing.T) {
 		}
 		if _, ok := files["labels/scene.png"]; !ok {
 			t.Errorf("no label PNG among %d files", len(files))
+		}
+	})
+
+	t.Run("voc", func(t *testing.T) {
+		files := unzip(func() []byte { _, d := get("voc"); return d }())
+		img, err := png.Decode(bytes.NewReader(files["SegmentationClass/scene.png"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		class := img.(*image.Paletted)
+		for i, v := range want.Pix { // pear is the project's second label: index 2
+			if (v != 0) != (class.Pix[i] == 2) {
+				t.Fatalf("pixel %d: class %d, mask %d", i, class.Pix[i], v)
+			}
+		}
+		if !strings.Contains(string(files["Annotations/scene.xml"]), "<name>pear</name>") {
+			t.Errorf("annotation %s", files["Annotations/scene.xml"])
 		}
 	})
 }

@@ -12,13 +12,11 @@
 package importer
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"image/png"
-	"path"
 	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
@@ -186,51 +184,40 @@ func formatErrorf(format string, args ...any) error {
 	return &FormatError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// zipMagic starts every zip file.
-var zipMagic = []byte("PK\x03\x04")
-
 // Parse reads data in format (api.ImportCOCO, ImportYTVIS, ImportLabelMe or
 // ImportYOLO; "" tells them apart by their content).
 func Parse(data []byte, format string) (*File, error) {
+	if bytes.HasPrefix(data, zipMagic) {
+		return ParseReader(bytes.NewReader(data), int64(len(data)), format)
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, formatErrorf("the file is empty: send a COCO instances JSON, a YouTube-VIS JSON, a LabelMe JSON or a zip of LabelMe JSON or YOLO files")
 	}
 	if format == "" {
 		format = sniff(data)
 	}
-	zipped := bytes.HasPrefix(data, zipMagic)
 	switch format {
 	case api.ImportCOCO:
-		if zipped {
-			return parseJSONInZip(data, format, parseCOCO)
-		}
 		return parseCOCO(data)
 	case api.ImportLabelMe:
-		if zipped {
-			return parseLabelMeZip(data)
-		}
 		return parseLabelMe(data)
 	case api.ImportYTVIS:
-		if zipped {
-			return parseJSONInZip(data, format, parseYTVIS)
-		}
 		return parseYTVIS(data)
 	case api.ImportYOLO:
-		if !zipped {
-			return nil, formatErrorf("YOLO labels come as a zip (labels/<picture>.txt and data.yaml)")
-		}
-		return parseYOLO(data)
-	case "":
-		return nil, formatErrorf("this is neither a COCO instances file (an object with images, annotations and categories), a YouTube-VIS file (videos, annotations and categories), LabelMe JSON (an object with shapes, or a zip of such files) nor a zip of YOLO labels")
+		return nil, formatErrorf("YOLO labels come as a zip (labels/<picture>.txt and data.yaml)")
 	}
-	return nil, formatErrorf("unknown import format %q: use %s, %s, %s or %s", format, api.ImportCOCO, api.ImportYTVIS, api.ImportLabelMe, api.ImportYOLO)
+	return nil, unknownFormat(format)
 }
 
-// sniff names the format of data ("" when it is neither).
-func sniff(data []byte) string {
-	if bytes.HasPrefix(data, zipMagic) {
-		return sniffZip(data)
+func unknownFormat(format string) error {
+	if format == "" {
+		return formatErrorf("this is neither a COCO instances file (an object with images, annotations and categories), a YouTube-VIS file (videos, annotations and categories), LabelMe JSON (an object with shapes, or a zip of such files) nor a zip of YOLO labels")
 	}
+	return formatErrorf("unknown import format %q: use %s, %s, %s or %s", format, api.ImportCOCO, api.ImportYTVIS, api.ImportLabelMe, api.ImportYOLO)
+}
+
+// sniff names the format of a JSON file ("" when it is neither).
+func sniff(data []byte) string {
 	var keys map[string]json.RawMessage
 	if json.Unmarshal(data, &keys) != nil {
 		return ""
@@ -244,88 +231,6 @@ func sniff(data []byte) string {
 		return api.ImportLabelMe
 	}
 	return ""
-}
-
-// sniffZip tells a dataset zip with a COCO or YouTube-VIS file (its first
-// .json says) from a zip of LabelMe files (.json) and of YOLO labels (.txt).
-func sniffZip(data []byte) string {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return api.ImportLabelMe // its parser explains the error
-	}
-	yolo := false
-	for _, zf := range zr.File {
-		if skippedEntry(zf) {
-			continue
-		}
-		switch strings.ToLower(path.Ext(zf.Name)) {
-		case ".json":
-			if b, err := readEntry(zf); err == nil {
-				if f := sniff(b); f == api.ImportCOCO || f == api.ImportYTVIS {
-					return f
-				}
-			}
-			return api.ImportLabelMe
-		case ".txt":
-			yolo = true
-		}
-	}
-	if yolo {
-		return api.ImportYOLO
-	}
-	return api.ImportLabelMe
-}
-
-// skippedEntry is a zip entry no importer reads: a folder, macOS's
-// metadata, a hidden file.
-func skippedEntry(zf *zip.File) bool {
-	return zf.FileInfo().IsDir() || strings.HasPrefix(zf.Name, "__MACOSX/") || strings.HasPrefix(path.Base(zf.Name), ".")
-}
-
-// parseJSONInZip reads the COCO or YouTube-VIS files of a dataset zip
-// (Samwise's export with pictures, CVAT's annotations/instances_default.json,
-// Roboflow's one file per split), each parsed on its own; the pictures
-// beside them are not read.
-func parseJSONInZip(data []byte, format string, parse func([]byte) (*File, error)) (*File, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, formatErrorf("the zip cannot be read: %v", err)
-	}
-	if len(zr.File) > maxZipEntries {
-		return nil, formatErrorf("the zip has %d entries; at most %d can be imported at once", len(zr.File), maxZipEntries)
-	}
-	out := &File{Format: format}
-	found := false
-	for _, zf := range zr.File {
-		if skippedEntry(zf) || !strings.EqualFold(path.Ext(zf.Name), ".json") {
-			continue
-		}
-		b, err := readEntry(zf)
-		if err != nil {
-			out.skip(zf.Name, "", "%v", err)
-			continue
-		}
-		if sniff(b) != format {
-			continue // a label map, a README, another split's other format
-		}
-		one, err := parse(b)
-		if err != nil {
-			out.skip(zf.Name, "", "%v", err)
-			continue
-		}
-		found = true
-		out.Pictures = append(out.Pictures, one.Pictures...)
-		for _, s := range one.Skipped {
-			if s.File == "" {
-				s.File = zf.Name
-			}
-			out.Skipped = append(out.Skipped, s)
-		}
-	}
-	if !found {
-		return nil, formatErrorf("the zip has no %s file (a .json with its images or videos, annotations and categories)", format)
-	}
-	return out, nil
 }
 
 // jsonError explains a JSON decoding error of the named file.

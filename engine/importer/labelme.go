@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
-	"io"
 	"math"
 	"path"
 	"strings"
@@ -31,24 +30,11 @@ type labelmeShapeIn struct {
 	Mask      *string     `json:"mask"`
 }
 
-// Limits on a zip of annotation files, against zip bombs.
-const (
-	maxZipEntries = 200000
-	maxEntryBytes = 256 << 20
-)
-
 // parseLabelMeZip reads every .json file of a zip as LabelMe (the layout of
 // Samwise's LabelMe export: one file per picture, video frames under a
 // folder named like the video). A file that is not LabelMe is skipped with
 // its reason.
-func parseLabelMeZip(data []byte) (*File, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, formatErrorf("the zip cannot be read: %v", err)
-	}
-	if len(zr.File) > maxZipEntries {
-		return nil, formatErrorf("the zip has %d entries; at most %d can be imported at once", len(zr.File), maxZipEntries)
-	}
+func parseLabelMeZip(zr *zip.Reader) (*File, error) {
 	f := &File{Format: api.ImportLabelMe}
 	for _, zf := range zr.File {
 		name := zf.Name
@@ -79,25 +65,6 @@ func parseLabelMeZip(data []byte) (*File, error) {
 		return nil, formatErrorf("the zip has no LabelMe JSON files (one .json per picture, with shapes, imagePath, imageWidth and imageHeight)")
 	}
 	return f, nil
-}
-
-func readEntry(zf *zip.File) ([]byte, error) {
-	if zf.UncompressedSize64 > maxEntryBytes {
-		return nil, fmt.Errorf("%d bytes is more than an annotation file in a zip can be (%d)", zf.UncompressedSize64, maxEntryBytes)
-	}
-	rc, err := zf.Open()
-	if err != nil {
-		return nil, fmt.Errorf("cannot be read from the zip: %v", err)
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, maxEntryBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("cannot be read from the zip: %v", err)
-	}
-	if len(b) > maxEntryBytes {
-		return nil, fmt.Errorf("more than %d bytes is more than an annotation file in a zip can be", maxEntryBytes)
-	}
-	return b, nil
 }
 
 // parseLabelMe reads one LabelMe file: a picture whose polygon and mask

@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -449,5 +450,43 @@ func TestCOCOFilesInAZip(t *testing.T) {
 	labels := []api.Label{}
 	if res := importer.Merge(f, &labels, cocoTarget(), importer.Options{}).Result; res.Objects != 1 || res.UnmatchedCount != 1 {
 		t.Errorf("merge %+v; want photo.jpg's object, other.jpg unmatched", res)
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.ReaderAt
+	n int64
+}
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n += int64(n)
+	return n, err
+}
+
+// ParseReader reads a dataset zip's annotation files, not its pictures.
+func TestParseReaderSkipsPictures(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("annotations/instances.json")
+	w.Write([]byte(`{"images": [{"id": 1, "file_name": "photo.jpg", "width": 20, "height": 10}], "categories": [{"id": 1, "name": "cat"}],
+		"annotations": [{"id": 1, "image_id": 1, "category_id": 1, "segmentation": [[2, 2, 8, 2, 8, 8, 2, 8]]}]}`))
+	w, _ = zw.CreateHeader(&zip.FileHeader{Name: "images/photo.jpg", Method: zip.Store})
+	w.Write(make([]byte, 8<<20))
+	zw.Close()
+	r := &countingReader{r: bytes.NewReader(buf.Bytes())}
+	f, err := importer.ParseReader(r, int64(buf.Len()), "")
+	if err != nil || f.Format != api.ImportCOCO || len(f.Pictures) != 1 {
+		t.Fatalf("%+v, %v", f, err)
+	}
+	if r.n > 1<<20 {
+		t.Errorf("read %d bytes of a %d-byte zip whose annotations are a few hundred", r.n, buf.Len())
+	}
+	// Not a zip: read whole, as Parse.
+	labelme := `{"shapes": [], "imagePath": "a.png", "imageWidth": 4, "imageHeight": 4}`
+	r = &countingReader{r: strings.NewReader(labelme)}
+	if f, err := importer.ParseReader(r, int64(len(labelme)), ""); err != nil || f.Format != api.ImportLabelMe {
+		t.Errorf("LabelMe through ParseReader: %+v, %v", f, err)
 	}
 }

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"archive/zip"
-	"bytes"
 	"fmt"
 	"math"
 	"path"
@@ -20,14 +19,7 @@ import (
 // them the class number is the label). A picture is named by its label
 // file's stem and takes its size from the media it matches. Detection
 // lines (class cx cy w h) are boxes.
-func parseYOLO(data []byte) (*File, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return nil, formatErrorf("the zip cannot be read: %v", err)
-	}
-	if len(zr.File) > maxZipEntries {
-		return nil, formatErrorf("the zip has %d entries; at most %d can be imported at once", len(zr.File), maxZipEntries)
-	}
+func parseYOLO(zr *zip.Reader) (*File, error) {
 	f := &File{Format: api.ImportYOLO}
 	var names []string
 	var labels []*zip.File

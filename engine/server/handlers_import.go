@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/importer"
@@ -29,12 +30,7 @@ func (h *projectHandlers) importAnnotations(w http.ResponseWriter, r *http.Reque
 		h.s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "segment_boxes needs the image model and jobs, which this engine does not have; see /ready", nil)
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.s.cfg.MaxBody))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	f, err := importer.Parse(data, r.URL.Query().Get("format"))
+	f, err := parseImport(http.MaxBytesReader(w, r.Body, h.s.cfg.MaxBody), r.URL.Query().Get("format"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -51,6 +47,23 @@ func (h *projectHandlers) importAnnotations(w http.ResponseWriter, r *http.Reque
 		}
 	}
 	h.reply(w, r, http.StatusOK, res, err)
+}
+
+// parseImport parses an import file from body. The body goes to a
+// temporary file first, so a dataset zip is read entry by entry: its
+// pictures never fill memory.
+func parseImport(body io.Reader, format string) (*importer.File, error) {
+	tmp, err := os.CreateTemp("", "samwise-import-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	n, err := io.Copy(tmp, body)
+	if err != nil {
+		return nil, err
+	}
+	return importer.ParseReader(tmp, n, format)
 }
 
 // mergeFile is the transaction step that merges f into a project's

@@ -202,6 +202,20 @@ func TestExportWithPictures(t *testing.T) {
 	if parts["images/train"]+parts["images/val"] != 4 || parts["images/val"] == 0 || parts["labels/train"] != parts["images/train"] || parts["labels/val"] != parts["images/val"] {
 		t.Errorf("split dataset folders %v", parts)
 	}
+
+	// A COCO dataset imports back (its pictures passed over): everything is
+	// already there.
+	resp, err = http.Get(e.URL + proj + "/export?format=coco&pictures=true&val=0.3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var res api.ImportResult
+	must(t, e, 200, "POST", proj+"/import?dry_run=true", string(data), &res)
+	if res.Duplicates != 3 || res.Objects != 0 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {
+		t.Errorf("the dataset imported back: %+v; want its 3 masks as duplicates", res)
+	}
 }
 
 // A dataset refuses before it starts when a picture is gone, and a picture

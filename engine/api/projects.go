@@ -78,7 +78,26 @@ type AnnotatedObject struct {
 	Color    string         `json:"color"`
 	Visible  bool           `json:"visible"`
 	Masks    map[string]RLE `json:"masks"`
+	// Flags are the object's yes/no attributes by name: the Known flags
+	// (crowd, occluded, truncated, difficult), which exports write where
+	// their format has them, and any other a file brought in.
+	Flags map[string]bool `json:"flags,omitempty"`
+	// Note is free text about the object (LabelMe's description).
+	Note string `json:"note,omitempty"`
 }
+
+// The flags the annotator offers: COCO's iscrowd (a region of many
+// objects, left out of evaluation), CVAT's occluded, and VOC's truncated
+// and difficult.
+const (
+	FlagCrowd     = "crowd"
+	FlagOccluded  = "occluded"
+	FlagTruncated = "truncated"
+	FlagDifficult = "difficult"
+)
+
+// KnownFlags lists the flags the annotator offers, in its order.
+var KnownFlags = []string{FlagCrowd, FlagOccluded, FlagTruncated, FlagDifficult}
 
 // AnnotationDoc answers GET /v1/projects/{project_id}/annotations/{media_id}
 // and is the body and answer of PUT on the same path. Version counts saved

@@ -43,6 +43,8 @@ type cocoAnnotation struct {
 	Area         int        `json:"area"`
 	BBox         [4]float64 `json:"bbox"`
 	IsCrowd      int        `json:"iscrowd"`
+	// Attributes are the object's flags, as CVAT's COCO writes attributes.
+	Attributes map[string]bool `json:"attributes,omitempty"`
 	// ObjectID is the Samwise object (the track id across video frames).
 	ObjectID int `json:"object_id"`
 }
@@ -55,8 +57,8 @@ type cocoCategory struct {
 
 // COCO writes the project as a COCO instances file. Segmentation is the
 // mask's compressed RLE, or with polygons its contours (holes bridged in),
-// falling back to RLE for masks too small to have a polygon. iscrowd is
-// always 0: each annotation is one object. Area is the mask's pixel count
+// falling back to RLE for masks too small to have a polygon. iscrowd is 1
+// for objects flagged crowd; every flag is also in attributes. Area is the mask's pixel count
 // and bbox its tight [x, y, w, h]. Videos contribute one image per frame
 // that has a mask.
 func COCO(in Input, polygons bool) ([]byte, error) {
@@ -74,7 +76,7 @@ func COCO(in Input, polygons bool) ([]byte, error) {
 		out.Images = append(out.Images, img)
 		for _, o := range f.Objects {
 			a := cocoAnnotation{ID: len(out.Annotations) + 1, ImageID: img.ID, CategoryID: o.Category,
-				Segmentation: o.RLE, Area: o.Mask.Area(), BBox: bbox(o.Mask), ObjectID: o.ObjectID}
+				Segmentation: o.RLE, Area: o.Mask.Area(), BBox: bbox(o.Mask), IsCrowd: o.crowd(), Attributes: o.Flags, ObjectID: o.ObjectID}
 			if polygons {
 				if p := mask.Polygons(o.Mask, PolygonTolerance); len(p) > 0 {
 					a.Segmentation = p

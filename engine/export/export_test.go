@@ -68,14 +68,14 @@ func fixture() (export.Input, map[string]*mask.Mask) {
 			{Media: api.Media{MediaID: "aaaaaaaaaaaaaaaaaaaaaaaa", Kind: api.KindImage, Name: "a.png", Format: "png", Width: 12, Height: 10, Frames: 1},
 				Doc: &api.AnnotationDoc{Version: 3, Objects: []api.AnnotatedObject{
 					{ObjectID: 1, Label: "cat", Visible: true, Masks: map[string]api.RLE{"0": enc("ring")}},
-					{ObjectID: 7, Label: "", Visible: false, Masks: map[string]api.RLE{"0": enc("two")}},
+					{ObjectID: 7, Label: "", Visible: false, Masks: map[string]api.RLE{"0": enc("two")}, Flags: map[string]bool{"crowd": true, "occluded": true}, Note: "two pieces"},
 				}}},
 			{Media: api.Media{MediaID: "bbbbbbbbbbbbbbbbbbbbbbbb", Kind: api.KindImage, Name: "a.png", Format: "png", Width: 12, Height: 10, Frames: 1},
 				Doc: &api.AnnotationDoc{Objects: []api.AnnotatedObject{}}},
 			{Media: api.Media{MediaID: "cccccccccccccccccccccccc", Kind: api.KindVideo, Name: "walk.mp4", Format: "mp4", Width: 8, Height: 6, Frames: 3, FPS: 25},
 				Doc: &api.AnnotationDoc{Version: 1, Objects: []api.AnnotatedObject{
 					{ObjectID: 1, Label: "dog", Visible: true, Masks: map[string]api.RLE{"0": enc("v0a"), "2": enc("v2a")}},
-					{ObjectID: 2, Label: "ferret", Visible: true, Masks: map[string]api.RLE{"0": enc("v0b"), "1": enc("empty")}},
+					{ObjectID: 2, Label: "ferret", Visible: true, Masks: map[string]api.RLE{"0": enc("v0b"), "1": enc("empty")}, Flags: map[string]bool{"truncated": true, "difficult": true}},
 				}}},
 		},
 	}
@@ -232,7 +232,7 @@ func TestCOCOStructure(t *testing.T) {
 		}
 		for i, a := range doc.Annotations {
 			im := doc.Images[images[a.ImageID]]
-			if a.ID != i+1 || cats[a.CategoryID] == "" || a.IsCrowd != 0 {
+			if a.ID != i+1 || cats[a.CategoryID] == "" || (a.IsCrowd == 1) != (a.ObjectID == 7) { // object 7 is flagged crowd
 				t.Errorf("annotation %+v", a)
 			}
 			want := stored[im.MediaID+"/"+strconv.Itoa(im.Frame)+"/"+strconv.Itoa(a.ObjectID)]

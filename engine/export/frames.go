@@ -79,6 +79,24 @@ type frameObject struct {
 	Category int
 	RLE      api.RLE
 	Mask     *mask.Mask
+	Flags    map[string]bool
+	Note     string
+}
+
+// crowd is COCO's iscrowd of an object: 1 for a crowd region.
+func (o *frameObject) crowd() int {
+	if o.Flags[api.FlagCrowd] {
+		return 1
+	}
+	return 0
+}
+
+// flag is a VOC flag of an object: 1 when set.
+func (o *frameObject) flag(name string) int {
+	if o.Flags[name] {
+		return 1
+	}
+	return 0
 }
 
 // forEachFrame calls fn with every exported frame in order: every image
@@ -104,7 +122,7 @@ func forEachFrame(in Input, cats []Category, fn func(f *frame) error) error {
 				if m.Area() == 0 {
 					continue
 				}
-				f.Objects = append(f.Objects, frameObject{ObjectID: o.ObjectID, Label: labelOf(o), Category: ids[labelOf(o)], RLE: rle, Mask: m})
+				f.Objects = append(f.Objects, frameObject{ObjectID: o.ObjectID, Label: labelOf(o), Category: ids[labelOf(o)], RLE: rle, Mask: m, Flags: o.Flags, Note: o.Note})
 			}
 			if err := fn(&f); err != nil {
 				return err

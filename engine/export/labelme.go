@@ -46,8 +46,12 @@ func labelmeFiles(in Input) (*archive, error) {
 				for i := 0; i < len(ring); i += 2 {
 					pts = append(pts, [2]float64{ring[i], ring[i+1]})
 				}
+				flags := map[string]any{}
+				for k, v := range o.Flags {
+					flags[k] = v
+				}
 				doc.Shapes = append(doc.Shapes, labelmeShape{Label: o.Label, Points: pts, GroupID: o.ObjectID,
-					ShapeType: "polygon", Flags: map[string]any{}})
+					Description: o.Note, ShapeType: "polygon", Flags: flags})
 			}
 		}
 		b, err := json.MarshalIndent(doc, "", "  ")

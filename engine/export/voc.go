@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/mask"
 )
 
@@ -39,6 +40,7 @@ type vocObject struct {
 	Name      string `xml:"name"`
 	Pose      string `xml:"pose"`
 	Truncated int    `xml:"truncated"`
+	Occluded  int    `xml:"occluded"`
 	Difficult int    `xml:"difficult"`
 	BndBox    vocBox `xml:"bndbox"`
 }
@@ -102,6 +104,7 @@ func vocFiles(in Input) (*archive, error) {
 			paint(object, o.Mask, uint8(n+1))
 			x0, y0, x1, y1, _ := o.Mask.BBox()
 			doc.Objects = append(doc.Objects, vocObject{Name: o.Label, Pose: "Unspecified",
+				Truncated: o.flag(api.FlagTruncated), Difficult: o.flag(api.FlagDifficult), Occluded: o.flag(api.FlagOccluded),
 				BndBox: vocBox{XMin: x0 + 1, YMin: y0 + 1, XMax: x1, YMax: y1}})
 		}
 		b, err := xml.MarshalIndent(doc, "", "  ")

@@ -33,6 +33,9 @@ type cocoAnnotationIn struct {
 	Segmentation json.RawMessage `json:"segmentation"`
 	BBox         []float64       `json:"bbox"`
 	ObjectID     int             `json:"object_id"`
+	IsCrowd      json.RawMessage `json:"iscrowd"`
+	// Attributes are CVAT's: the known flags among them are kept.
+	Attributes map[string]json.RawMessage `json:"attributes"`
 }
 
 type cocoCategoryIn struct {
@@ -94,6 +97,12 @@ func parseCOCO(data []byte) (*File, error) {
 			continue
 		}
 		o := Object{Label: label, Track: max(a.ObjectID, 0), What: what}
+		o.setFlag(api.FlagCrowd, a.IsCrowd)
+		for _, name := range api.KnownFlags {
+			if v, ok := a.Attributes[name]; ok {
+				o.setFlag(name, v)
+			}
+		}
 		if b := a.BBox; noSegmentation(a.Segmentation) && len(b) == 4 && b[2] > 0 && b[3] > 0 {
 			o.Box = &Box{X0: b[0], Y0: b[1], X1: b[0] + b[2], Y1: b[1] + b[3]}
 			p.Objects = append(p.Objects, o)

@@ -61,6 +61,22 @@ type Object struct {
 	Box *Box
 	// What names the object in the file, for messages ("annotation 7").
 	What string
+	// Flags (those set) and Note become the object's (see
+	// api.AnnotatedObject).
+	Flags map[string]bool
+	Note  string
+}
+
+// setFlag sets a flag of the object; a value that is not true (1, "true")
+// leaves it unset.
+func (o *Object) setFlag(name string, raw json.RawMessage) {
+	switch strings.TrimSpace(string(raw)) {
+	case "true", "1", `"true"`:
+		if o.Flags == nil {
+			o.Flags = map[string]bool{}
+		}
+		o.Flags[name] = true
+	}
 }
 
 // Box is a box xyxy in pixels, or in fractions of the width and height

@@ -28,6 +28,10 @@ type labelmeShapeIn struct {
 	GroupID   *int        `json:"group_id"`
 	ShapeType string      `json:"shape_type"`
 	Mask      *string     `json:"mask"`
+	// Flags (those true) and Description become the object's flags and
+	// note.
+	Flags       map[string]json.RawMessage `json:"flags"`
+	Description string                     `json:"description"`
 }
 
 // parseLabelMeZip reads every .json file of a zip as LabelMe (the layout of
@@ -127,6 +131,12 @@ func parseLabelMe(data []byte) (*File, error) {
 	for _, g := range groups {
 		o := Object{Label: g.label, Track: g.track, What: g.what}
 		for _, i := range g.shapes {
+			for name, v := range in.Shapes[i].Flags {
+				o.setFlag(name, v)
+			}
+			if o.Note == "" {
+				o.Note = in.Shapes[i].Description
+			}
 			sh, why := labelmeShape(in.Shapes[i])
 			if why != "" {
 				f.skip(p.FileName, fmt.Sprintf("shape %d (%s)", i+1, in.Shapes[i].Label), "%s", why)

@@ -1,9 +1,13 @@
 package importer
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/mask"
@@ -230,7 +234,7 @@ func (m *merger) object(ti int, key, file string, o Object) {
 	}
 	m.nextID[ti]++
 	t.Doc.Objects = append(t.Doc.Objects, api.AnnotatedObject{ObjectID: m.nextID[ti], Label: label, Color: color, Visible: true,
-		Masks: map[string]api.RLE{key: rle}})
+		Masks: map[string]api.RLE{key: rle}, Flags: cleanFlags(o.Flags), Note: truncate(o.Note, project.MaxNoteLen)})
 	if o.Track > 0 {
 		m.tracks[tk] = len(t.Doc.Objects) - 1
 	}
@@ -238,6 +242,44 @@ func (m *merger) object(ti int, key, file string, o Object) {
 	m.added = append(m.added, Added{MediaID: t.Media.MediaID, ObjectID: m.nextID[ti], What: o.What})
 	m.res.Objects++
 	m.res.Masks++
+}
+
+// cleanFlags keeps the flags a project can hold (valid names, at most
+// project.MaxFlags of them, the known ones first).
+func cleanFlags(flags map[string]bool) map[string]bool {
+	if len(flags) == 0 {
+		return nil
+	}
+	names := slices.Sorted(maps.Keys(flags))
+	slices.SortStableFunc(names, func(a, b string) int {
+		return cmp.Compare(knownRank(a), knownRank(b))
+	})
+	out := map[string]bool{}
+	for _, n := range names {
+		if flags[n] && project.ValidFlag(n) && len(out) < project.MaxFlags {
+			out[n] = true
+		}
+	}
+	return out
+}
+
+// knownRank orders the known flags first.
+func knownRank(name string) int {
+	if i := slices.Index(api.KnownFlags, name); i >= 0 {
+		return i
+	}
+	return len(api.KnownFlags)
+}
+
+// truncate cuts s to at most n bytes, at a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Prepare draws the masks of the pictures that match media (of the same

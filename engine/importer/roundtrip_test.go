@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -282,5 +283,60 @@ func TestMatchByExportPrefix(t *testing.T) {
 	}
 	if len(ts[0].Doc.Objects) != 2 || len(ts[1].Doc.Objects) != 1 || ts[1].Doc.Objects[0].Label != "dog" {
 		t.Errorf("objects went to the wrong media: %+v / %+v", ts[0].Doc.Objects, ts[1].Doc.Objects)
+	}
+}
+
+// Flags and notes come back as far as each format carries them: COCO its
+// iscrowd and CVAT-style attributes, LabelMe every flag and the
+// description, YouTube-VIS iscrowd.
+func TestFlagsRoundTrip(t *testing.T) {
+	in := project()
+	two := &in.Items[0].Doc.Objects[1]
+	two.Flags, two.Note = map[string]bool{"crowd": true, "occluded": true, "blurry": true}, "two discs"
+	walk := &in.Items[2].Doc.Objects[0]
+	walk.Flags = map[string]bool{"crowd": true, "truncated": true}
+	coco, _ := export.COCO(in, false)
+	labelme, _ := export.LabelMe(in)
+	ytvis, _ := export.YTVIS(in)
+	for _, tc := range []struct {
+		name      string
+		data      []byte
+		two, walk string // the flags of the two objects after the import
+		note      string
+	}{
+		{"coco", coco, "crowd occluded", "crowd truncated", ""},
+		{"labelme", labelme, "blurry crowd occluded", "crowd truncated", "two discs"},
+		{"ytvis", ytvis, "", "crowd", ""},
+	} {
+		f, err := importer.Parse(tc.data, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := empty(in)
+		labels := []api.Label{}
+		importer.Merge(f, &labels, ts, importer.Options{})
+		flags := func(o *api.AnnotatedObject) string {
+			if o == nil {
+				return ""
+			}
+			return strings.Join(slices.Sorted(maps.Keys(o.Flags)), " ")
+		}
+		byLabel := func(ti int, label string) *api.AnnotatedObject {
+			for i := range ts[ti].Doc.Objects {
+				if ts[ti].Doc.Objects[i].Label == label {
+					return &ts[ti].Doc.Objects[i]
+				}
+			}
+			return nil
+		}
+		if got := flags(byLabel(0, "object")); got != tc.two {
+			t.Errorf("%s: the two-piece object's flags %q, want %q", tc.name, got, tc.two)
+		}
+		if got := flags(byLabel(2, "dog")); got != tc.walk {
+			t.Errorf("%s: the video object's flags %q, want %q", tc.name, got, tc.walk)
+		}
+		if o := byLabel(0, "object"); o != nil && o.Note != tc.note {
+			t.Errorf("%s: note %q, want %q", tc.name, o.Note, tc.note)
+		}
 	}
 }

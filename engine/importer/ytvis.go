@@ -36,6 +36,7 @@ type ytvisAnnotationIn struct {
 	CategoryID    json.RawMessage   `json:"category_id"`
 	Segmentations []json.RawMessage `json:"segmentations"`
 	BBoxes        [][]float64       `json:"bboxes"`
+	IsCrowd       json.RawMessage   `json:"iscrowd"`
 }
 
 // parseYTVIS reads a YouTube-VIS file: every listed frame is a picture of
@@ -98,6 +99,7 @@ func parseYTVIS(data []byte) (*File, error) {
 		for n := range frames {
 			p := &frames[n]
 			o := Object{Label: label, Track: i + 1, What: fmt.Sprintf("%s frame %d", what, n)}
+			o.setFlag(api.FlagCrowd, a.IsCrowd)
 			var seg json.RawMessage
 			if n < len(a.Segmentations) {
 				seg = a.Segmentations[n]

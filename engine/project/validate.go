@@ -3,6 +3,7 @@ package project
 import (
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/samwise-app/samwise/engine/api"
 )
@@ -34,6 +35,9 @@ func validateDoc(doc *api.AnnotationDoc, m *api.Media) error {
 		case o.Color != "" && !ValidColor(o.Color):
 			return inputErrorf("objects[%d].color %q is not a colour; write it as #rrggbb or leave it empty", i, o.Color)
 		}
+		if err := validateFlags(i, o); err != nil {
+			return err
+		}
 		seen[o.ObjectID] = true
 		o.Label = strings.TrimSpace(o.Label)
 		if o.Masks == nil {
@@ -56,6 +60,34 @@ func validateDoc(doc *api.AnnotationDoc, m *api.Media) error {
 					strings.TrimPrefix(err.Error(), "mask: "))
 			}
 		}
+	}
+	return nil
+}
+
+// Limits on an object's flags and note.
+const (
+	MaxFlags   = 32
+	MaxFlagLen = 64
+	MaxNoteLen = 4000
+)
+
+// ValidFlag reports whether name can name a flag: 1 to MaxFlagLen
+// characters, no spaces around, no control characters.
+func ValidFlag(name string) bool {
+	return name != "" && strings.TrimSpace(name) == name && len(name) <= MaxFlagLen && !strings.ContainsFunc(name, unicode.IsControl)
+}
+
+func validateFlags(i int, o *api.AnnotatedObject) error {
+	if len(o.Flags) > MaxFlags {
+		return inputErrorf("objects[%d].flags: at most %d flags per object", i, MaxFlags)
+	}
+	for name := range o.Flags {
+		if !ValidFlag(name) {
+			return inputErrorf("objects[%d].flags: %q is not a flag name (1 to %d characters, no spaces around, no control characters)", i, name, MaxFlagLen)
+		}
+	}
+	if len(o.Note) > MaxNoteLen {
+		return inputErrorf("objects[%d].note is longer than %d characters", i, MaxNoteLen)
 	}
 	return nil
 }

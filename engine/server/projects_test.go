@@ -215,7 +215,9 @@ func TestProjectBadInput(t *testing.T) {
 		{"media id differs", "PUT", path, api.AnnotationDoc{MediaID: other.MediaID, Version: 1}, 400, "media_id"},
 		{"negative version", "PUT", path, api.AnnotationDoc{Version: -1}, 400, "version"},
 		{"masks not an object", "PUT", path, `{"version": 1, "objects": [{"object_id": 1, "masks": [1]}]}`, 400, "masks"},
-		{"unknown export format", "GET", proj + "/export?format=voc", nil, 400, "coco"},
+		{"unknown export format", "GET", proj + "/export?format=tiff", nil, 400, "coco"},
+		{"flag name with spaces around", "PUT", path, obj(api.AnnotatedObject{ObjectID: 1, Flags: map[string]bool{" crowd": true}}), 400, "not a flag name"},
+		{"note too long", "PUT", path, obj(api.AnnotatedObject{ObjectID: 1, Note: strings.Repeat("n", 4001)}), 400, "note is longer"},
 		{"MOTS without videos", "GET", proj + "/export?format=mots", nil, 400, "no videos"},
 		{"remove a media not in the project", "DELETE", proj + "/media/" + other.MediaID, nil, 404, "not in project"},
 	}

@@ -6,6 +6,8 @@ export interface AnnotatedObject {
   color: string;
   visible: boolean;
   masks: Record<string, RLE>;
+  flags?: Record<string, boolean>;
+  note?: string;
 }
 
 export interface AnnotationDoc {

@@ -70,6 +70,11 @@ test("annotate an image: click, negative click, undo/redo, label, export, reload
   await until(page, () => window.__samwise.snapshot().objects[0]?.visible === false, null, "the label's objects hidden");
   await page.click(".label-item .label-visible");
   await until(page, () => window.__samwise.snapshot().objects[0]?.visible === true, null, "the label's objects shown");
+  // The selected object's flags and note.
+  await page.check('.object-details .object-flag[data-flag="crowd"]');
+  await page.fill(".object-note", "two apples together");
+  await page.press(".object-note", "Enter");
+  await until(page, () => document.querySelector(".object-item .object-flags")?.textContent === "crowd" && document.querySelector(".object-note")?.value === "two apples together", null, "the flag and the note");
   const saved = await until(page, () => { const s = window.__samwise.snapshot().save; return s?.state === "saved" && s.version > 0 && s; }, null, "autosave");
   await screenshot(page, "03-labelled.png");
 
@@ -87,7 +92,8 @@ test("annotate an image: click, negative click, undo/redo, label, export, reload
   const ann = coco.annotations[0];
   assert.equal(ann.category_id, cat.id);
   assert.equal(ann.image_id, coco.images[0].id);
-  assert.equal(ann.iscrowd, 0);
+  assert.equal(ann.iscrowd, 1, "flagged crowd");
+  assert.deepEqual(ann.attributes, { crowd: true });
   assert.deepEqual(ann.segmentation.size, [H, W]);
   assert.equal(rleArea(ann.segmentation), second, "the RLE's area is the mask's");
   assert.equal(ann.area, second);
@@ -98,6 +104,9 @@ test("annotate an image: click, negative click, undo/redo, label, export, reload
   await until(page, () => window.__samwise.snapshot().objects.length === 1, null, "the annotation after reload");
   const back = (await objects())[0];
   assert.equal(back.label, "fruit");
+  await page.click(".object-item");
+  assert.ok(await page.locator('.object-flag[data-flag="crowd"]').isChecked(), "the flag after reload");
+  assert.equal(await page.locator(".object-note").inputValue(), "two apples together");
   assert.equal(back.area, second);
   assert.equal((await snapshot(page)).save.version, saved.version);
   await until(page, () => document.querySelector("canvas.masks")?.width > 0, null, "the mask layer");
@@ -304,7 +313,16 @@ test("mark media done: the list says so and filters by it, Ctrl+Enter opens the 
   // With the pictures: a dataset zip holding the done image beside its annotations.
   await page.click(".export-menu summary");
   await page.check(".export-pictures");
-  const [dataset] = await Promise.all([page.waitForEvent("download"), page.click('button[data-format="coco"]')]);
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(/\/export\?.*pictures=true/, async (route) => (await held, route.continue()));
+  const downloaded = page.waitForEvent("download");
+  await page.click('button[data-format="coco"]');
+  await until(page, () => document.querySelector(".toast.progress")?.textContent.includes("Exporting the dataset"), null, "the export's progress note");
+  release();
+  const dataset = await downloaded;
+  await page.unroute(/\/export\?.*pictures=true/);
+  await until(page, () => !document.querySelector(".toast.progress"), null, "the progress note gone after the export");
   assert.match(dataset.suggestedFilename(), /-coco-dataset\.zip$/);
   const zipFile = path.join(outDir, "export-dataset.zip");
   await dataset.saveAs(zipFile);

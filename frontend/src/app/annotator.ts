@@ -224,6 +224,14 @@ export class Annotator {
     this.commit(A.updateObject(this.state, id, (o) => ({ ...o, color })));
   }
 
+  setFlag(id: number, name: string, on: boolean): void {
+    this.commit(A.setFlag(this.state, id, name, on));
+  }
+
+  setNote(id: number, note: string): void {
+    if ((A.find(this.state, id)?.note ?? "") !== note) this.commit(A.setNote(this.state, id, note));
+  }
+
   toggleVisible(id: number): void {
     this.commit(A.updateObject(this.state, id, (o) => ({ ...o, visible: !o.visible })));
   }

@@ -366,6 +366,7 @@ export class App {
 
   private async export(format: string, opts: ExportOptions): Promise<void> {
     if (!this.project) return;
+    const ended = opts.pictures ? this.messages.progress("Exporting the dataset with its pictures (video frames are decoded, so a large project takes a while)…") : null;
     try {
       await this.view?.annotator.autosave.flush();
       const done = await exportProject(format, this.project.project_id, opts, {
@@ -376,6 +377,8 @@ export class App {
       if (done) this.messages.info(done);
     } catch (e) {
       this.fail(e);
+    } finally {
+      ended?.();
     }
   }
 

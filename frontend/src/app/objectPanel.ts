@@ -1,6 +1,8 @@
-// The object list (label, colour, visibility, delete; click selects) and
-// the project's labels (add, rename, recolour).
+// The object list (label, colour, visibility, delete; click selects; the
+// selected object's flags and note) and the project's labels (add, rename,
+// recolour).
 import type { Label } from "../api/types.gen";
+import { knownFlags, type EditorObject } from "../editor/annotations";
 import { area } from "../mask/rle";
 import { el, replace } from "../view/dom";
 import type { Annotator } from "./annotator";
@@ -52,7 +54,7 @@ export class ObjectPanel {
     const cur = a?.state.current ?? null;
     replace(
       this.objects,
-      ...(a?.state.objects ?? []).map((o) => {
+      ...(a?.state.objects ?? []).flatMap((o) => {
         const select = el(
           "select",
           { class: "object-label", "aria-label": `Label of object ${o.id}` },
@@ -64,7 +66,8 @@ export class ObjectPanel {
         select.addEventListener("click", (e) => e.stopPropagation());
         const m = o.masks[frame];
         const px = m ? area(m) : 0;
-        return el(
+        const flagged = Object.keys(o.flags ?? {});
+        const row = el(
           "li",
           { class: `object-item${o.id === a!.state.current ? " current" : ""}${o.visible ? "" : " hidden-object"}`, "data-object-id": String(o.id), onclick: () => a!.select(o.id) },
           el("span", { class: "swatch", style: `background:${o.color}` }),
@@ -76,7 +79,9 @@ export class ObjectPanel {
             ? el("button", { class: "icon merge-object", title: `Merge into #${cur} (the selected object)`, onclick: (e: Event) => (e.stopPropagation(), a!.merge(cur, o.id)) }, "⊕")
             : el("span", { class: "icon-space" }),
           el("button", { class: "icon", title: "Delete (Del)", onclick: (e: Event) => (e.stopPropagation(), a!.remove(o.id)) }, "✕"),
+          flagged.length || o.note ? el("span", { class: "object-flags", title: [...flagged, o.note ?? ""].filter(Boolean).join(" · ") }, flagged.length ? flagged.join(", ") : "✎") : null,
         );
+        return o.id === cur ? [row, this.details(a!, o)] : [row];
       }),
     );
     replace(
@@ -115,6 +120,28 @@ export class ObjectPanel {
           ),
         );
       }),
+    );
+  }
+
+  /** The selected object's flags (those the engine knows, and any a file
+   * brought) and its note; each change is one undo step. */
+  private details(a: Annotator, o: EditorObject): HTMLElement {
+    const names = [...knownFlags, ...Object.keys(o.flags ?? {}).filter((f) => !knownFlags.includes(f))];
+    const note = el("input", { class: "object-note", value: o.note ?? "", placeholder: "note", "aria-label": `Note on object ${o.id}` });
+    note.addEventListener("keydown", (e) => {
+      e.stopPropagation();
+      if (e.key === "Enter") note.blur();
+    });
+    note.addEventListener("change", () => a.setNote(o.id, note.value.trim()));
+    return el(
+      "li",
+      { class: "object-details", "data-object-id": String(o.id) },
+      ...names.map((f) => {
+        const box = el("input", { type: "checkbox", class: "object-flag", "data-flag": f, checked: !!o.flags?.[f] });
+        box.addEventListener("change", () => a.setFlag(o.id, f, box.checked));
+        return el("label", { class: "flag" }, box, ` ${f}`);
+      }),
+      note,
     );
   }
 }

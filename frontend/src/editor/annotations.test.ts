@@ -58,3 +58,24 @@ describe("merge", () => {
     expect(A.mergeInto(s, 1, 9)).toBe(s);
   });
 });
+
+describe("flags and notes", () => {
+  it("come from the document, survive edits and go back to it (empty ones left out)", () => {
+    const s = A.fromDoc({ version: 2, objects: [{ object_id: 4, label: "car", color: "#ff0000", visible: true, masks: {}, flags: { crowd: true, blurry: true }, note: "far" }] });
+    const relabelled = A.updateObject(s, 4, (o) => ({ ...o, label: "bus" }));
+    expect(A.toDoc(relabelled, 2).objects[0]).toMatchObject({ label: "bus", flags: { crowd: true, blurry: true }, note: "far" });
+    const cleared = A.setNote(A.setFlag(A.setFlag(s, 4, "crowd", false), 4, "blurry", false), 4, "");
+    const doc = A.toDoc(cleared, 2).objects[0];
+    expect(doc.flags).toBeUndefined();
+    expect(doc.note).toBeUndefined();
+  });
+
+  it("are set one at a time on one object", () => {
+    const s = A.addObject(A.addObject(A.emptyState, "a", "#000000"), "b", "#ffffff");
+    const flagged = A.setFlag(s, 1, "occluded", true);
+    expect(A.find(flagged, 1)?.flags).toEqual({ occluded: true });
+    expect(A.find(flagged, 2)?.flags).toBeUndefined();
+    expect(A.find(s, 1)?.flags).toBeUndefined(); // states are not changed in place
+    expect(A.setFlag(s, 9, "crowd", true)).toBe(s);
+  });
+});

@@ -26,7 +26,14 @@ export interface EditorObject {
   visible: boolean;
   masks: Record<string, RLE>;
   prompts: Record<string, Prompts>;
+  /** Yes/no attributes by name (those set): crowd, occluded, truncated, difficult, or a file's own. */
+  flags?: Record<string, boolean>;
+  /** Free text about the object. */
+  note?: string;
 }
+
+/** The flags the object panel offers (the engine's KnownFlags). */
+export const knownFlags = ["crowd", "occluded", "truncated", "difficult"];
 
 export interface AnnotationState {
   objects: EditorObject[];
@@ -42,7 +49,7 @@ export const noPrompts: Prompts = { points: [], labels: [] };
 
 export function fromDoc(doc: AnnotationDoc): AnnotationState {
   const objects = doc.objects.map(
-    (o): EditorObject => ({ id: o.object_id, label: o.label, color: o.color, visible: o.visible, masks: { ...o.masks }, prompts: {} }),
+    (o): EditorObject => ({ id: o.object_id, label: o.label, color: o.color, visible: o.visible, masks: { ...o.masks }, prompts: {}, flags: o.flags, note: o.note }),
   );
   return { objects, current: objects.length ? objects[objects.length - 1].id : null, done: doc.done ?? false };
 }
@@ -52,7 +59,15 @@ export function toDoc(state: AnnotationState, version: number): AnnotationDoc {
     version,
     done: state.done || undefined,
     objects: state.objects.map(
-      (o): AnnotatedObject => ({ object_id: o.id, label: o.label, color: o.color, visible: o.visible, masks: o.masks }),
+      (o): AnnotatedObject => ({
+        object_id: o.id,
+        label: o.label,
+        color: o.color,
+        visible: o.visible,
+        masks: o.masks,
+        flags: o.flags && Object.keys(o.flags).length ? o.flags : undefined,
+        note: o.note || undefined,
+      }),
     ),
   };
 }
@@ -69,6 +84,20 @@ export function nextId(state: AnnotationState): number {
 export function addObject(state: AnnotationState, label: string, color: string): AnnotationState {
   const id = nextId(state);
   return { ...state, objects: [...state.objects, { id, label, color, visible: true, masks: {}, prompts: {} }], current: id };
+}
+
+/** Sets or clears a flag of object id. */
+export function setFlag(state: AnnotationState, id: number, name: string, on: boolean): AnnotationState {
+  return updateObject(state, id, (o) => {
+    const flags = { ...o.flags };
+    if (on) flags[name] = true;
+    else delete flags[name];
+    return { ...o, flags };
+  });
+}
+
+export function setNote(state: AnnotationState, id: number, note: string): AnnotationState {
+  return updateObject(state, id, (o) => ({ ...o, note }));
 }
 
 export function select(state: AnnotationState, id: number | null): AnnotationState {

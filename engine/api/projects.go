@@ -120,6 +120,7 @@ const (
 	ImportCOCO    = "coco"
 	ImportLabelMe = "labelme"
 	ImportYOLO    = "yolo"
+	ImportVOC     = "voc"
 	ImportYTVIS   = "ytvis" // YouTube-VIS: videos, and per annotation a track of per-frame masks
 )
 

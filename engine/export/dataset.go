@@ -43,9 +43,10 @@ type source struct {
 
 // NewDataset makes the annotation files of in in format and plans the
 // pictures. With val > 0 (a share, below 1) the dataset is split: that share
-// of the media is held out for validation (see splitItems), each part with
-// its own annotation files and pictures folder (images/train/,
-// images/val/), for the formats that Splits. Everything that can fail on
+// of the media is held out for validation (see splitItems), for the
+// formats that Splits: each part has its own annotation files and
+// pictures folder (images/train/, images/val/), except in VOC, which keeps
+// one folder and splits by its ImageSets lists. Everything that can fail on
 // the annotations fails here, before anything is written.
 func NewDataset(format string, in Input, val float64) (*Dataset, error) {
 	spec, err := specOf(format)

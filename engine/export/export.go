@@ -1,7 +1,9 @@
 // Package export writes a project's annotations in the formats other tools
 // read: COCO (RLE or polygon segmentation), YOLO segmentation, LabelMe JSON,
-// mask PNGs, MOTS and YouTube-VIS. The functions are pure: annotation documents and media
-// records in, file bytes out.
+// mask PNGs, Pascal VOC, MOTS and YouTube-VIS. Export is pure: annotation
+// documents and media records in, file bytes out. A Dataset adds the
+// pictures (read through Pictures, which the caller provides) and can split
+// the media into train and val.
 package export
 
 import (

@@ -52,13 +52,19 @@ func ParseReader(r io.ReaderAt, size int64, format string) (*File, error) {
 		return parseLabelMeZip(zr)
 	case api.ImportYOLO:
 		return parseYOLO(zr)
+	case api.ImportVOC:
+		return parseVOC(zr)
 	}
 	return nil, unknownFormat(format)
 }
 
-// sniffZip tells a dataset zip with a COCO or YouTube-VIS file (its first
-// .json says) from a zip of LabelMe files (.json) and of YOLO labels (.txt).
+// sniffZip tells a Pascal VOC zip (Annotations/, Segmentation*/) and a
+// dataset zip with a COCO or YouTube-VIS file (its first .json says) from a
+// zip of LabelMe files (.json) and of YOLO labels (.txt).
 func sniffZip(zr *zip.Reader) string {
+	if isVOC(zr) {
+		return api.ImportVOC
+	}
 	yolo := false
 	for _, zf := range zr.File {
 		if skippedEntry(zf) {

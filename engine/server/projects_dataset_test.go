@@ -110,28 +110,11 @@ func TestExportWithPictures(t *testing.T) {
 	must(t, e, 200, "PUT", proj+"/annotations/"+clip.MediaID, api.AnnotationDoc{Objects: []api.AnnotatedObject{
 		{ObjectID: 1, Label: "ball", Visible: true, Masks: map[string]api.RLE{"3": mask.Encode(sc.Truth("red", 3)), "9": mask.Encode(sc.Truth("red", 9))}}}}, nil)
 
-	resp, err := http.Get(e.URL + proj + "/export?format=yolo&pictures=true")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("status %d, %v: %s", resp.StatusCode, err, data)
-	}
+	resp, data := download(t, e, proj+"/export?format=yolo&pictures=true")
 	if cd := resp.Header.Get("Content-Disposition"); cd != "attachment; filename=Set-yolo-dataset.zip" {
 		t.Errorf("Content-Disposition %q", cd)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		got[f.Name], _ = io.ReadAll(rc)
-		rc.Close()
-	}
+	got := unzip(t, data)
 	stem := func(m *api.Media) string { return strings.TrimSuffix(m.Name, filepath.Ext(m.Name)) }
 	for _, name := range []string{"data.yaml", "labels/" + stem(photo) + ".txt", "labels/" + stem(still) + ".txt",
 		"labels/video_000003.txt", "labels/video_000009.txt"} {
@@ -180,22 +163,9 @@ func TestExportWithPictures(t *testing.T) {
 	}
 
 	// Split: one of the three media held out, whole, with its labels.
-	resp, err = http.Get(e.URL + proj + "/export?format=yolo&pictures=true&val=0.3")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("split: status %d, %v: %s", resp.StatusCode, err, data)
-	}
-	zr, err = zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	parts := map[string]int{}
-	for _, f := range zr.File {
-		if dir := path.Dir(f.Name); dir != "." {
+	for name := range unzip(t, second(download(t, e, proj+"/export?format=yolo&pictures=true&val=0.3"))) {
+		if dir := path.Dir(name); dir != "." {
 			parts[dir]++
 		}
 	}
@@ -205,12 +175,7 @@ func TestExportWithPictures(t *testing.T) {
 
 	// A COCO dataset imports back (its pictures passed over): everything is
 	// already there.
-	resp, err = http.Get(e.URL + proj + "/export?format=coco&pictures=true&val=0.3")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, data = download(t, e, proj+"/export?format=coco&pictures=true&val=0.3")
 	var res api.ImportResult
 	must(t, e, 200, "POST", proj+"/import?dry_run=true", string(data), &res)
 	if res.Duplicates != 3 || res.Objects != 0 || res.UnmatchedCount != 0 || res.SkippedCount != 0 {

@@ -16,6 +16,42 @@ import (
 	"github.com/samwise-app/samwise/engine/mask"
 )
 
+// unzip returns the files of a zip by name.
+func unzip(t *testing.T, data []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	return out
+}
+
+// download GETs an export and fails the test unless it answers 200.
+func download(t *testing.T, e *enginetest.Engine, path string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Get(e.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: status %d, %v: %s", path, resp.StatusCode, err, data)
+	}
+	return resp, data
+}
+
+func second[A, B any](_ A, b B) B { return b }
+
 // TestProjectExports downloads every format of a project with one
 // annotated image and checks the files hold that annotation.
 func TestProjectExports(t *testing.T) {
@@ -26,32 +62,11 @@ func TestProjectExports(t *testing.T) {
 	want := decode(t, &rle)
 
 	get := func(format string) (*http.Response, []byte) {
-		resp, err := http.Get(e.URL + proj + "/export?format=" + format)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		data, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: status %d: %s", format, resp.StatusCode, data)
-		}
+		resp, data := download(t, e, proj+"/export?format="+format)
 		if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment; filename=Fruit-") {
 			t.Errorf("%s: Content-Disposition %q", format, cd)
 		}
 		return resp, data
-	}
-	unzip := func(data []byte) map[string][]byte {
-		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string][]byte{}
-		for _, f := range zr.File {
-			rc, _ := f.Open()
-			out[f.Name], _ = io.ReadAll(rc)
-			rc.Close()
-		}
-		return out
 	}
 
 	t.Run("coco", func(t *testing.T) {
@@ -112,14 +127,14 @@ func TestProjectExports(t *testing.T) {
 		}
 	})
 	t.Run("yolo", func(t *testing.T) {
-		files := unzip(func() []byte { _, d := get("yolo"); return d }())
+		files := unzip(t, second(get("yolo")))
 		line := strings.Fields(string(files["labels/scene.txt"]))
 		if len(line) < 7 || line[0] != "1" || !strings.Contains(string(files["data.yaml"]), `1: "pear"`) {
 			t.Errorf("labels %q, data.yaml %q", files["labels/scene.txt"], files["data.yaml"])
 		}
 	})
 	t.Run("labelme", func(t *testing.T) {
-		files := unzip(func() []byte { _, d := get("labelme"); return d }())
+		files := unzip(t, second(get("labelme")))
 		var doc struct {
 			Shapes []struct {
 				Label   string `json:"label"`
@@ -137,7 +152,7 @@ func TestProjectExports(t *testing.T) {
 		}
 	})
 	t.Run("png", func(t *testing.T) {
-		files := unzip(func() []byte { _, d := get("png"); return d }())
+		files := unzip(t, second(get("png")))
 		got, err := mask.FromPNG(files["objects/scene/4.png"], m.Width, m.Height)
 		if err != nil {
 			t.Fatal(err)
@@ -151,7 +166,7 @@ func TestProjectExports(t *testing.T) {
 	})
 
 	t.Run("voc", func(t *testing.T) {
-		files := unzip(func() []byte { _, d := get("voc"); return d }())
+		files := unzip(t, second(get("voc")))
 		img, err := png.Decode(bytes.NewReader(files["SegmentationClass/scene.png"]))
 		if err != nil {
 			t.Fatal(err)

@@ -121,6 +121,7 @@ const (
 	ImportLabelMe = "labelme"
 	ImportYOLO    = "yolo"
 	ImportVOC     = "voc"
+	ImportMasks   = "png"
 	ImportYTVIS   = "ytvis" // YouTube-VIS: videos, and per annotation a track of per-frame masks
 )
 

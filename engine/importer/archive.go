@@ -54,16 +54,22 @@ func ParseReader(r io.ReaderAt, size int64, format string) (*File, error) {
 		return parseYOLO(zr)
 	case api.ImportVOC:
 		return parseVOC(zr)
+	case api.ImportMasks:
+		return parseMasks(zr)
 	}
 	return nil, unknownFormat(format)
 }
 
-// sniffZip tells a Pascal VOC zip (Annotations/, Segmentation*/) and a
+// sniffZip tells a Pascal VOC zip (Annotations/, Segmentation*/), a zip of
+// mask PNGs (label_map.json, objects/) and a
 // dataset zip with a COCO or YouTube-VIS file (its first .json says) from a
 // zip of LabelMe files (.json) and of YOLO labels (.txt).
 func sniffZip(zr *zip.Reader) string {
 	if isVOC(zr) {
 		return api.ImportVOC
+	}
+	if isMaskZip(zr) {
+		return api.ImportMasks
 	}
 	yolo := false
 	for _, zf := range zr.File {

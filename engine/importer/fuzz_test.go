@@ -17,7 +17,7 @@ func FuzzImport(f *testing.F) {
 		b, _ := export.COCO(in, polygons)
 		f.Add(b)
 	}
-	for _, write := range []func(export.Input) ([]byte, error){export.LabelMe, export.YOLO, export.VOC} {
+	for _, write := range []func(export.Input) ([]byte, error){export.LabelMe, export.YOLO, export.VOC, export.PNG} {
 		b, _ := write(in)
 		f.Add(b)
 	}

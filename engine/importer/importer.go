@@ -2,7 +2,8 @@
 // (RLE or polygon segmentation), YouTube-VIS files (tracks through videos),
 // LabelMe JSON (one file, or a zip of them
 // as Samwise's own export writes), zips of YOLO segmentation labels and
-// Pascal VOC zips (object and class PNGs, or boxes to segment);
+// Pascal VOC zips (object and class PNGs, or boxes to segment), zips of
+// mask PNGs (Samwise's PNG export, or class PNGs with a label map);
 // dataset zips (annotations beside their pictures, as Samwise's export with
 // pictures, CVAT and Roboflow write them) are read for their annotations —
 // and merges them into a project's annotation documents as new objects.
@@ -224,15 +225,17 @@ func Parse(data []byte, format string) (*File, error) {
 		return nil, formatErrorf("YOLO labels come as a zip (labels/<picture>.txt and data.yaml)")
 	case api.ImportVOC:
 		return nil, formatErrorf("Pascal VOC annotations come as a zip (Annotations/, SegmentationObject/, SegmentationClass/)")
+	case api.ImportMasks:
+		return nil, formatErrorf("mask PNGs come as a zip (objects/<picture>/<object id>.png, labels/<picture>.png, label_map.json)")
 	}
 	return nil, unknownFormat(format)
 }
 
 func unknownFormat(format string) error {
 	if format == "" {
-		return formatErrorf("this is neither a COCO instances file (an object with images, annotations and categories), a YouTube-VIS file (videos, annotations and categories), LabelMe JSON (an object with shapes, or a zip of such files), a zip of YOLO labels nor a Pascal VOC zip")
+		return formatErrorf("this is neither a COCO instances file (an object with images, annotations and categories), a YouTube-VIS file (videos, annotations and categories), LabelMe JSON (an object with shapes, or a zip of such files), a zip of YOLO labels, a Pascal VOC zip nor a zip of mask PNGs")
 	}
-	return formatErrorf("unknown import format %q: use %s, %s, %s, %s or %s", format, api.ImportCOCO, api.ImportYTVIS, api.ImportLabelMe, api.ImportYOLO, api.ImportVOC)
+	return formatErrorf("unknown import format %q: use %s, %s, %s, %s, %s or %s", format, api.ImportCOCO, api.ImportYTVIS, api.ImportLabelMe, api.ImportYOLO, api.ImportVOC, api.ImportMasks)
 }
 
 // sniff names the format of a JSON file ("" when it is neither).

@@ -43,7 +43,7 @@ func TestParseRejectsWithReason(t *testing.T) {
 		{"empty", "", "  \n", "the file is empty"},
 		{"not json", "", "hello", "neither a COCO instances file"},
 		{"other json", "", `{"foo": 1}`, "neither a COCO instances file"},
-		{"unknown format", "pascal", `{}`, `unknown import format "pascal": use coco, ytvis, labelme, yolo or voc`},
+		{"unknown format", "pascal", `{}`, `unknown import format "pascal": use coco, ytvis, labelme, yolo, voc or png`},
 		{"voc not a zip", "voc", `{}`, "Pascal VOC annotations come as a zip"},
 		{"coco syntax", "coco", `{"images": [`, "not valid JSON"},
 		{"coco wrong type", "", `{"images": [{"id": 1, "width": "wide"}]}`, "images → width should be int"},

@@ -74,7 +74,7 @@ func TestProjectImport(t *testing.T) {
 	}{
 		{imp, " ", 400, "the file is empty"},
 		{imp, "<xml/>", 400, "neither a COCO instances file"},
-		{imp + "?format=voc", "{}", 400, "unknown import format"},
+		{imp + "?format=pascal", "{}", 400, "unknown import format"},
 		{imp + "?dry_run=maybe", string(coco), 400, "dry_run"},
 		{"/v1/projects/" + strings.Repeat("0", 24) + "/import", string(coco), 404, "no project"},
 		{"/v1/projects/nope/import", string(coco), 400, "project_id"},

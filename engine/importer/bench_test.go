@@ -1,10 +1,14 @@
 package importer_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/samwise-app/samwise/engine/api"
@@ -63,4 +67,53 @@ func BenchmarkImportCOCO(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/2000, "µs/object")
+}
+
+// BenchmarkParseDatasetZip parses a dataset zip (a COCO file of 200 images
+// beside 64 MiB of pictures) read whole into memory, as the import handler
+// once did, and from its file through ParseReader, as it does now: the
+// bytes each allocates say what the pictures cost.
+func BenchmarkParseDatasetZip(b *testing.B) {
+	coco, _ := benchCOCO(200, 2)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("annotations/instances.json")
+	w.Write(coco)
+	picture := make([]byte, 320<<10)
+	for i := range 200 {
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("images/img%05d.jpg", i), Method: zip.Store})
+		w.Write(picture)
+	}
+	zw.Close()
+	path := filepath.Join(b.TempDir(), "dataset.zip")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("read whole", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			data, err := os.ReadFile(path)
+			if err == nil {
+				_, err = importer.Parse(data, "")
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ParseReader", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f, err := os.Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			st, _ := f.Stat()
+			_, err = importer.ParseReader(f, st.Size(), "")
+			f.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -356,6 +356,30 @@ test("mark media done: the list says so and filters by it, Ctrl+Enter opens the 
   await until(page, () => !document.querySelector(".media-item:nth-child(2) .media-status")?.textContent.startsWith("✓"), null, "the second image to do again");
 });
 
+test("C copies the previous image's objects onto one of the same size, one undo step", async () => {
+  // The list: scene.png (1200×900, one object), second.png (640×480, open, no objects).
+  const toast = (text) => until(page, (t) => [...document.querySelectorAll(".toast")].some((e) => e.textContent.includes(t)), text, `the note “${text}”`);
+  await page.locator(".stage").focus();
+  await page.keyboard.press("c");
+  await toast("masks copy only between images of one size");
+  assert.equal((await objects()).length, 0, "nothing copied across sizes");
+
+  await clickImage(page, ...standardScene(640, 480, 5).points.red);
+  const area = await until(page, () => { const s = window.__samwise.snapshot(); return !s.busy && s.objects[0]?.area > 0 && s.objects[0].area; }, null, "a mask on the second image");
+  const third = path.join(outDir, "third.png");
+  writeFileSync(third, standardScene(640, 480, 6).png);
+  await page.setInputFiles(".media-panel input[type=file]", third);
+  await until(page, () => document.querySelector(".media-item:nth-child(3).current") && document.querySelector("canvas.picture")?.width === 640, null, "the third image open");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("c");
+  await toast("Copied 1 object from second.png");
+  const copied = await objects();
+  assert.equal(copied.length, 1);
+  assert.equal(copied[0].area, area, "the mask as it was");
+  await page.keyboard.press("z");
+  await until(page, () => window.__samwise.snapshot().objects.length === 0, null, "undo removes the copy");
+});
+
 test("a token the engine requires is asked once and kept", async () => {
   const secured = await startEngine(["--token", "s3cret-token"]);
   const p2 = await chrome.context.newPage();

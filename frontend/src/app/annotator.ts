@@ -4,7 +4,7 @@
 // changes the object it was asked for), brush and eraser strokes, exemplar
 // boxes handed to the concept panel, a preview of concept detections, and
 // the stage that shows it all.
-import type { AnnotationDoc, Label, RLE } from "../api/types.gen";
+import type { AnnotatedObject, AnnotationDoc, Label, RLE } from "../api/types.gen";
 import * as A from "../editor/annotations";
 import { Autosaver, type SaveStatus, type SaveError } from "../editor/autosave";
 import { History } from "../editor/history";
@@ -222,6 +222,11 @@ export class Annotator {
 
   setColor(id: number, color: string): void {
     this.commit(A.updateObject(this.state, id, (o) => ({ ...o, color })));
+  }
+
+  /** Copies objects of another media onto this one (one undo step). */
+  copyObjects(objects: AnnotatedObject[]): void {
+    this.commit(A.appendObjects(this.state, objects));
   }
 
   setFlag(id: number, name: string, on: boolean): void {

@@ -382,6 +382,33 @@ export class App {
     }
   }
 
+  /** Copies the objects of the previous image in the list onto the open
+   * one, when both are images of one size (a burst, a sequence): the
+   * annotator refines them instead of starting over. One undo step. */
+  private async copyPrevious(): Promise<void> {
+    const p = this.project;
+    const a = this.view?.annotator;
+    const here = this.media.items.find((m) => m.media.media_id === this.media.current)?.media;
+    const prevId = this.media.neighbour(-1);
+    const prev = this.media.items.find((m) => m.media.media_id === prevId)?.media;
+    if (!p || !a || !here) return;
+    if (!prev) return this.messages.info("There is no previous image to copy from.");
+    if (here.kind !== "image" || prev.kind !== "image") return this.messages.info("Copying objects works between images; videos are tracked.");
+    if (here.width !== prev.width || here.height !== prev.height) {
+      return this.messages.info(`The previous image is ${prev.width}×${prev.height}, this one ${here.width}×${here.height}: masks copy only between images of one size.`);
+    }
+    try {
+      const doc = await this.engine.annotations(p.project_id, prev.media_id);
+      const objects = doc.objects.filter((o) => o.masks["0"]);
+      if (!objects.length) return this.messages.info(`${prev.name ?? "The previous image"} has no objects to copy.`);
+      if (this.view?.annotator !== a) return; // another media opened meanwhile
+      a.copyObjects(objects);
+      this.messages.info(`Copied ${objects.length} object${objects.length === 1 ? "" : "s"} from ${prev.name ?? "the previous image"}.`);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
   /** Imports a COCO, YouTube-VIS, LabelMe or YOLO file after the user confirms the dry
    * run's summary, then shows the new labels, statuses and objects. */
   private async importFile(file: File): Promise<void> {
@@ -565,6 +592,10 @@ export class App {
     }
     if (act.startsWith("label-")) {
       a.setLabelIndex(Number(act.slice(6)));
+      return true;
+    }
+    if (act === "copy-previous") {
+      void this.copyPrevious();
       return true;
     }
     switch (act) {

@@ -22,6 +22,7 @@ describe("shortcuts", () => {
     expect(key("t")).toBe("concept");
     expect(key("X")).toBe("exemplar");
     expect(key("d")).toBe("toggle-done");
+    expect(key("c")).toBe("copy-previous");
     expect(key("Enter", { ctrlKey: true })).toBe("done-next");
     expect(key("Enter", { metaKey: true })).toBe("done-next");
   });

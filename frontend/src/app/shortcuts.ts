@@ -28,6 +28,7 @@ export type Action =
   | "concept"
   | "toggle-done"
   | "done-next"
+  | "copy-previous"
   | `label-${number}`;
 
 export interface Shortcut {
@@ -58,6 +59,7 @@ export const shortcuts: Shortcut[] = [
   { keys: "PageDown / PageUp", action: "next-media", help: "next / previous image" },
   { keys: "D", action: "toggle-done", help: "mark the media done (or not)" },
   { keys: "Ctrl+Enter", action: "done-next", help: "mark the media done and open the next one to do" },
+  { keys: "C", action: "copy-previous", help: "copy the objects of the previous image onto this one (same size), to refine" },
   { keys: "← / →", action: "next-frame", help: "video: previous / next frame" },
   { keys: "K", action: "play", help: "video: play / pause" },
   { keys: "?", action: "help", help: "this help" },
@@ -136,6 +138,9 @@ export function actionFor(e: { key: string; code?: string; ctrlKey: boolean; met
     case "d":
     case "D":
       return "toggle-done";
+    case "c":
+    case "C":
+      return "copy-previous";
   }
   return null;
 }

@@ -79,3 +79,22 @@ describe("flags and notes", () => {
     expect(A.setFlag(s, 9, "crowd", true)).toBe(s);
   });
 });
+
+describe("objects copied from another media", () => {
+  it("get new ids after the existing ones and keep labels, flags and notes, the frame-0 mask only", () => {
+    const rle = { size: [2, 2] as [number, number], counts: "04" };
+    const s = A.addObject(A.emptyState, "a", "#000000");
+    const out = A.appendObjects(s, [
+      { object_id: 1, label: "cat", color: "#ff0000", visible: false, masks: { "0": rle }, flags: { crowd: true }, note: "n" },
+      { object_id: 7, label: "dog", color: "#00ff00", visible: true, masks: { "0": rle, "3": rle } },
+    ]);
+    expect(out.objects.map((o) => [o.id, o.label, o.visible, Object.keys(o.masks)])).toEqual([
+      [1, "a", true, []],
+      [2, "cat", true, ["0"]],
+      [3, "dog", true, ["0"]],
+    ]);
+    expect(A.find(out, 2)?.flags).toEqual({ crowd: true });
+    expect(out.current).toBe(3);
+    expect(A.appendObjects(s, [])).toBe(s);
+  });
+});

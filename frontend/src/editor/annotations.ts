@@ -86,6 +86,25 @@ export function addObject(state: AnnotationState, label: string, color: string):
   return { ...state, objects: [...state.objects, { id, label, color, visible: true, masks: {}, prompts: {} }], current: id };
 }
 
+/** Adds copies of objects (another media's, on frame 0) as new objects
+ * with new ids, keeping their labels, colours, flags and notes; the last
+ * one is selected. */
+export function appendObjects(state: AnnotationState, objects: AnnotatedObject[]): AnnotationState {
+  if (!objects.length) return state;
+  let id = nextId(state);
+  const added = objects.map((o): EditorObject => ({
+    id: id++,
+    label: o.label,
+    color: o.color,
+    visible: true,
+    masks: o.masks["0"] ? { "0": o.masks["0"] } : {},
+    prompts: {},
+    flags: o.flags,
+    note: o.note,
+  }));
+  return { ...state, objects: [...state.objects, ...added], current: added[added.length - 1].id };
+}
+
 /** Sets or clears a flag of object id. */
 export function setFlag(state: AnnotationState, id: number, name: string, on: boolean): AnnotationState {
   return updateObject(state, id, (o) => {

@@ -23,7 +23,8 @@ type Pictures interface {
 // Dataset is an export with its pictures, as one zip laid out the way the
 // format's tools read it (COCO: annotations/instances.json and images/;
 // YOLO: data.yaml, labels/ and images/ under the same stems; LabelMe: each
-// JSON beside its picture; mask PNGs: images/ beside labels/; MOTS:
+// JSON beside its picture; mask PNGs: images/ beside labels/; VOC:
+// JPEGImages/ beside Annotations/ and the Segmentation PNGs; MOTS:
 // images/<video>/; YouTube-VIS: instances.json and JPEGImages/<video>/).
 // Video frames are the ones the annotations name, as JPEGs.
 type Dataset struct {
@@ -121,15 +122,6 @@ func (d *Dataset) Media() []api.Media {
 		out[i] = s.media
 	}
 	return out
-}
-
-// Pictures is the number of pictures the dataset holds.
-func (d *Dataset) Pictures() int {
-	n := 0
-	for _, s := range d.sources {
-		n += len(s.names)
-	}
-	return n
 }
 
 // WriteTo writes the dataset zip to w: the annotation files, compressed,

@@ -150,9 +150,6 @@ func TestDatasetLayout(t *testing.T) {
 			if fmt.Sprint(pictures) != fmt.Sprint(want[format]) {
 				t.Errorf("pictures\n%v\nwant\n%v", pictures, want[format])
 			}
-			if ds.Pictures() != len(want[format]) {
-				t.Errorf("Pictures() = %d, want %d", ds.Pictures(), len(want[format]))
-			}
 			if named := picturesNamed(t, format, annotations); !slices.Equal(named, slices.Sorted(maps.Keys(want[format]))) {
 				t.Errorf("the annotations name %v; the dataset holds %v", named, slices.Sorted(maps.Keys(want[format])))
 			}

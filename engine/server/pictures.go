@@ -92,7 +92,7 @@ func (p libraryPictures) Frames(ctx context.Context, m api.Media, frames []int, 
 	})
 	close(todo)
 	<-encoded
-	if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+	if cause := context.Cause(ctx); cause != nil { // fn failed, or the caller gave up
 		return cause
 	}
 	return err

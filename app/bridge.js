@@ -53,7 +53,7 @@
     chooseFolder: (title) => call("ChooseFolder", title || ""),
     openVideo: () => call("OpenVideo"),
     registerPaths: (paths) => call("RegisterPaths", paths),
-    saveExport: (format, projectId, opts) => call("SaveExport", format, projectId, { done_only: !!(opts && opts.done_only), pictures: !!(opts && opts.pictures), val: Number((opts && opts.val) || 0) }),
+    saveExport: (format, projectId, opts) => call("SaveExport", format, projectId, { done_only: !!(opts && opts.done_only), pictures: !!(opts && opts.pictures), val: Number((opts && opts.val) || 0), tolerance: opts && typeof opts.tolerance === "number" ? opts.tolerance : undefined }),
     engineStatus: () => call("EngineStatus"),
     restartEngine: () => call("RestartEngine"),
     setTitle: (title) => call("SetTitle", title),

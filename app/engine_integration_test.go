@@ -267,6 +267,11 @@ func TestSaveExportSavesTheEnginesFile(t *testing.T) {
 	}
 	os.Remove(saved)
 	os.Remove(filepath.Join(out, "chosen.json"))
+	// The polygon detail reaches the engine (COCO with RLE has no polygons).
+	tol := 2.0
+	if _, err := d.SaveExport("coco", p.ProjectID, app.ExportOptions{Tolerance: &tol}); !client.IsStatus(err, http.StatusBadRequest) || !strings.Contains(err.Error(), "no polygons") {
+		t.Errorf("tolerance on COCO RLE: %v", err)
+	}
 	// The split reaches the engine (which cannot split one media).
 	if _, err := d.SaveExport("yolo", p.ProjectID, app.ExportOptions{Pictures: true, Val: 0.2}); !client.IsStatus(err, http.StatusBadRequest) || !strings.Contains(err.Error(), "cannot be split") {
 		t.Errorf("split of one media: %v", err)

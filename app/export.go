@@ -29,6 +29,9 @@ type ExportOptions struct {
 	// Val, with Pictures, holds out that share of the media (0 < Val < 1)
 	// for validation (COCO and YOLO).
 	Val float64 `json:"val,omitempty"`
+	// Tolerance, for the polygon formats, is how far polygons may stray
+	// from the masks, in pixels (0: exact); nil is the engine's default.
+	Tolerance *float64 `json:"tolerance,omitempty"`
 }
 
 // SaveExport exports a project: it asks the engine for the export in
@@ -62,6 +65,9 @@ func (d *Desktop) saveExport(ctx context.Context, format, projectID string, opts
 	}
 	if opts.Val != 0 {
 		q.Set("val", strconv.FormatFloat(opts.Val, 'g', -1, 64))
+	}
+	if opts.Tolerance != nil {
+		q.Set("tolerance", strconv.FormatFloat(*opts.Tolerance, 'g', -1, 64))
 	}
 	resp, err := d.get(ctx, "/v1/projects/"+url.PathEscape(projectID)+"/export?"+q.Encode())
 	if err != nil {

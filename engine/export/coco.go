@@ -6,10 +6,6 @@ import (
 	"github.com/samwise-app/samwise/engine/mask"
 )
 
-// PolygonTolerance is the Douglas-Peucker tolerance of exported polygons, in
-// pixels.
-const PolygonTolerance = 1.0
-
 // COCO file structure (instances format).
 type cocoFile struct {
 	Info        cocoInfo         `json:"info"`
@@ -78,7 +74,7 @@ func COCO(in Input, polygons bool) ([]byte, error) {
 			a := cocoAnnotation{ID: len(out.Annotations) + 1, ImageID: img.ID, CategoryID: o.Category,
 				Segmentation: o.RLE, Area: o.Mask.Area(), BBox: bbox(o.Mask), IsCrowd: o.crowd(), Attributes: o.Flags, ObjectID: o.ObjectID}
 			if polygons {
-				if p := mask.Polygons(o.Mask, PolygonTolerance); len(p) > 0 {
+				if p := mask.Polygons(o.Mask, in.tolerance()); len(p) > 0 {
 					a.Segmentation = p
 				}
 			}

@@ -28,6 +28,31 @@ type Item struct {
 type Input struct {
 	Project api.Project
 	Items   []Item
+	// Tolerance is how far, in pixels, polygons may stray from the mask's
+	// outline (Douglas-Peucker): 0 keeps every pixel corner, so the
+	// polygons fill back to the exact mask; nil is PolygonTolerance.
+	Tolerance *float64
+}
+
+// PolygonTolerance is the Douglas-Peucker tolerance of exported polygons, in
+// pixels, unless the export says otherwise.
+const PolygonTolerance = 1.0
+
+// MaxTolerance is the largest polygon tolerance an export takes, in pixels.
+const MaxTolerance = 20.0
+
+// tolerance is the polygon tolerance of in.
+func (in Input) tolerance() float64 {
+	if in.Tolerance != nil {
+		return *in.Tolerance
+	}
+	return PolygonTolerance
+}
+
+// Polygons reports whether format writes polygons (whose detail
+// Input.Tolerance sets).
+func Polygons(format string) bool {
+	return format == api.ExportCOCOPolygons || format == api.ExportYOLO || format == api.ExportLabelMe
 }
 
 // File is an export ready to download.

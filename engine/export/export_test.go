@@ -359,3 +359,69 @@ func TestYTVISVideos(t *testing.T) {
 		t.Errorf("images only: %v", err)
 	}
 }
+
+// Polygon detail: tolerance 0 keeps every pixel corner (the polygons fill
+// back to the exact mask), larger tolerances keep fewer vertices, in every
+// polygon format.
+func TestPolygonDetail(t *testing.T) {
+	disc := mask.New(64, 48)
+	for y := range 48 {
+		for x := range 64 {
+			if dx, dy := float64(x)+0.5-30, float64(y)+0.5-22; dx*dx+dy*dy <= 17*17 {
+				disc.Set(x, y, true)
+			}
+		}
+	}
+	in := export.Input{Project: api.Project{Name: "detail"}, Items: []export.Item{{
+		Media: api.Media{MediaID: "dddddddddddddddddddddddd", Kind: api.KindImage, Name: "d.png", Width: 64, Height: 48, Frames: 1},
+		Doc:   &api.AnnotationDoc{Objects: []api.AnnotatedObject{{ObjectID: 1, Label: "disc", Visible: true, Masks: map[string]api.RLE{"0": mask.Encode(disc)}}}},
+	}}}
+	numbers := func(format string, tol float64) (int, *mask.Mask) {
+		in.Tolerance = &tol
+		f, err := export.Export(format, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ring []float64
+		switch format {
+		case api.ExportCOCOPolygons:
+			var doc struct {
+				Annotations []struct {
+					Segmentation [][]float64 `json:"segmentation"`
+				} `json:"annotations"`
+			}
+			json.Unmarshal(f.Data, &doc)
+			ring = doc.Annotations[0].Segmentation[0]
+		case api.ExportYOLO:
+			for i, s := range strings.Fields(string(files(t, f)["labels/d.txt"]))[1:] {
+				v, _ := strconv.ParseFloat(s, 64)
+				ring = append(ring, v*float64([]int{64, 48}[i%2]))
+			}
+		case api.ExportLabelMe:
+			var doc struct {
+				Shapes []struct {
+					Points [][2]float64 `json:"points"`
+				} `json:"shapes"`
+			}
+			json.Unmarshal(files(t, f)["d.json"], &doc)
+			for _, p := range doc.Shapes[0].Points {
+				ring = append(ring, p[0], p[1])
+			}
+		}
+		return len(ring), mask.Rasterize([][]float64{ring}, 64, 48)
+	}
+	for _, format := range []string{api.ExportCOCOPolygons, api.ExportYOLO, api.ExportLabelMe} {
+		exact, m0 := numbers(format, 0)
+		fine, _ := numbers(format, 1)
+		rough, m4 := numbers(format, 4)
+		if !(exact > fine && fine > rough) {
+			t.Errorf("%s: %d, %d, %d numbers at tolerance 0, 1, 4; want fewer as it grows", format, exact, fine, rough)
+		}
+		if iou := mask.IoU(m0, disc); iou != 1 {
+			t.Errorf("%s: tolerance 0 fills back to IoU %.4f, want the exact mask", format, iou)
+		}
+		if iou := mask.IoU(m4, disc); iou < 0.9 {
+			t.Errorf("%s: tolerance 4 fills back to IoU %.3f", format, iou)
+		}
+	}
+}

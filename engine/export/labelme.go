@@ -41,7 +41,7 @@ func labelmeFiles(in Input) (*archive, error) {
 		doc := labelmeFile{Version: "5.5.0", Flags: map[string]any{}, Shapes: []labelmeShape{},
 			ImagePath: path.Base(f.FileName), ImageHeight: f.Media.Height, ImageWidth: f.Media.Width}
 		for _, o := range f.Objects {
-			for _, ring := range mask.Polygons(o.Mask, PolygonTolerance) {
+			for _, ring := range mask.Polygons(o.Mask, in.tolerance()) {
 				pts := make([][2]float64, 0, len(ring)/2)
 				for i := 0; i < len(ring); i += 2 {
 					pts = append(pts, [2]float64{ring[i], ring[i+1]})

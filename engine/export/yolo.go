@@ -21,7 +21,7 @@ func yoloFiles(in Input) (*archive, error) {
 	err := forEachFrame(in, cats, func(f *frame) error {
 		var b strings.Builder
 		for _, o := range f.Objects {
-			ring := joinRings(mask.Polygons(o.Mask, PolygonTolerance))
+			ring := joinRings(mask.Polygons(o.Mask, in.tolerance()))
 			if len(ring) < 6 {
 				continue
 			}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
@@ -12,17 +13,33 @@ import (
 
 // exportOptions are an export's query values besides the format.
 type exportOptions struct {
-	pictures bool    // ?pictures=true: a dataset zip with the pictures
-	val      float64 // ?val=0.2: that share of the media held out for validation
+	pictures  bool     // ?pictures=true: a dataset zip with the pictures
+	val       float64  // ?val=0.2: that share of the media held out for validation
+	tolerance *float64 // ?tolerance=2: polygons' detail, in pixels
 }
 
-// exportOptions reads ?pictures= and ?val= for format, answering 400 (and
-// false) when they are wrong.
+// exportOptions reads ?pictures=, ?val= and ?tolerance= for format,
+// answering 400 (and false) when they are wrong.
 func (s *Server) exportOptions(w http.ResponseWriter, r *http.Request, format string) (exportOptions, bool) {
 	var o exportOptions
 	var ok bool
 	if o.pictures, ok = s.boolParam(w, r, "pictures"); !ok {
 		return o, false
+	}
+	if v := r.URL.Query().Get("tolerance"); v != "" {
+		t, err := strconv.ParseFloat(v, 64)
+		var msg string
+		switch {
+		case err != nil || !(t >= 0 && t <= export.MaxTolerance):
+			msg = fmt.Sprintf("tolerance %q: give how far polygons may stray from the mask, 0 (exact) to %g pixels", v, export.MaxTolerance)
+		case !export.Polygons(format):
+			msg = format + " has no polygons to simplify: tolerance goes with coco-polygons, yolo or labelme"
+		}
+		if msg != "" {
+			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, msg, nil)
+			return o, false
+		}
+		o.tolerance = &t
 	}
 	v := r.URL.Query().Get("val")
 	if v == "" {
@@ -58,6 +75,7 @@ func (s *Server) exportOptions(w http.ResponseWriter, r *http.Request, format st
 // while streaming aborts the response, so the client sees a broken
 // download, never a complete-looking zip with pictures missing.
 func (s *Server) sendExport(w http.ResponseWriter, r *http.Request, format string, in export.Input, opts exportOptions) error {
+	in.Tolerance = opts.tolerance
 	if !opts.pictures {
 		f, err := export.Export(format, in)
 		if err != nil {

@@ -165,6 +165,21 @@ func TestProjectExports(t *testing.T) {
 		}
 	})
 
+	t.Run("exact polygons", func(t *testing.T) {
+		_, data := get("coco-polygons&tolerance=0")
+		var doc struct {
+			Annotations []struct {
+				Segmentation [][]float64 `json:"segmentation"`
+			} `json:"annotations"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil || len(doc.Annotations) != 1 {
+			t.Fatalf("%v: %s", err, data)
+		}
+		if got := mask.Rasterize(doc.Annotations[0].Segmentation, m.Width, m.Height); mask.IoU(got, want) != 1 {
+			t.Errorf("tolerance 0 polygons fill back to IoU %.4f", mask.IoU(got, want))
+		}
+	})
+
 	t.Run("voc", func(t *testing.T) {
 		files := unzip(t, second(get("voc")))
 		img, err := png.Decode(bytes.NewReader(files["SegmentationClass/scene.png"]))

@@ -141,7 +141,7 @@ test("exports are saved through the desktop's save dialog, not downloaded", asyn
   await page.click('.export-menu button[data-format="coco"]');
   await until(page, () => [...document.querySelectorAll(".toast")].some((t) => t.textContent.includes("Exported to /home/someone/annotations.json")), null, "the export note");
   const project = await page.evaluate(() => window.__samwise.app.project.project_id);
-  assert.deepEqual((await bridgeLog()).exported, [["coco", project, { done_only: false, pictures: false, val: 0 }]]);
+  assert.deepEqual((await bridgeLog()).exported, [["coco", project, { done_only: false, pictures: false, val: 0, tolerance: undefined }]]);
   assert.deepEqual(downloads, []);
 });
 

@@ -94,8 +94,9 @@ export class Engine {
 
   /** Downloads an export (doneOnly: the media marked done; pictures: a dataset zip with them;
    * val: with pictures, the share of media held out for validation). */
-  export(id: string, format: string, opts: { doneOnly?: boolean; pictures?: boolean; val?: number } = {}): Promise<{ blob: Blob; filename: string }> {
-    const q = `format=${enc(format)}${opts.doneOnly ? "&done_only=true" : ""}${opts.pictures ? "&pictures=true" : ""}${opts.val ? `&val=${opts.val}` : ""}`;
+  export(id: string, format: string, opts: { doneOnly?: boolean; pictures?: boolean; val?: number; tolerance?: number } = {}): Promise<{ blob: Blob; filename: string }> {
+    let q = `format=${enc(format)}${opts.doneOnly ? "&done_only=true" : ""}${opts.pictures ? "&pictures=true" : ""}${opts.val ? `&val=${opts.val}` : ""}`;
+    if (opts.tolerance !== undefined) q += `&tolerance=${opts.tolerance}`;
     return this.client.download(`/v1/projects/${enc(id)}/export?${q}`);
   }
 

@@ -12,7 +12,7 @@ class FakeBridge implements DesktopBridge {
   readonly desktop = true;
   readonly listeners = new Map<string, Set<(...a: unknown[]) => void>>();
   readonly registered: string[][] = [];
-  readonly exported: [string, string, { done_only?: boolean; pictures?: boolean; val?: number } | undefined][] = [];
+  readonly exported: [string, string, { done_only?: boolean; pictures?: boolean; val?: number; tolerance?: number } | undefined][] = [];
   readonly replayed: string[] = [];
   savePath = "/home/u/project.json";
   status: EngineStatus = { state: "ready", restarts: 0 };
@@ -35,7 +35,7 @@ class FakeBridge implements DesktopBridge {
     const ok = paths.filter((p) => !p.endsWith(".txt"));
     return { media: ok.map((p) => media(`m-${p.split("/").pop()}`)), failed: paths.filter((p) => p.endsWith(".txt")).map((path) => ({ path, error: "not an image or video" })) };
   };
-  saveExport = async (format: string, projectId: string, opts?: { done_only?: boolean; pictures?: boolean; val?: number }) => {
+  saveExport = async (format: string, projectId: string, opts?: { done_only?: boolean; pictures?: boolean; val?: number; tolerance?: number }) => {
     this.exported.push([format, projectId, opts]);
     return this.savePath;
   };
@@ -148,11 +148,12 @@ describe("exports", () => {
     const b = new FakeBridge();
     const download = vi.fn(async () => ({ blob, filename: "p.json" }));
     const save = vi.fn();
-    expect(await exportProject("coco", "p1", { doneOnly: false, pictures: false, val: 0 }, { bridge: b, download, save })).toBe("Exported to /home/u/project.json");
-    expect(await exportProject("yolo", "p1", { doneOnly: true, pictures: true, val: 0.2 }, { bridge: b, download, save })).toBe("Exported to /home/u/project.json");
+    expect(await exportProject("coco", "p1", { doneOnly: false, pictures: false, val: 0, tolerance: 2 }, { bridge: b, download, save })).toBe("Exported to /home/u/project.json");
+    expect(await exportProject("yolo", "p1", { doneOnly: true, pictures: true, val: 0.2, tolerance: 0 }, { bridge: b, download, save })).toBe("Exported to /home/u/project.json");
+    // The polygon detail goes with the polygon formats only.
     expect(b.exported).toEqual([
-      ["coco", "p1", { done_only: false, pictures: false, val: 0 }],
-      ["yolo", "p1", { done_only: true, pictures: true, val: 0.2 }],
+      ["coco", "p1", { done_only: false, pictures: false, val: 0, tolerance: undefined }],
+      ["yolo", "p1", { done_only: true, pictures: true, val: 0.2, tolerance: 0 }],
     ]);
     expect(download).not.toHaveBeenCalled();
     expect(save).not.toHaveBeenCalled();
@@ -163,9 +164,11 @@ describe("exports", () => {
   it("download the engine's file in a browser", async () => {
     const download = vi.fn(async () => ({ blob, filename: "p-coco.json" }));
     const save = vi.fn();
-    const opts = { doneOnly: true, pictures: true, val: 0.1 };
+    const opts = { doneOnly: true, pictures: true, val: 0.1, tolerance: 4 };
     expect(await exportProject("coco", "p1", opts, { bridge: null, download, save })).toBe("Exported p-coco.json");
-    expect(download).toHaveBeenCalledWith("p1", "coco", opts);
+    expect(download).toHaveBeenCalledWith("p1", "coco", { ...opts, tolerance: undefined });
+    await exportProject("labelme", "p1", opts, { bridge: null, download, save });
+    expect(download).toHaveBeenLastCalledWith("p1", "labelme", opts);
     expect(save).toHaveBeenCalledWith(blob, "p-coco.json");
   });
 });

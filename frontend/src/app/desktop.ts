@@ -31,7 +31,7 @@ export interface DesktopBridge {
   chooseFolder?: (title: string) => Promise<string>;
   registerPaths?: (paths: string[]) => Promise<OpenResult>;
   /** Export → native save dialog → file; the saved path, "" when cancelled. */
-  saveExport?: (format: string, projectId: string, opts?: { done_only?: boolean; pictures?: boolean; val?: number }) => Promise<string>;
+  saveExport?: (format: string, projectId: string, opts?: { done_only?: boolean; pictures?: boolean; val?: number; tolerance?: number }) => Promise<string>;
   engineStatus?: () => Promise<EngineStatus>;
   onOpenPaths?: (cb: (paths: string[], source: "menu" | "drop") => void) => Unsubscribe;
   onEngine?: (cb: (status: EngineStatus) => void) => Unsubscribe;

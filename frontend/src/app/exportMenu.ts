@@ -23,7 +23,20 @@ export interface ExportOptions {
   pictures: boolean;
   /** With pictures, COCO, YOLO and VOC: the share of media held out for validation (0: no split). */
   val: number;
+  /** Polygon formats: how far polygons may stray from the masks, in pixels (0: exact); left out for the others. */
+  tolerance?: number;
 }
+
+/** The formats that write polygons, whose detail the menu sets. */
+export const polygonFormats = ["coco-polygons", "yolo", "labelme"];
+
+/** The polygon details the menu offers (tolerance in pixels). */
+const details: [number, string][] = [
+  [1, "Polygons: fine (1 px)"],
+  [0, "Polygons: exact outline"],
+  [2, "Polygons: coarse (2 px)"],
+  [4, "Polygons: rough (4 px)"],
+];
 
 /** The train/val splits the menu offers (share held out for validation). */
 const splits: [number, string][] = [
@@ -42,14 +55,21 @@ export function exportMenu(run: (format: string, opts: ExportOptions) => void): 
     ...splits.map(([v, text]) => el("option", { value: String(v) }, text)),
   );
   const pictures = el("input", { type: "checkbox", class: "export-pictures", onchange: () => (val.disabled = !pictures.checked) });
+  const detail = el("select", { class: "export-detail" }, ...details.map(([v, text]) => el("option", { value: String(v) }, text)));
   const list = el(
     "div",
     { class: "menu-items" },
     el("label", { class: "menu-option", title: "Leave out the media not marked done (D)" }, doneOnly, " Only media marked done"),
     el("label", { class: "menu-option", title: "A zip ready to train on: the annotations and the pictures they name (video frames as JPEGs)" }, pictures, " With the pictures (dataset zip)"),
     el("label", { class: "menu-option" }, val),
+    el("label", { class: "menu-option", title: "COCO polygons, YOLO and LabelMe: how closely polygons follow the masks; exact keeps every pixel corner" }, detail),
   );
-  const options = (): ExportOptions => ({ doneOnly: doneOnly.checked, pictures: pictures.checked, val: pictures.checked ? Number(val.value) : 0 });
+  const options = (): ExportOptions => ({
+    doneOnly: doneOnly.checked,
+    pictures: pictures.checked,
+    val: pictures.checked ? Number(val.value) : 0,
+    tolerance: Number(detail.value),
+  });
   for (const c of exportChoices) {
     list.append(el("button", { "data-format": c.format, onclick: () => ((menu as HTMLDetailsElement).open = false, run(c.format, options())) }, c.label));
   }
@@ -69,11 +89,12 @@ export async function exportProject(
     save: (blob: Blob, filename: string) => void;
   },
 ): Promise<string | null> {
+  const o: ExportOptions = { ...opts, tolerance: polygonFormats.includes(format) ? opts.tolerance : undefined };
   if (how.bridge?.saveExport) {
-    const path = await how.bridge.saveExport(format, projectId, { done_only: opts.doneOnly, pictures: opts.pictures, val: opts.val });
+    const path = await how.bridge.saveExport(format, projectId, { done_only: o.doneOnly, pictures: o.pictures, val: o.val, tolerance: o.tolerance });
     return path ? `Exported to ${path}` : null;
   }
-  const { blob, filename } = await how.download(projectId, format, opts);
+  const { blob, filename } = await how.download(projectId, format, o);
   how.save(blob, filename);
   return `Exported ${filename}`;
 }

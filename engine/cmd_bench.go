@@ -149,8 +149,16 @@ func (m *Main) runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	// The same click without HTTP splits the overhead between the service
-	// (prompt checks, mask selection, upsampling, RLE) and the transport.
-	serviceMS, err := timeIt(*n, func() error { _, err := img.Segment(ctx, src, req); return err })
+	// (prompt checks, mask selection, upsampling, RLE — what the handler
+	// does, mask buffers given back included) and the transport.
+	serviceMS, err := timeIt(*n, func() error {
+		res, err := img.Segment(ctx, src, req)
+		if err == nil {
+			segment.Render(res, nil, nil)
+			res.Release()
+		}
+		return err
+	})
 	if err != nil {
 		return err
 	}

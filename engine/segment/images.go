@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -136,11 +137,44 @@ func (s *Images) Segment(ctx context.Context, src Source, req *api.PVSImageReque
 	return res, nil
 }
 
-// Upsample resizes candidate k's logits to w×h and thresholds them at 0.
+// Upsample resizes candidate k's logits to w×h and thresholds them at 0,
+// into a buffer a released result gave back when there is one.
 func Upsample(p *sam.Prediction, k, w, h int) *mask.Mask {
 	m := &mask.Mask{W: w, H: h}
-	m.Pix = imaging.UpsampleThreshold(p.Logits[k], p.MaskW, p.MaskH, w, h, 0, nil)
+	m.Pix = imaging.UpsampleThreshold(p.Logits[k], p.MaskW, p.MaskH, w, h, 0, maskBuffer(w*h))
 	return m
+}
+
+// maskBuffers holds the full-resolution mask buffers of released results:
+// without them every click on a 12-megapixel photo allocates and zeroes
+// 12 MB, and as much again per candidate.
+var maskBuffers sync.Pool // of *[]byte
+
+// maskBuffer returns a pooled buffer of n bytes, or nil (UpsampleThreshold
+// then allocates). Its content is stale: UpsampleThreshold writes every
+// byte.
+func maskBuffer(n int) []byte {
+	if b, ok := maskBuffers.Get().(*[]byte); ok && cap(*b) >= n {
+		return (*b)[:n]
+	}
+	return nil
+}
+
+// Release gives the result's masks back for later results to reuse, once
+// they are answered; neither the result nor its masks may be used after.
+func (r *Result) Release() {
+	for i := range r.Objects {
+		o := &r.Objects[i]
+		for _, c := range o.Candidates {
+			if c != o.Mask {
+				maskBuffers.Put(&c.Pix)
+			}
+		}
+		if o.Mask != nil {
+			maskBuffers.Put(&o.Mask.Pix)
+		}
+		o.Mask, o.Candidates = nil, nil
+	}
 }
 
 func promptMask(o api.PVSObject, w, h int) (*mask.Mask, error) {

@@ -166,6 +166,7 @@ func (s *Server) segmentBoxes(ctx context.Context, src segment.Source, m *api.Me
 				objects = append(objects, importer.Object{Label: batch[k].Label, Track: batch[k].Track, Mask: mask.Encode(o.Mask), What: fmt.Sprintf("box %d", start+k+1)})
 			}
 		}
+		res.Release()
 	}
 	return objects, nil
 }

@@ -155,3 +155,34 @@ func TestSeveralObjectsInOneRequest(t *testing.T) {
 		}
 	}
 }
+
+// Clicks reuse the mask buffers of earlier answers: the same click gives
+// the same mask before and after clicks on other shapes and on pictures of
+// other sizes (a stale pixel from a reused buffer would show).
+func TestClicksReusingMaskBuffersAnswerTheSame(t *testing.T) {
+	e := enginetest.Start(t)
+	big := synth.StandardScene(1920, 1080, 1)
+	small := synth.StandardScene(640, 480, 2)
+	mb, ms := e.Upload(t, big.PNG()), e.Upload(t, small.PNG())
+	click := func(m *api.Media, sc *synth.Scene, name string, multimask bool) *api.PVSImageResponse {
+		return segment(t, e, &api.PVSImageRequest{MediaID: m.MediaID, Multimask: multimask,
+			Objects: []api.PVSObject{{ObjectID: 1, Points: [][2]float64{centre(t, sc.Shape(name).Mask)}}}})
+	}
+	first := click(mb, big, "green", true)
+	for _, name := range []string{"blue", "orange"} {
+		click(mb, big, name, true)
+		click(ms, small, name, false)
+	}
+	again := click(mb, big, "green", true)
+	if len(first.Objects[0].Candidates) < 2 || len(again.Objects[0].Candidates) != len(first.Objects[0].Candidates) {
+		t.Fatalf("%d then %d candidates", len(first.Objects[0].Candidates), len(again.Objects[0].Candidates))
+	}
+	if again.Objects[0].Mask.Counts != first.Objects[0].Mask.Counts {
+		t.Error("the same click answered another mask after others")
+	}
+	for k, c := range first.Objects[0].Candidates {
+		if again.Objects[0].Candidates[k].Mask.Counts != c.Mask.Counts {
+			t.Errorf("candidate %d changed", k)
+		}
+	}
+}

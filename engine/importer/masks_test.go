@@ -18,17 +18,7 @@ import (
 // again adds nothing.
 func TestMaskPNGRoundTrip(t *testing.T) {
 	in := project()
-	data := must(export.PNG(in))
-	f, err := importer.Parse(data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Format != api.ImportMasks {
-		t.Errorf("sniffed %q", f.Format)
-	}
-	ts := empty(in)
-	labels := []api.Label{}
-	res := importer.Merge(f, &labels, ts, importer.Options{}).Result
+	f, ts, res := imported(t, in, must(export.PNG(in)), api.ImportMasks)
 	if res.Objects != 4 || res.Masks != 5 || res.SkippedCount != 0 || res.UnmatchedCount != 0 {
 		t.Fatalf("%+v; want the 4 objects with 5 masks", res)
 	}
@@ -51,8 +41,8 @@ func TestMaskPNGRoundTrip(t *testing.T) {
 	if n := len(ts[2].Doc.Objects); n != 1 {
 		t.Errorf("the video has %d objects, want its one object", n)
 	}
-	if again := importer.Merge(f, &labels, ts, importer.Options{}).Result; again.Objects != 0 || again.Duplicates != 5 {
-		t.Errorf("second import %+v", again)
+	if res := again(f, ts); res.Objects != 0 || res.Duplicates != 5 {
+		t.Errorf("second import %+v", res)
 	}
 }
 

@@ -111,6 +111,28 @@ func (stubPictures) Frames(_ context.Context, _ api.Media, frames []int, fn func
 	return nil
 }
 
+// imported parses data, which must be in format, and merges it into empty
+// documents of in's media.
+func imported(t *testing.T, in export.Input, data []byte, format string) (*importer.File, []importer.Target, api.ImportResult) {
+	t.Helper()
+	f, err := importer.Parse(data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Format != format {
+		t.Errorf("sniffed %q, want %q", f.Format, format)
+	}
+	ts := empty(in)
+	labels := []api.Label{}
+	return f, ts, importer.Merge(f, &labels, ts, importer.Options{}).Result
+}
+
+// again merges f a second time into ts.
+func again(f *importer.File, ts []importer.Target) api.ImportResult {
+	labels := []api.Label{}
+	return importer.Merge(f, &labels, ts, importer.Options{}).Result
+}
+
 // dataset is the export of in in format with its pictures.
 func dataset(t testing.TB, format string, in export.Input, val float64) []byte {
 	t.Helper()

@@ -22,16 +22,7 @@ func TestVOCRoundTrip(t *testing.T) {
 	in := project()
 	in.Items[2].Doc.Objects[0].Flags = map[string]bool{"truncated": true, "difficult": true}
 	for _, data := range [][]byte{must(export.VOC(in)), dataset(t, api.ExportVOC, in, 0.3)} {
-		f, err := importer.Parse(data, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Format != api.ImportVOC {
-			t.Errorf("sniffed %q", f.Format)
-		}
-		ts := empty(in)
-		labels := []api.Label{}
-		res := importer.Merge(f, &labels, ts, importer.Options{}).Result
+		f, ts, res := imported(t, in, data, api.ImportVOC)
 		// YOLO-like: no track ids, so the video's object is one object per frame.
 		if res.Objects != 5 || res.Masks != 5 || res.SkippedCount != 0 || res.UnmatchedCount != 0 {
 			t.Fatalf("%+v", res)
@@ -58,8 +49,8 @@ func TestVOCRoundTrip(t *testing.T) {
 				}
 			}
 		}
-		if again := importer.Merge(f, &labels, ts, importer.Options{}).Result; again.Objects != 0 || again.Duplicates != 5 {
-			t.Errorf("second import %+v", again)
+		if res := again(f, ts); res.Objects != 0 || res.Duplicates != 5 {
+			t.Errorf("second import %+v", res)
 		}
 	}
 }

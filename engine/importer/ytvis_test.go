@@ -155,16 +155,7 @@ func TestYTVISRoundTrip(t *testing.T) {
 
 func ytvisRoundTrip(t *testing.T, in export.Input, data []byte) {
 	t.Helper()
-	f, err := importer.Parse(data, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Format != api.ImportYTVIS {
-		t.Errorf("sniffed %q", f.Format)
-	}
-	ts := empty(in)
-	labels := []api.Label{}
-	res := importer.Merge(f, &labels, ts, importer.Options{}).Result
+	f, ts, res := imported(t, in, data, api.ImportYTVIS)
 	if res.Objects != 1 || res.Masks != 2 || res.SkippedCount != 0 || res.UnmatchedCount != 0 || len(ts[0].Doc.Objects)+len(ts[1].Doc.Objects) != 0 {
 		t.Fatalf("%+v; want the video's one object with 2 masks", res)
 	}
@@ -178,7 +169,7 @@ func ytvisRoundTrip(t *testing.T, in export.Input, data []byte) {
 			t.Errorf("frame %s: the mask differs from the exported one", k)
 		}
 	}
-	if again := importer.Merge(f, &labels, ts, importer.Options{}).Result; again.Objects != 0 || again.Duplicates != 2 {
-		t.Errorf("second import: %+v; want 2 duplicates", again)
+	if res := again(f, ts); res.Objects != 0 || res.Duplicates != 2 {
+		t.Errorf("second import: %+v; want 2 duplicates", res)
 	}
 }

@@ -168,7 +168,7 @@ describe("exports", () => {
     expect(await exportProject("coco", "p1", opts, { bridge: null, download, save })).toBe("Exported p-coco.json");
     expect(download).toHaveBeenCalledWith("p1", "coco", { ...opts, tolerance: undefined });
     await exportProject("labelme", "p1", opts, { bridge: null, download, save });
-    expect(download).toHaveBeenLastCalledWith("p1", "labelme", opts);
+    expect(download).toHaveBeenLastCalledWith("p1", "labelme", { ...opts, val: 0 });
     expect(save).toHaveBeenCalledWith(blob, "p-coco.json");
   });
 });

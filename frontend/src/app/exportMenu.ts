@@ -30,6 +30,9 @@ export interface ExportOptions {
 /** The formats that write polygons, whose detail the menu sets. */
 export const polygonFormats = ["coco-polygons", "yolo", "labelme"];
 
+/** The formats whose datasets split into train and val. */
+export const splitFormats = ["coco", "coco-polygons", "yolo", "voc"];
+
 /** The polygon details the menu offers (tolerance in pixels). */
 const details: [number, string][] = [
   [1, "Polygons: fine (1 px)"],
@@ -89,7 +92,12 @@ export async function exportProject(
     save: (blob: Blob, filename: string) => void;
   },
 ): Promise<string | null> {
-  const o: ExportOptions = { ...opts, tolerance: polygonFormats.includes(format) ? opts.tolerance : undefined };
+  // The options a format has no use for are left out.
+  const o: ExportOptions = {
+    ...opts,
+    val: splitFormats.includes(format) ? opts.val : 0,
+    tolerance: polygonFormats.includes(format) ? opts.tolerance : undefined,
+  };
   if (how.bridge?.saveExport) {
     const path = await how.bridge.saveExport(format, projectId, { done_only: o.doneOnly, pictures: o.pictures, val: o.val, tolerance: o.tolerance });
     return path ? `Exported to ${path}` : null;

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/samwise-app/samwise/engine/api"
+	"github.com/samwise-app/samwise/engine/export"
 )
 
 // TypeScriptTypes are api types the frontend uses that no endpoint names as
@@ -56,14 +57,22 @@ func TypeScript(endpoints []api.Endpoint, extra []any) []byte {
 		fmt.Fprintf(&b, "  %s: { request: %s; response: %s };\n", strconv.Quote(r.key), r.req, r.resp)
 	}
 	b.WriteString("}\n\n")
-	b.WriteString("export const exportFormats = [")
-	for i, f := range api.ExportFormats {
-		if i > 0 {
-			b.WriteString(", ")
+	for _, l := range []struct {
+		name, doc string
+		keep      func(string) bool
+	}{
+		{"exportFormats", "The export formats.", func(string) bool { return true }},
+		{"polygonExportFormats", "The export formats that write polygons (?tolerance=).", export.Polygons},
+		{"splitExportFormats", "The export formats whose datasets split into train and val (?val=).", export.Splits},
+	} {
+		var quoted []string
+		for _, f := range api.ExportFormats {
+			if l.keep(f) {
+				quoted = append(quoted, strconv.Quote(f))
+			}
 		}
-		b.WriteString(strconv.Quote(f))
+		fmt.Fprintf(&b, "/** %s */\nexport const %s: readonly string[] = [%s];\n", l.doc, l.name, strings.Join(quoted, ", "))
 	}
-	b.WriteString("] as const;\n")
 	return []byte(b.String())
 }
 

@@ -518,4 +518,9 @@ export interface Endpoints {
   "DELETE /v1/remote/worker": { request: never; response: RemoteWorker };
 }
 
-export const exportFormats = ["coco", "coco-polygons", "yolo", "labelme", "png", "voc", "mots", "ytvis"] as const;
+/** The export formats. */
+export const exportFormats: readonly string[] = ["coco", "coco-polygons", "yolo", "labelme", "png", "voc", "mots", "ytvis"];
+/** The export formats that write polygons (?tolerance=). */
+export const polygonExportFormats: readonly string[] = ["coco-polygons", "yolo", "labelme"];
+/** The export formats whose datasets split into train and val (?val=). */
+export const splitExportFormats: readonly string[] = ["coco", "coco-polygons", "yolo", "voc"];

@@ -1,6 +1,7 @@
 // Export downloads: each format from GET /v1/projects/{id}/export, saved
 // through a link in a browser and through the desktop shell's save dialog
 // in the desktop app (a link download saves nothing in its webview).
+import { polygonExportFormats, splitExportFormats } from "../api/types.gen";
 import { el } from "../view/dom";
 import type { DesktopBridge } from "./desktop";
 
@@ -26,12 +27,6 @@ export interface ExportOptions {
   /** Polygon formats: how far polygons may stray from the masks, in pixels (0: exact); left out for the others. */
   tolerance?: number;
 }
-
-/** The formats that write polygons, whose detail the menu sets. */
-export const polygonFormats = ["coco-polygons", "yolo", "labelme"];
-
-/** The formats whose datasets split into train and val. */
-export const splitFormats = ["coco", "coco-polygons", "yolo", "voc"];
 
 /** The polygon details the menu offers (tolerance in pixels). */
 const details: [number, string][] = [
@@ -95,8 +90,8 @@ export async function exportProject(
   // The options a format has no use for are left out.
   const o: ExportOptions = {
     ...opts,
-    val: splitFormats.includes(format) ? opts.val : 0,
-    tolerance: polygonFormats.includes(format) ? opts.tolerance : undefined,
+    val: splitExportFormats.includes(format) ? opts.val : 0,
+    tolerance: polygonExportFormats.includes(format) ? opts.tolerance : undefined,
   };
   if (how.bridge?.saveExport) {
     const path = await how.bridge.saveExport(format, projectId, { done_only: o.doneOnly, pictures: o.pictures, val: o.val, tolerance: o.tolerance });

@@ -8,6 +8,7 @@ var projectEndpoints = []Endpoint{
 	{Method: "PUT", Path: "/v1/projects/{project_id}", Summary: "Rename a project, replace its labels or rename labels in every annotation.", Request: ProjectUpdate{}, Response: Project{}, Status: 200},
 	{Method: "POST", Path: "/v1/projects/{project_id}/media", Summary: "Add media (from POST /v1/media) to a project.", Request: ProjectMediaRequest{}, Response: Project{}, Status: 200},
 	{Method: "GET", Path: "/v1/projects/{project_id}/media", Summary: "A project's media with their annotation status.", Response: ProjectMediaList{}, Status: 200},
+	{Method: "GET", Path: "/v1/projects/{project_id}/stats", Summary: "What the project holds: media (annotated, done), objects and masks, and per label objects, masks and media.", Response: ProjectStats{}, Status: 200},
 	{Method: "DELETE", Path: "/v1/projects/{project_id}/media/{media_id}", Summary: "Take a media out of a project (its annotations are kept and come back if it is added again).", Response: Project{}, Status: 200},
 	{Method: "GET", Path: "/v1/projects/{project_id}/annotations/{media_id}", Summary: "The annotations of one media of a project.", Response: AnnotationDoc{}, Status: 200},
 	{Method: "PUT", Path: "/v1/projects/{project_id}/annotations/{media_id}", Summary: "Save the annotations of one media (optimistic concurrency: 409 with the current document when the version is stale).", Request: AnnotationDoc{}, Response: AnnotationDoc{}, Status: 200},

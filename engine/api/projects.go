@@ -69,6 +69,34 @@ type ProjectMediaList struct {
 	Media []ProjectMedia `json:"media"`
 }
 
+// ProjectStats answers GET /v1/projects/{project_id}/stats: what the
+// project holds, for checking a dataset's balance before training.
+type ProjectStats struct {
+	// Media counts the project's media (Images + Videos); Annotated those
+	// with an object, Done those marked done.
+	Media     int `json:"media"`
+	Images    int `json:"images"`
+	Videos    int `json:"videos"`
+	Annotated int `json:"annotated"`
+	Done      int `json:"done"`
+	// Objects counts the objects that have a mask; Masks their masks (one
+	// per object and frame).
+	Objects int `json:"objects"`
+	Masks   int `json:"masks"`
+	// Labels are the counts per label: the project's labels in order (with
+	// zeros), then labels found only on objects; "" is unlabelled.
+	Labels []LabelStats `json:"labels"`
+}
+
+// LabelStats counts one label's objects, their masks and the media they
+// are on.
+type LabelStats struct {
+	Name    string `json:"name"`
+	Objects int    `json:"objects"`
+	Masks   int    `json:"masks"`
+	Media   int    `json:"media"`
+}
+
 // AnnotatedObject is one object of an annotation document. Masks maps frame
 // numbers (decimal strings; images use "0") to the object's mask on that
 // frame, at the media's full resolution.

@@ -1,7 +1,9 @@
 package project_test
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/samwise-app/samwise/engine/api"
@@ -73,5 +75,59 @@ func TestMediaStatus(t *testing.T) {
 	}
 	if got := rows(); !slices.Equal(got, want) {
 		t.Fatalf("without summaries: %v, want %v", got, want)
+	}
+}
+
+// Stats sums the summaries: the project's labels first (with zeros), then
+// labels found only on objects by name; a label rename follows; summaries
+// from before per-label counts are read from their documents.
+func TestStats(t *testing.T) {
+	s, db, p, ids := projectOf(t, 3)
+	if _, err := s.Update(p.ProjectID, api.ProjectUpdate{Labels: &[]api.Label{{Name: "cat"}, {Name: "dog"}}}); err != nil {
+		t.Fatal(err)
+	}
+	m := mask.New(1280, 720)
+	m.Set(5, 5, true)
+	rle := mask.Encode(m)
+	for i, objects := range [][]api.AnnotatedObject{
+		{{ObjectID: 1, Label: "cat", Masks: map[string]api.RLE{"0": rle, "4": rle}}, {ObjectID: 2, Label: "zebra", Masks: map[string]api.RLE{"1": rle}}, {ObjectID: 3, Label: "cat", Masks: map[string]api.RLE{}}},
+		{{ObjectID: 1, Label: "cat", Masks: map[string]api.RLE{"0": rle}}, {ObjectID: 2, Label: "", Masks: map[string]api.RLE{"0": rle}}},
+	} {
+		if _, err := s.PutAnnotations(p.ProjectID, ids[i], api.AnnotationDoc{Objects: objects, Done: i == 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stats := func() string {
+		t.Helper()
+		st, err := s.Stats(p.ProjectID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%d media (%d images %d videos), %d annotated, %d done, %d objects, %d masks: %v",
+			st.Media, st.Images, st.Videos, st.Annotated, st.Done, st.Objects, st.Masks, st.Labels)
+	}
+	want := "3 media (0 images 3 videos), 2 annotated, 1 done, 4 objects, 5 masks: [{cat 2 3 2} {dog 0 0 0} { 1 1 1} {zebra 1 1 1}]"
+	if got := stats(); got != want {
+		t.Fatalf("stats\n%s\nwant\n%s", got, want)
+	}
+	if _, err := s.Update(p.ProjectID, api.ProjectUpdate{Labels: &[]api.Label{{Name: "lynx"}, {Name: "dog"}}, Renames: map[string]string{"cat": "lynx"}}); err != nil {
+		t.Fatal(err)
+	}
+	renamed := strings.ReplaceAll(want, "{cat ", "{lynx ")
+	if got := stats(); got != renamed {
+		t.Fatalf("after a rename\n%s\nwant\n%s", got, renamed)
+	}
+	// Summaries without per-label counts (written before them).
+	err := db.Bolt().Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("annotation_status"))
+		return b.ForEach(func(k, v []byte) error {
+			return b.Put(k, []byte(strings.Replace(string(v), `"labels"`, `"old"`, 1)))
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stats(); got != renamed {
+		t.Fatalf("from old summaries\n%s\nwant\n%s", got, renamed)
 	}
 }

@@ -22,6 +22,7 @@ func (s *Server) projectHandlers() map[string]http.HandlerFunc {
 		"PUT /v1/projects/{project_id}":                        h.update,
 		"POST /v1/projects/{project_id}/media":                 h.addMedia,
 		"GET /v1/projects/{project_id}/media":                  h.media,
+		"GET /v1/projects/{project_id}/stats":                  h.stats,
 		"DELETE /v1/projects/{project_id}/media/{media_id}":    h.removeMedia,
 		"GET /v1/projects/{project_id}/annotations/{media_id}": h.annotations,
 		"PUT /v1/projects/{project_id}/annotations/{media_id}": h.putAnnotations,
@@ -102,6 +103,11 @@ func (h *projectHandlers) addMedia(w http.ResponseWriter, r *http.Request) {
 func (h *projectHandlers) media(w http.ResponseWriter, r *http.Request) {
 	list, err := h.store.MediaStatus(r.PathValue("project_id"))
 	h.reply(w, r, http.StatusOK, api.ProjectMediaList{Media: list}, err)
+}
+
+func (h *projectHandlers) stats(w http.ResponseWriter, r *http.Request) {
+	st, err := h.store.Stats(r.PathValue("project_id"))
+	h.reply(w, r, http.StatusOK, st, err)
 }
 
 func (h *projectHandlers) removeMedia(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -304,4 +305,23 @@ func waitJob(t *testing.T, e *enginetest.Engine, id string, until func(*api.Job)
 
 func ended(j *api.Job) bool {
 	return j.State == api.JobSucceeded || j.State == api.JobFailed || j.State == api.JobCancelled
+}
+
+// The project's statistics over HTTP: per label, and 404 for an unknown
+// project.
+func TestProjectStats(t *testing.T) {
+	e := enginetest.Start(t)
+	p, m, rle := annotated(t, e)
+	proj := "/v1/projects/" + p.ProjectID
+	must(t, e, 200, "PUT", proj+"/annotations/"+m.MediaID, api.AnnotationDoc{Done: true, Objects: []api.AnnotatedObject{
+		{ObjectID: 1, Label: "pear", Visible: true, Masks: map[string]api.RLE{"0": rle}},
+		{ObjectID: 2, Label: "pear", Visible: true, Masks: map[string]api.RLE{"0": rle}},
+	}}, nil)
+	var st api.ProjectStats
+	must(t, e, 200, "GET", proj+"/stats", nil, &st)
+	got := fmt.Sprintf("%d %d %d %d %d %v", st.Media, st.Images, st.Done, st.Objects, st.Masks, st.Labels)
+	if want := "1 1 1 2 2 [{apple 0 0 0} {pear 2 2 1}]"; got != want {
+		t.Errorf("stats %s, want %s", got, want)
+	}
+	must(t, e, 404, "GET", "/v1/projects/0123456789abcdef01234567/stats", nil, nil)
 }

@@ -378,6 +378,13 @@ test("C copies the previous image's objects onto one of the same size, one undo 
   assert.equal(copied[0].area, area, "the mask as it was");
   await page.keyboard.press("z");
   await until(page, () => window.__samwise.snapshot().objects.length === 0, null, "undo removes the copy");
+
+  // The project's statistics: three images, the saved objects, the label's row.
+  await page.click(".stats-button");
+  await page.waitForSelector(".stats-table");
+  assert.match(await page.locator(".stats-summary").textContent(), /^3 media \(3 images, 0 videos\) · 2 annotated · \d+ done · \d+ objects · \d+ masks$/);
+  assert.match(await page.locator(".stats-table").textContent(), /^LabelObjectsShareMasksMediafruit\d+\d+%/);
+  await page.click(".dialog button.primary");
 });
 
 test("a token the engine requires is asked once and kept", async () => {

@@ -23,6 +23,7 @@ import type {
   ProjectConceptRequest,
   ProjectList,
   ProjectMediaList,
+  ProjectStats,
   Ready,
 } from "./types.gen";
 
@@ -78,6 +79,10 @@ export class Engine {
 
   projectMedia(id: string): Promise<ProjectMediaList> {
     return this.client.json("GET", `/v1/projects/${enc(id)}/media`);
+  }
+
+  stats(id: string): Promise<ProjectStats> {
+    return this.client.json("GET", `/v1/projects/${enc(id)}/stats`);
   }
 
   annotations(id: string, mediaId: string): Promise<AnnotationDoc> {

@@ -120,6 +120,13 @@ export interface Label {
   color: string;
 }
 
+export interface LabelStats {
+  name: string;
+  objects: number;
+  masks: number;
+  media: number;
+}
+
 export interface Media {
   media_id: string;
   kind: string;
@@ -335,6 +342,17 @@ export interface ProjectRequest {
   labels?: Label[];
 }
 
+export interface ProjectStats {
+  media: number;
+  images: number;
+  videos: number;
+  annotated: number;
+  done: number;
+  objects: number;
+  masks: number;
+  labels: LabelStats[];
+}
+
 export interface ProjectUpdate {
   name?: string;
   labels?: Label[];
@@ -482,6 +500,7 @@ export interface Endpoints {
   "PUT /v1/projects/{project_id}": { request: ProjectUpdate; response: Project };
   "POST /v1/projects/{project_id}/media": { request: ProjectMediaRequest; response: Project };
   "GET /v1/projects/{project_id}/media": { request: never; response: ProjectMediaList };
+  "GET /v1/projects/{project_id}/stats": { request: never; response: ProjectStats };
   "DELETE /v1/projects/{project_id}/media/{media_id}": { request: never; response: Project };
   "GET /v1/projects/{project_id}/annotations/{media_id}": { request: never; response: AnnotationDoc };
   "PUT /v1/projects/{project_id}/annotations/{media_id}": { request: AnnotationDoc; response: AnnotationDoc };

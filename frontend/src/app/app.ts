@@ -10,6 +10,7 @@ import { ConceptPanel } from "./conceptPanel";
 import { connectDesktop, desktop, menuTakes, openPaths, type DesktopHost } from "./desktop";
 import { ask } from "./dialogs";
 import { exportMenu, exportProject, openExportMenu, saveBlob, type ExportOptions } from "./exportMenu";
+import { showStats } from "./statsDialog";
 import { showHelp } from "./help";
 import { JobBar } from "../jobs/jobBar";
 import { confirmImport, importButton, importSummary, isAnnotationFile } from "./importDialog";
@@ -90,6 +91,7 @@ export class App {
       el("span", { class: "brand" }, "Samwise"),
       this.projectSelect,
       el("button", { class: "small", title: "Rename project", onclick: () => void this.renameProject() }, "Rename"),
+      el("button", { class: "small stats-button", title: "Media, objects and masks per label", onclick: () => void this.openStats() }, "Stats"),
       el("span", { class: "spacer" }),
       this.save.root,
       this.ready.badge,
@@ -379,6 +381,18 @@ export class App {
       this.fail(e);
     } finally {
       ended?.();
+    }
+  }
+
+  /** Shows the project's statistics (what is saved: the open media first). */
+  private async openStats(): Promise<void> {
+    const p = this.project;
+    if (!p) return;
+    try {
+      await this.view?.annotator.autosave.flush();
+      showStats(await this.engine.stats(p.project_id));
+    } catch (e) {
+      this.fail(e);
     }
   }
 

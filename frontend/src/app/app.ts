@@ -423,7 +423,7 @@ export class App {
     }
   }
 
-  /** Imports a COCO, YouTube-VIS, LabelMe or YOLO file after the user confirms the dry
+  /** Imports a COCO, YouTube-VIS, LabelMe, YOLO, VOC or mask PNG file after the user confirms the dry
    * run's summary, then shows the new labels, statuses and objects. */
   private async importFile(file: File): Promise<void> {
     const p = this.project;

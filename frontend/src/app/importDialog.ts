@@ -1,5 +1,6 @@
 // Importing annotations made elsewhere (COCO, YouTube-VIS, LabelMe JSON, a zip of
-// LabelMe files or of YOLO segmentation labels): the engine's dry run says
+// LabelMe files, of YOLO segmentation labels, Pascal VOC or mask PNGs, or a dataset
+// zip with the pictures): the engine's dry run says
 // what the file would add, the user confirms, and only then is anything
 // saved.
 import type { ImportResult } from "../api/types.gen";
@@ -14,7 +15,7 @@ export function importButton(choose: (file: File) => void): HTMLElement {
     input.value = "";
     if (f) choose(f);
   });
-  const button = el("button", { class: "small import-button", title: "Import annotations (COCO, YouTube-VIS, LabelMe or YOLO) as new objects", onclick: () => input.click() }, "Import");
+  const button = el("button", { class: "small import-button", title: "Import annotations (COCO, YouTube-VIS, LabelMe, YOLO, Pascal VOC or mask PNGs; a dataset zip too) as new objects", onclick: () => input.click() }, "Import");
   return el("span", { class: "import" }, button, input);
 }
 

@@ -292,7 +292,7 @@ func TestSaveExportSavesTheEnginesFile(t *testing.T) {
 	if err := c.Do(context.Background(), "PUT", "/v1/projects/"+p.ProjectID+"/annotations/"+vid.Media[0].MediaID, doc, nil); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "clip.mp4"), []byte("no longer a video"), 0o644)
+	enginetest.Damage(t, filepath.Join(dir, "clip.mp4"))
 	if _, err := d.SaveExport("yolo", p.ProjectID, app.ExportOptions{Pictures: true}); err == nil || !strings.Contains(err.Error(), "stopped before its end") {
 		t.Errorf("broken dataset: %v", err)
 	}

@@ -101,3 +101,20 @@ func JobMasks(t testing.TB, c *client.Client, id string) map[int]map[int]string 
 	}
 	return out
 }
+
+// Damage overwrites a file with junk of its own size and gives it back its
+// modification time, as a disk fault would: checks of size and time see
+// nothing, reading it fails.
+func Damage(t testing.TB, path string) {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, bytes.Repeat([]byte("x"), int(st.Size())), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -207,13 +207,14 @@ func (l *Library) ReadAll(m *store.Media) ([]byte, error) {
 }
 
 // Check says why a media file cannot be read as it was recorded: gone
-// (ErrNoFile), or a registered local image changed since (ErrChanged).
+// (ErrNoFile), or a registered local file (an image or a video file; a
+// folder of frames is not compared) changed since (ErrChanged).
 func (l *Library) Check(m *store.Media) error {
 	st, err := os.Stat(m.Path)
 	if err != nil {
 		return fmt.Errorf("%w: %s (%s) is no longer readable: %v", ErrNoFile, m.Name, m.Path, err)
 	}
-	if m.Local && m.Kind == api.KindImage && (st.ModTime().UnixNano() != m.ModTime || st.Size() != m.Size) {
+	if m.Local && !st.IsDir() && (st.ModTime().UnixNano() != m.ModTime || st.Size() != m.Size) {
 		return fmt.Errorf("%s: %w", m.Path, ErrChanged)
 	}
 	return nil

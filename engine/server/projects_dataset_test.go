@@ -223,18 +223,30 @@ func TestExportWithPicturesBadFiles(t *testing.T) {
 		t.Errorf("missing file: %q, want the file named", env.Error.Message)
 	}
 
-	// A local video that is no longer a video when its frames are read.
+	// A local video changed since it was opened is refused before anything
+	// is sent; one damaged in place (size and time unchanged) is found only
+	// when its frames are read, and breaks the download.
 	sc := synth.StandardVideo(6)
 	videoPath := filepath.Join(dir, "clip.mp4")
 	if err := sc.Encode(t.Context(), videoPath, 30); err != nil {
 		t.Fatal(err)
 	}
+	st, _ := os.Stat(videoPath)
+	clipTime := st.ModTime()
 	var clip api.Media
 	must(t, e, 201, "POST", "/v1/media", api.MediaRequest{Path: videoPath}, &clip)
 	q := projectWith(t, e, api.ProjectRequest{Name: "Broken"}, &clip)
 	must(t, e, 200, "PUT", "/v1/projects/"+q.ProjectID+"/annotations/"+clip.MediaID, api.AnnotationDoc{Objects: []api.AnnotatedObject{
 		{ObjectID: 1, Visible: true, Masks: map[string]api.RLE{"2": mask.Encode(sc.Truth("red", 2))}}}}, nil)
-	os.WriteFile(videoPath, []byte("not a video any more"), 0o644)
+	orig, _ := os.ReadFile(videoPath)
+	os.WriteFile(videoPath, append(orig, 0), 0o644)
+	json.Unmarshal(must(t, e, 409, "GET", "/v1/projects/"+q.ProjectID+"/export?format=coco&pictures=true", nil, nil), &env)
+	if !strings.Contains(env.Error.Message, "clip.mp4") || !strings.Contains(env.Error.Message, "changed") {
+		t.Errorf("changed video: %q", env.Error.Message)
+	}
+	os.WriteFile(videoPath, orig, 0o644)
+	os.Chtimes(videoPath, clipTime, clipTime)
+	enginetest.Damage(t, videoPath)
 	resp, err := http.Get(e.URL + "/v1/projects/" + q.ProjectID + "/export?format=coco&pictures=true")
 	if err != nil {
 		t.Fatal(err) // the answer starts (its headers are sent at once) ...

@@ -66,10 +66,8 @@ func TypeScript(endpoints []api.Endpoint, extra []any) []byte {
 		{"splitExportFormats", "The export formats whose datasets split into train and val (?val=).", export.Splits},
 	} {
 		var quoted []string
-		for _, f := range api.ExportFormats {
-			if l.keep(f) {
-				quoted = append(quoted, strconv.Quote(f))
-			}
+		for _, f := range export.Formats(l.keep) {
+			quoted = append(quoted, strconv.Quote(f))
 		}
 		fmt.Fprintf(&b, "/** %s */\nexport const %s: readonly string[] = [%s];\n", l.doc, l.name, strings.Join(quoted, ", "))
 	}

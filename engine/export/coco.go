@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/json"
 
+	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/mask"
 )
 
@@ -72,7 +73,7 @@ func COCO(in Input, polygons bool) ([]byte, error) {
 		out.Images = append(out.Images, img)
 		for _, o := range f.Objects {
 			a := cocoAnnotation{ID: len(out.Annotations) + 1, ImageID: img.ID, CategoryID: o.Category,
-				Segmentation: o.RLE, Area: o.Mask.Area(), BBox: bbox(o.Mask), IsCrowd: o.crowd(), Attributes: o.Flags, ObjectID: o.ObjectID}
+				Segmentation: o.RLE, Area: o.Mask.Area(), BBox: bbox(o.Mask), IsCrowd: o.flag(api.FlagCrowd), Attributes: o.Flags, ObjectID: o.ObjectID}
 			if polygons {
 				if p := mask.Polygons(o.Mask, in.tolerance()); len(p) > 0 {
 					a.Segmentation = p

@@ -51,8 +51,18 @@ func (in Input) tolerance() float64 {
 
 // Polygons reports whether format writes polygons (whose detail
 // Input.Tolerance sets).
-func Polygons(format string) bool {
-	return format == api.ExportCOCOPolygons || format == api.ExportYOLO || format == api.ExportLabelMe
+func Polygons(format string) bool { return specs[format].polygons }
+
+// Formats lists the export formats for which keep is true (Polygons,
+// Splits), in api.ExportFormats order.
+func Formats(keep func(format string) bool) []string {
+	var out []string
+	for _, f := range api.ExportFormats {
+		if keep(f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // File is an export ready to download.

@@ -22,6 +22,8 @@ type spec struct {
 	flat bool
 	// videosOnly formats leave images out.
 	videosOnly bool
+	// polygons formats write polygons (Input.Tolerance sets their detail).
+	polygons bool
 	// split, for formats that can be split into train and val, names a
 	// file of one part in the split dataset ("" leaves it out); index
 	// makes the files that describe the whole split (YOLO's data.yaml).
@@ -32,10 +34,10 @@ type spec struct {
 var specs = map[string]spec{
 	api.ExportCOCO: {suffix: "coco", json: true, pictures: "images/", split: splitCOCO,
 		files: jsonFile("annotations/instances.json", func(in Input) ([]byte, error) { return COCO(in, false) })},
-	api.ExportCOCOPolygons: {suffix: "coco-polygons", json: true, pictures: "images/", split: splitCOCO,
+	api.ExportCOCOPolygons: {suffix: "coco-polygons", json: true, pictures: "images/", split: splitCOCO, polygons: true,
 		files: jsonFile("annotations/instances.json", func(in Input) ([]byte, error) { return COCO(in, true) })},
-	api.ExportYOLO:    {suffix: "yolo", files: yoloFiles, pictures: "images/", flat: true, split: splitYOLO, index: yoloSplitIndex},
-	api.ExportLabelMe: {suffix: "labelme", files: labelmeFiles}, // each JSON beside its picture
+	api.ExportYOLO:    {suffix: "yolo", files: yoloFiles, pictures: "images/", flat: true, split: splitYOLO, index: yoloSplitIndex, polygons: true},
+	api.ExportLabelMe: {suffix: "labelme", files: labelmeFiles, polygons: true}, // each JSON beside its picture
 	api.ExportPNG:     {suffix: "masks", files: pngFiles, pictures: "images/", flat: true},
 	api.ExportVOC:     {suffix: "voc", files: vocFiles, pictures: "JPEGImages/", flat: true, split: splitVOC, index: vocSplitIndex},
 	api.ExportMOTS:    {suffix: "mots", files: motsFiles, pictures: "images/", videosOnly: true},

@@ -83,15 +83,8 @@ type frameObject struct {
 	Note     string
 }
 
-// crowd is COCO's iscrowd of an object: 1 for a crowd region.
-func (o *frameObject) crowd() int {
-	if o.Flags[api.FlagCrowd] {
-		return 1
-	}
-	return 0
-}
-
-// flag is a VOC flag of an object: 1 when set.
+// flag is 1 when the object has the flag, else 0 (COCO's iscrowd, VOC's
+// truncated, occluded, difficult).
 func (o *frameObject) flag(name string) int {
 	if o.Flags[name] {
 		return 1

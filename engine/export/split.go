@@ -1,7 +1,7 @@
 package export
 
 import (
-	"cmp"
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"math"
@@ -18,7 +18,7 @@ const (
 )
 
 // Splits reports whether format's datasets can be split into train and val
-// parts (COCO and YOLO, the formats trainers read splits of).
+// parts (COCO, YOLO and VOC, the formats trainers read splits of).
 func Splits(format string) bool {
 	return specs[format].split != nil
 }
@@ -50,7 +50,7 @@ func splitItems(in Input, val float64) ([]part, error) {
 		order[i] = i
 		keys[i] = sha256.Sum256([]byte(it.Media.MediaID))
 	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(string(keys[a][:]), string(keys[b][:])) })
+	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(keys[a][:], keys[b][:]) })
 	held := map[int]bool{}
 	for _, i := range order[:k] {
 		held[i] = true

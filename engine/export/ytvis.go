@@ -93,7 +93,7 @@ func YTVIS(in Input) ([]byte, error) {
 				j = len(out.Annotations)
 				objects[o.ObjectID] = j
 				out.Annotations = append(out.Annotations, ytvisAnnotation{ID: j + 1, VideoID: v.ID, CategoryID: o.Category,
-					Width: f.Media.Width, Height: f.Media.Height, IsCrowd: o.crowd(), ObjectID: o.ObjectID})
+					Width: f.Media.Width, Height: f.Media.Height, IsCrowd: o.flag(api.FlagCrowd), ObjectID: o.ObjectID})
 			}
 			a := &out.Annotations[j]
 			a.pad(pos)

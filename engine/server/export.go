@@ -26,54 +26,52 @@ func (s *Server) exportOptions(w http.ResponseWriter, r *http.Request, format st
 	if o.pictures, ok = s.boolParam(w, r, "pictures"); !ok {
 		return o, false
 	}
-	if v := r.URL.Query().Get("tolerance"); v != "" {
+	q := r.URL.Query()
+	var msg string
+	if v := q.Get("tolerance"); v != "" {
 		t, err := strconv.ParseFloat(v, 64)
-		var msg string
 		switch {
 		case err != nil || !(t >= 0 && t <= export.MaxTolerance):
 			msg = fmt.Sprintf("tolerance %q: give how far polygons may stray from the mask, 0 (exact) to %g pixels", v, export.MaxTolerance)
 		case !export.Polygons(format):
-			msg = format + " has no polygons to simplify: tolerance goes with coco-polygons, yolo or labelme"
-		}
-		if msg != "" {
-			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, msg, nil)
-			return o, false
+			msg = format + " has no polygons to simplify: tolerance goes with " + orList(export.Formats(export.Polygons))
 		}
 		o.tolerance = &t
 	}
-	v := r.URL.Query().Get("val")
-	if v == "" {
-		return o, true
-	}
-	var err error
-	o.val, err = strconv.ParseFloat(v, 64)
-	var msg string
-	switch {
-	case err != nil || !(o.val > 0 && o.val < 1):
-		msg = "val " + strconv.Quote(v) + ": give the share of media held out for validation, between 0 and 1 (0.2 holds out a fifth)"
-	case !o.pictures:
-		msg = "val splits a dataset: add pictures=true"
-	case !export.Splits(format):
-		var splits []string
-		for _, f := range api.ExportFormats {
-			if export.Splits(f) {
-				splits = append(splits, f)
-			}
+	if v := q.Get("val"); v != "" && msg == "" {
+		var err error
+		o.val, err = strconv.ParseFloat(v, 64)
+		switch {
+		case err != nil || !(o.val > 0 && o.val < 1):
+			msg = "val " + strconv.Quote(v) + ": give the share of media held out for validation, between 0 and 1 (0.2 holds out a fifth)"
+		case !o.pictures:
+			msg = "val splits a dataset: add pictures=true"
+		case !export.Splits(format):
+			msg = format + " datasets are not split into train and val: use " + orList(export.Formats(export.Splits))
 		}
-		msg = format + " datasets are not split into train and val: use " + strings.Join(splits[:len(splits)-1], ", ") + " or " + splits[len(splits)-1]
-	default:
-		return o, true
 	}
-	s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, msg, nil)
-	return o, false
+	if msg != "" {
+		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, msg, nil)
+		return o, false
+	}
+	return o, true
+}
+
+// orList writes "a, b or c".
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // sendExport answers an export of in in format: the annotation file, or,
 // with pictures, the dataset zip (annotations and pictures; split into
-// train and val with opts.val), streamed as it is made. An error found before anything is written (bad format, nothing
-// to export, a media file gone) is returned for the caller to answer; one
-// while streaming aborts the response, so the client sees a broken
-// download, never a complete-looking zip with pictures missing.
+// train and val with opts.val), streamed as it is made. An error found
+// before anything is written (bad format, nothing to export, a media file
+// gone) is returned for the caller to answer; one while streaming aborts
+// the response, so the client sees a broken download, never a
+// complete-looking zip with pictures missing.
 func (s *Server) sendExport(w http.ResponseWriter, r *http.Request, format string, in export.Input, opts exportOptions) error {
 	in.Tolerance = opts.tolerance
 	if !opts.pictures {

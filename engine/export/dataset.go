@@ -87,6 +87,7 @@ func NewDataset(format string, in Input, val float64) (*Dataset, error) {
 
 // plan adds the pictures of in, those of part (when the dataset is split).
 func (d *Dataset) plan(spec spec, in Input, part string) {
+	names := fileNames(in)
 	for i, it := range in.Items {
 		if spec.videosOnly && it.Media.Kind != api.KindVideo {
 			continue
@@ -99,9 +100,8 @@ func (d *Dataset) plan(spec spec, in Input, part string) {
 		if it.Media.Kind == api.KindVideo {
 			s.frames = frames
 		}
-		name := mediaFileName(in, i)
 		for _, fi := range frames {
-			fileName, stem := frameNames(it.Media, name, fi)
+			fileName, stem := frameNames(it.Media, names[i], fi)
 			if spec.flat {
 				fileName = stem + path.Ext(fileName)
 			}

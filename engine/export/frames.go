@@ -97,8 +97,9 @@ func (o *frameObject) flag(name string) int {
 // are decoded one frame at a time.
 func forEachFrame(in Input, cats []Category, fn func(f *frame) error) error {
 	ids := categoryIDs(cats)
+	names := fileNames(in)
 	for i, it := range in.Items {
-		name := mediaFileName(in, i)
+		name := names[i]
 		for _, fi := range exportedFrames(it) {
 			f := frame{Media: it.Media, Index: fi}
 			f.FileName, f.Stem = frameNames(it.Media, name, fi)
@@ -164,22 +165,28 @@ func maskedFrames(doc *api.AnnotationDoc) []int {
 	return out
 }
 
-// mediaFileName is the file name of item i: its upload name, made unique
-// within the project by prefixing the media id when names repeat.
-func mediaFileName(in Input, i int) string {
-	m := in.Items[i].Media
-	name := PictureName(m)
-	for j, other := range in.Items {
-		if j != i && PictureName(other.Media) == name {
-			return m.MediaID[:min(8, len(m.MediaID))] + "_" + name
+// fileNames are the file names of in's items, in order: their upload
+// names, made unique within the project by prefixing the media id where
+// names repeat.
+func fileNames(in Input) []string {
+	names := make([]string, len(in.Items))
+	count := map[string]int{}
+	for i, it := range in.Items {
+		names[i] = PictureName(it.Media)
+		count[names[i]]++
+	}
+	for i, it := range in.Items {
+		if count[names[i]] > 1 {
+			id := it.Media.MediaID
+			names[i] = id[:min(8, len(id))] + "_" + names[i]
 		}
 	}
-	return name
+	return names
 }
 
 // PictureName is the file name exports give media m's picture: its upload
 // name without folders and unportable characters, else its id and format.
-// (Names that repeat within a project get a prefix; see mediaFileName.)
+// (Names that repeat within a project get a prefix; see fileNames.)
 func PictureName(m api.Media) string {
 	name := path.Base(strings.ReplaceAll(m.Name, "\\", "/"))
 	name = fileNameRE.ReplaceAllString(name, "_")

@@ -62,10 +62,11 @@ func splitItems(in Input, val float64) ([]part, error) {
 	train, valid := in, in
 	train.Project.Labels, valid.Project.Labels = labels, labels
 	train.Items, valid.Items = nil, nil
+	names := fileNames(in)
 	for i, it := range in.Items { // project order within each part
 		// Names stay those of the whole project: unique even where the
 		// parts share a folder (VOC's JPEGImages/).
-		it.Media.Name = mediaFileName(in, i)
+		it.Media.Name = names[i]
 		if held[i] {
 			valid.Items = append(valid.Items, it)
 		} else {

@@ -181,10 +181,10 @@ func splitVOC(name, part string) string {
 func vocSplitIndex(in Input) *archive {
 	a := newArchive()
 	var stems strings.Builder
+	names := fileNames(in)
 	for i, it := range in.Items {
-		name := mediaFileName(in, i)
 		for _, fi := range exportedFrames(it) {
-			_, stem := frameNames(it.Media, name, fi)
+			_, stem := frameNames(it.Media, names[i], fi)
 			stems.WriteString(stem + "\n")
 		}
 	}

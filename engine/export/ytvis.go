@@ -62,10 +62,11 @@ func YTVIS(in Input) ([]byte, error) {
 		out.Categories = append(out.Categories, cocoCategory{ID: c.ID, Name: c.Name})
 	}
 	videos := map[string]int{} // media id → its video
+	names := fileNames(in)
 	for i, it := range in.Items {
 		if it.Media.Kind == api.KindVideo {
 			videos[it.Media.MediaID] = len(out.Videos)
-			out.Videos = append(out.Videos, ytvisVideo{ID: len(out.Videos) + 1, Name: mediaFileName(in, i),
+			out.Videos = append(out.Videos, ytvisVideo{ID: len(out.Videos) + 1, Name: names[i],
 				Width: it.Media.Width, Height: it.Media.Height, FileNames: []string{}, MediaID: it.Media.MediaID})
 		}
 	}

@@ -105,7 +105,7 @@ func (m *Main) runSegment(ctx context.Context, args []string) error {
 	resp := api.PVSImageResponse{Model: man.Name, ModelLabel: man.Label, Width: w, Height: h, Objects: segment.Render(res, req.Outputs, nil), Timing: res.Timing}
 	o := resp.Objects[0]
 	fmt.Fprintf(m.Stderr, "%s (%s): object %d area %d px, score %.3f, box %v, %.0f ms\n", man.Name, man.Label, o.ObjectID, o.Area, o.Score, o.Box, res.Timing.TotalMS)
-	return m.writeResult(*out, resp, res.Objects[0].Mask)
+	return m.writeResult(*out, resp, res.Objects[0].Mask.Mask())
 }
 
 // segmentConcept finds every instance of a concept on the image.

@@ -1,12 +1,15 @@
 package imaging_test
 
 import (
+	"fmt"
 	"image"
+	"math"
 	"math/rand/v2"
 	"os"
 	"testing"
 
 	"github.com/samwise-app/samwise/engine/imaging"
+	"github.com/samwise-app/samwise/engine/mask"
 )
 
 // reportPerMP adds an ns/MP metric: nanoseconds per operation divided by
@@ -97,4 +100,80 @@ func BenchmarkOrient6_4000x3000(b *testing.B) {
 		imaging.Orient(img, 6)
 	}
 	reportPerMP(b, 4000*3000)
+}
+
+// sharpLogits is a disk as a segmentation decoder outputs one: logits
+// that saturate within a pixel or two of its edge.
+func sharpLogits(rng *rand.Rand, w, h int) []float32 {
+	f := make([]float32, w*h)
+	cx, cy, r := (0.3+0.4*rng.Float64())*float64(w), (0.3+0.4*rng.Float64())*float64(h), 0.2*float64(min(w, h))
+	for y := range h {
+		for x := range w {
+			f[y*w+x] = float32(max(-20, min(20, 8*(r-math.Hypot(float64(x)-cx, float64(y)-cy)))))
+		}
+	}
+	return f
+}
+
+// BenchmarkClickMask is what a click's mask costs once the decoder has
+// run: its RLE, area and box, made through the full-resolution mask
+// (UpsampleThreshold into a reused buffer, then mask.Encode, Area, BBox)
+// or straight from the logits (UpsampleRuns).
+func BenchmarkClickMask(b *testing.B) {
+	fields := []struct {
+		name string
+		gen  func(*rand.Rand, int, int) []float32
+	}{{"sharp", sharpLogits}, {"blob", blobLogits}}
+	for _, size := range [][2]int{{1920, 1080}, {4000, 3000}} {
+		w, h := size[0], size[1]
+		for _, f := range fields {
+			src := f.gen(rand.New(rand.NewPCG(63, 64)), 288, 288)
+			b.Run(fmt.Sprintf("%s/%dx%d/mask", f.name, w, h), func(b *testing.B) {
+				m := mask.New(w, h)
+				for b.Loop() {
+					imaging.UpsampleThreshold(src, 288, 288, w, h, 0, m.Pix)
+					mask.Encode(m)
+					m.Area()
+					m.BBox()
+				}
+			})
+			b.Run(fmt.Sprintf("%s/%dx%d/runs", f.name, w, h), func(b *testing.B) {
+				for b.Loop() {
+					r := mask.Runs{W: w, H: h, Counts: imaging.UpsampleRuns(src, 288, 288, w, h, nil)}
+					r.RLE()
+					r.Area()
+					r.BBox()
+				}
+			})
+		}
+	}
+}
+
+// The runs of a click's mask straight from the logits, against making the
+// mask (UpsampleThreshold) — the RLE encoder then reads it again.
+func BenchmarkUpsampleRuns1080p(b *testing.B) {
+	src := blobLogits(rand.New(rand.NewPCG(57, 58)), 288, 288)
+	var counts []int
+	for b.Loop() {
+		counts = imaging.UpsampleRuns(src, 288, 288, 1920, 1080, counts)
+	}
+	reportPerMP(b, 1920*1080)
+}
+
+func BenchmarkUpsampleRuns4K(b *testing.B) {
+	src := blobLogits(rand.New(rand.NewPCG(57, 58)), 288, 288)
+	var counts []int
+	for b.Loop() {
+		counts = imaging.UpsampleRuns(src, 288, 288, 3840, 2160, counts)
+	}
+	reportPerMP(b, 3840*2160)
+}
+
+func BenchmarkUpsampleRuns4KNoise(b *testing.B) {
+	src := noiseLogits(rand.New(rand.NewPCG(57, 58)), 288, 288)
+	var counts []int
+	for b.Loop() {
+		counts = imaging.UpsampleRuns(src, 288, 288, 3840, 2160, counts)
+	}
+	reportPerMP(b, 3840*2160)
 }

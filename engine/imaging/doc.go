@@ -18,6 +18,8 @@
 //   - [ToTensor], [RGBToTensor]: model input from an image or an rgb24 frame.
 //   - [ResizeRGB]: the same resampling for rgb24 frames, as bytes.
 //   - [UpsampleLogits], [UpsampleThreshold]: masks at the original size.
+//   - [UpsampleRuns]: the same thresholded mask as column-major run lengths
+//     (COCO's counts), made without the mask.
 //
 // Functions that take sizes panic on impossible arguments (non-positive
 // sizes, short buffers, wrong dst lengths): those are programming errors.

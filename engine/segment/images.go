@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -49,8 +48,8 @@ type Object struct {
 	ID         int
 	Pred       sam.Prediction
 	Chosen     int
-	Mask       *mask.Mask
-	Candidates []*mask.Mask // all candidates, when multimask was asked for
+	Mask       mask.Runs
+	Candidates []mask.Runs // all candidates, when multimask was asked for
 }
 
 // Result is a whole answer.
@@ -98,7 +97,7 @@ func (s *Images) Segment(ctx context.Context, src Source, req *api.PVSImageReque
 			}
 		}
 		if given != nil && len(p.Points) == 0 {
-			res.Objects[i].Mask = given
+			res.Objects[i].Mask = mask.RunsOf(given)
 			res.Objects[i].Pred = sam.Prediction{IoU: []float32{1}, ObjectScore: 10}
 			continue
 		}
@@ -137,44 +136,9 @@ func (s *Images) Segment(ctx context.Context, src Source, req *api.PVSImageReque
 	return res, nil
 }
 
-// Upsample resizes candidate k's logits to w×h and thresholds them at 0,
-// into a buffer a released result gave back when there is one.
-func Upsample(p *sam.Prediction, k, w, h int) *mask.Mask {
-	m := &mask.Mask{W: w, H: h}
-	m.Pix = imaging.UpsampleThreshold(p.Logits[k], p.MaskW, p.MaskH, w, h, 0, maskBuffer(w*h))
-	return m
-}
-
-// maskBuffers holds the full-resolution mask buffers of released results:
-// without them every click on a 12-megapixel photo allocates and zeroes
-// 12 MB, and as much again per candidate.
-var maskBuffers sync.Pool // of *[]byte
-
-// maskBuffer returns a pooled buffer of n bytes, or nil (UpsampleThreshold
-// then allocates). Its content is stale: UpsampleThreshold writes every
-// byte.
-func maskBuffer(n int) []byte {
-	if b, ok := maskBuffers.Get().(*[]byte); ok && cap(*b) >= n {
-		return (*b)[:n]
-	}
-	return nil
-}
-
-// Release gives the result's masks back for later results to reuse, once
-// they are answered; neither the result nor its masks may be used after.
-func (r *Result) Release() {
-	for i := range r.Objects {
-		o := &r.Objects[i]
-		for _, c := range o.Candidates {
-			if c != o.Mask {
-				maskBuffers.Put(&c.Pix)
-			}
-		}
-		if o.Mask != nil {
-			maskBuffers.Put(&o.Mask.Pix)
-		}
-		o.Mask, o.Candidates = nil, nil
-	}
+// Upsample resizes candidate k's logits to w×h and thresholds them at 0.
+func Upsample(p *sam.Prediction, k, w, h int) mask.Runs {
+	return mask.Runs{W: w, H: h, Counts: imaging.UpsampleRuns(p.Logits[k], p.MaskW, p.MaskH, w, h, nil)}
 }
 
 func promptMask(o api.PVSObject, w, h int) (*mask.Mask, error) {

@@ -28,17 +28,17 @@ func Render(res *Result, outputs []string, overlayURL func(objectID int, m *mask
 			r.Box = [4]float64{float64(x0), float64(y0), float64(x1), float64(y1)}
 		}
 		if slices.Contains(outputs, api.OutputRLE) {
-			rle := mask.Encode(o.Mask)
+			rle := o.Mask.RLE()
 			r.Mask = &rle
 		}
 		if slices.Contains(outputs, api.OutputPolygon) {
-			r.Polygons = mask.Polygons(o.Mask, PolygonTolerance)
+			r.Polygons = mask.Polygons(o.Mask.Mask(), PolygonTolerance)
 		}
 		if slices.Contains(outputs, api.OutputPNG) && overlayURL != nil {
-			r.OverlayURL = overlayURL(o.ID, o.Mask)
+			r.OverlayURL = overlayURL(o.ID, o.Mask.Mask())
 		}
 		for k, c := range o.Candidates {
-			rle := mask.Encode(c)
+			rle := c.RLE()
 			r.Candidates = append(r.Candidates, api.Candidate{IoU: float64(o.Pred.IoU[k]), Area: c.Area(), Mask: &rle})
 		}
 		out[i] = r

@@ -12,9 +12,8 @@ import (
 )
 
 // BenchmarkClickService is a click's work in the service (decoder, mask
-// selection, upsampling, RLE), on a cached embedding, as the PVS handler
-// does it (masks released once answered) and as it did before (left to
-// the collector), with three candidates as the UI asks for.
+// selection, upsampling to RLE), on a cached embedding, as the PVS handler
+// does it, with three candidates as the UI asks for.
 func BenchmarkClickService(b *testing.B) {
 	e := enginetest.Start(b)
 	img := e.Instance.Images
@@ -25,21 +24,15 @@ func BenchmarkClickService(b *testing.B) {
 		x0, y0, x1, y1, _ := sc.Shape("green").Mask.BBox()
 		req := &api.PVSImageRequest{MediaID: m.MediaID, Multimask: true,
 			Objects: []api.PVSObject{{ObjectID: 1, Points: [][2]float64{{float64(x0+x1) / 2, float64(y0+y1) / 2}}}}}
-		for _, release := range []bool{false, true} {
-			name := map[bool]string{false: "collected", true: "released"}[release]
-			b.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], name), func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					res, err := img.Segment(b.Context(), src, req)
-					if err != nil {
-						b.Fatal(err)
-					}
-					seg.Render(res, nil, nil)
-					if release {
-						res.Release()
-					}
+		b.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := img.Segment(b.Context(), src, req)
+				if err != nil {
+					b.Fatal(err)
 				}
-			})
-		}
+				seg.Render(res, nil, nil)
+			}
+		})
 	}
 }

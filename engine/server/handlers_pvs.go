@@ -55,7 +55,6 @@ func (s *Server) handlePVSImage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	defer res.Release() // the answer holds RLE and polygons, not the masks
 	man := img.Manifest()
 	out := api.PVSImageResponse{Model: man.Name, ModelLabel: man.Label, Width: m.Width, Height: m.Height, Timing: res.Timing}
 	out.Objects = segment.Render(res, req.Outputs, func(id int, mk *mask.Mask) string { return s.saveOverlay(r, id, mk) })

@@ -9,7 +9,6 @@ import (
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/importer"
 	"github.com/samwise-app/samwise/engine/jobs"
-	"github.com/samwise-app/samwise/engine/mask"
 	"github.com/samwise-app/samwise/engine/project"
 	"github.com/samwise-app/samwise/engine/segment"
 	"github.com/samwise-app/samwise/engine/video"
@@ -163,10 +162,9 @@ func (s *Server) segmentBoxes(ctx context.Context, src segment.Source, m *api.Me
 		}
 		for k, o := range res.Objects {
 			if o.Mask.Area() > 0 {
-				objects = append(objects, importer.Object{Label: batch[k].Label, Track: batch[k].Track, Mask: mask.Encode(o.Mask), What: fmt.Sprintf("box %d", start+k+1)})
+				objects = append(objects, importer.Object{Label: batch[k].Label, Track: batch[k].Track, Mask: o.Mask.RLE(), What: fmt.Sprintf("box %d", start+k+1)})
 			}
 		}
-		res.Release()
 	}
 	return objects, nil
 }

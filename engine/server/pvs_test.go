@@ -156,10 +156,10 @@ func TestSeveralObjectsInOneRequest(t *testing.T) {
 	}
 }
 
-// Clicks reuse the mask buffers of earlier answers: the same click gives
-// the same mask before and after clicks on other shapes and on pictures of
-// other sizes (a stale pixel from a reused buffer would show).
-func TestClicksReusingMaskBuffersAnswerTheSame(t *testing.T) {
+// A click's answer depends on its own prompt and picture only: the same
+// click gives the same masks before and after clicks on other shapes and on
+// pictures of other sizes.
+func TestTheSameClickAnswersTheSameAfterOthers(t *testing.T) {
 	e := enginetest.Start(t)
 	big := synth.StandardScene(1920, 1080, 1)
 	small := synth.StandardScene(640, 480, 2)

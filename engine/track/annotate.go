@@ -64,7 +64,7 @@ func (s *Service) Annotate(ctx context.Context, id string, req *api.VideoAnnotat
 	if err != nil {
 		return nil, err
 	}
-	obj := stored(out, maskOf(out, rec.Width, rec.Height))
+	obj := stored(out, runsOf(out, rec.Width, rec.Height))
 	if rec.Prompts[req.ObjectID] == nil {
 		rec.Prompts[req.ObjectID] = map[int]Prompt{}
 	}

@@ -300,7 +300,7 @@ func (s *Service) runConcept(ctx context.Context, run *jobs.Run) (err error) {
 		for i, t := range tracks {
 			if outs[i].Present() {
 				t.lastSeen = max(t.lastSeen, f)
-				objs[t.id] = stored(outs[i], masks[i])
+				objs[t.id] = stored(outs[i], mask.RunsOf(masks[i]))
 			}
 			if f-t.lastSeen < req.LostFrames {
 				alive = append(alive, t)
@@ -322,7 +322,7 @@ func (s *Service) runConcept(ctx context.Context, run *jobs.Run) (err error) {
 			if err != nil {
 				return err
 			}
-			objs[t.id] = stored(o, maskOf(o, w, h))
+			objs[t.id] = stored(o, runsOf(o, w, h))
 			alive = append(alive, t)
 		}
 		tracks = alive

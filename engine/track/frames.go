@@ -137,9 +137,18 @@ func maskOf(o *sam.FrameOutput, w, h int) *mask.Mask {
 	return m
 }
 
+// runsOf is maskOf as runs, made without the mask when only its stored
+// form is needed.
+func runsOf(o *sam.FrameOutput, w, h int) mask.Runs {
+	if !o.Present() {
+		return mask.Runs{W: w, H: h, Counts: []int{w * h}}
+	}
+	return mask.Runs{W: w, H: h, Counts: imaging.UpsampleRuns(o.Logits, o.Size, o.Size, w, h, nil)}
+}
+
 // stored makes the stored form of an object's result.
-func stored(o *sam.FrameOutput, m *mask.Mask) StoredObject {
-	so := StoredObject{Mask: mask.Encode(m), Area: m.Area(), ObjectScore: float64(o.ObjectScore)}
+func stored(o *sam.FrameOutput, m mask.Runs) StoredObject {
+	so := StoredObject{Mask: m.RLE(), Area: m.Area(), ObjectScore: float64(o.ObjectScore)}
 	if o.Present() {
 		so.Score = float64(o.IoU)
 	}

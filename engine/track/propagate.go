@@ -259,7 +259,7 @@ func (s *Service) step(ctx context.Context, ss *Session, emb sam.Embedding, f in
 		if err != nil {
 			return nil, err
 		}
-		out[id] = stored(o, maskOf(o, rec.Width, rec.Height))
+		out[id] = stored(o, runsOf(o, rec.Width, rec.Height))
 	}
 	return out, nil
 }

@@ -132,6 +132,48 @@ test("the brush adds to the current object and is one undo step", async () => {
   await page.keyboard.press("v");
 });
 
+test("a drawn polygon fills a new object, a Shift-started one cuts it, each one undo step", async () => {
+  const count = (await objects()).length;
+  const [bx, by] = scene.points.background;
+  const client = (x, y) => page.evaluate(([x, y]) => window.__samwise.toClient(x, y), [x, y]);
+  const clickAt = async (x, y) => {
+    const c = await client(x, y);
+    await page.mouse.click(c[0], c[1]);
+  };
+  await page.locator(".stage").focus();
+  await page.keyboard.press("n");
+  await page.keyboard.press("p");
+  // Corners, the last taken back with Backspace (with it the area would be
+  // 5 700), closed with Enter.
+  for (const [dx, dy] of [[0, 0], [80, 0], [80, 60], [0, 60], [-30, 30]]) await clickAt(bx + dx, by + dy);
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Enter");
+  const filled = await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length === n + 1 && o[n].area > 0 && o[n]; }, count, "the polygon's object");
+  assert.ok(Math.abs(filled.area - 80 * 60) < 0.05 * 80 * 60, `a 80×60 polygon filled ${filled.area} pixels`);
+  // A polygon dropped with Esc changes nothing.
+  await clickAt(bx + 5, by + 5);
+  await clickAt(bx + 30, by + 5);
+  await page.keyboard.press("Escape");
+  // A cut: Shift on the first corner, closed by a click on it.
+  await page.keyboard.down("Shift");
+  await clickAt(bx + 20, by + 20);
+  await page.keyboard.up("Shift");
+  await clickAt(bx + 60, by + 20);
+  await clickAt(bx + 60, by + 40);
+  await clickAt(bx + 20, by + 40);
+  await screenshot(page, "05-polygon-cut.png");
+  await clickAt(bx + 20, by + 20);
+  const cut = await until(page, (a) => { const o = window.__samwise.snapshot().objects.at(-1); return o.area < a && o.area; }, filled.area, "the cut");
+  assert.ok(Math.abs(filled.area - cut - 40 * 20) < 0.1 * 40 * 20, `a 40×20 cut removed ${filled.area - cut} pixels`);
+  await page.keyboard.press("z");
+  await until(page, (a) => window.__samwise.snapshot().objects.at(-1).area === a, filled.area, "undo of the cut");
+  await page.keyboard.press("z");
+  await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length === n + 1 && !o[n].area; }, count, "undo of the fill");
+  await page.keyboard.press("Delete");
+  await until(page, (n) => window.__samwise.snapshot().objects.length === n, count, "the empty object deleted");
+  await page.keyboard.press("v");
+});
+
 test("an object merged into the selected one: the masks unite, one undo step", async () => {
   const first = (await objects())[0];
   await page.locator(".stage").focus();

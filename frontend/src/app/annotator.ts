@@ -1,7 +1,8 @@
 // The editing core shared by the image and video views: the annotation
 // state with its undo history, autosave, AI prompts (one request in flight,
 // clicks coalesced; a result amends the click's undo step and only ever
-// changes the object it was asked for), brush and eraser strokes, exemplar
+// changes the object it was asked for), brush and eraser strokes, drawn
+// polygons (added to the object or cut out of it), exemplar
 // boxes handed to the concept panel, a preview of concept detections, and
 // the stage that shows it all.
 import type { AnnotatedObject, AnnotationDoc, Label, RLE } from "../api/types.gen";
@@ -11,6 +12,7 @@ import { History } from "../editor/history";
 import type { Journal } from "../editor/journal";
 import { LatestOnly } from "../editor/latest";
 import { stampDisc, stampSegment } from "../mask/brush";
+import { fillPolygon } from "../mask/polygon";
 import { emptyBitmap, encode, type Bitmap } from "../mask/rle";
 import { bitmapOf, remember } from "../view/overlay";
 import { Stage, type Tool } from "../view/stage";
@@ -52,6 +54,8 @@ export class Annotator {
   private readonly ai: LatestOnly<SegmentRequest, RLE | null>;
   private clickStep: A.AnnotationState | null = null;
   private stroke: { id: number; bm: Bitmap; last: A.Point; erase: boolean; created: boolean } | null = null;
+  /** The polygon being drawn: its corners, and whether it cuts. */
+  private polygon: { pts: A.Point[]; cut: boolean } | null = null;
   private readonly drawers = new Set<(ctx: CanvasRenderingContext2D, view: Viewport) => void>();
   /** Receives boxes dragged with the exemplar tool (the concept panel). */
   exemplarBox: ((b: A.Box, negative: boolean) => void) | null = null;
@@ -69,6 +73,8 @@ export class Annotator {
       strokeStart: (p, erase) => this.strokeStart(p, erase),
       strokeMove: (p) => this.strokeMove(p),
       strokeEnd: () => this.strokeEnd(),
+      corner: (p, shift) => this.corner(p, shift),
+      closePolygon: () => this.closePolygon(),
       drawUI: (ctx, view) => this.drawPrompts(ctx, view),
     });
     this.autosave = new Autosaver({
@@ -125,6 +131,7 @@ export class Annotator {
   }
 
   setTool(t: Tool): void {
+    if (t !== "polygon") this.polygon = null;
     this.tool = t;
     this.stage.root.dataset.tool = t;
     this.stage.redrawUI();
@@ -354,6 +361,15 @@ export class Annotator {
     this.notify();
   }
 
+  /** A copy of o's mask on this frame (empty if it has none) to paint on;
+   * its bounds are unknown once painted. */
+  private editableMask(o: A.EditorObject): Bitmap {
+    const rle = o.masks[String(this.frame)];
+    if (!rle) return emptyBitmap(this.stage.imageSize.width, this.stage.imageSize.height);
+    const src = bitmapOf(rle);
+    return { width: src.width, height: src.height, data: src.data.slice(), box: undefined };
+  }
+
   private strokeStart(p: A.Point, erase: boolean): void {
     let s = this.state;
     let created = false;
@@ -363,9 +379,7 @@ export class Annotator {
       created = true;
     }
     const o = A.find(s, s.current)!;
-    const rle = o.masks[String(this.frame)];
-    const { width, height } = this.stage.imageSize;
-    const bm = rle ? { ...bitmapOf(rle), data: bitmapOf(rle).data.slice() } : emptyBitmap(width, height);
+    const bm = this.editableMask(o);
     if (created) this.history.push(s);
     this.stroke = { id: o.id, bm, last: p, erase, created };
     stampDisc(bm, p[0], p[1], this.brushRadius, erase ? 0 : 1);
@@ -389,7 +403,6 @@ export class Annotator {
     const st = this.stroke;
     this.stroke = null;
     if (!st) return;
-    st.bm.box = undefined; // painted: bounds unknown
     const rle = encode(st.bm);
     remember(rle, st.bm);
     const next = A.setMask(this.state, st.id, this.frame, rle);
@@ -398,8 +411,92 @@ export class Annotator {
     this.edited();
   }
 
+  /** True while a polygon is being drawn (keys then edit it). */
+  get drawingPolygon(): boolean {
+    return this.polygon !== null;
+  }
+
+  /** Adds a corner to the polygon being drawn, or starts one (a cut when
+   * shift is held); a click on the first corner closes it. */
+  corner(p: A.Point, shift = false): void {
+    const pg = this.polygon;
+    if (!pg) {
+      this.polygon = { pts: [p], cut: shift };
+    } else if (pg.pts.length >= 3 && this.nearFirstCorner(p)) {
+      this.closePolygon();
+      return;
+    } else {
+      pg.pts.push(p);
+    }
+    this.stage.redrawUI();
+  }
+
+  /** Removes the last corner (the polygon when it was the only one). */
+  removeCorner(): void {
+    const pg = this.polygon;
+    if (!pg) return;
+    pg.pts.pop();
+    if (pg.pts.length === 0) this.polygon = null;
+    this.stage.redrawUI();
+  }
+
+  cancelPolygon(): void {
+    this.polygon = null;
+    this.stage.redrawUI();
+  }
+
+  /** Fills the polygon into the current object (one is made if none is
+   * selected), or cuts it out: one undo step. Fewer than three corners
+   * make nothing. */
+  closePolygon(): void {
+    const pg = this.polygon;
+    this.polygon = null;
+    this.stage.redrawUI();
+    if (!pg || pg.pts.length < 3 || (pg.cut && !this.current)) return;
+    const s = this.target();
+    const o = A.find(s, s.current)!;
+    if (pg.cut && !o.masks[String(this.frame)]) return;
+    const bm = this.editableMask(o);
+    fillPolygon(bm, pg.pts, pg.cut ? 0 : 1);
+    const out = encode(bm);
+    remember(out, bm);
+    this.history.push(A.setMask(s, o.id, this.frame, out));
+    this.edited();
+  }
+
+  private nearFirstCorner(p: A.Point): boolean {
+    const [x0, y0] = this.stage.view.toScreen(this.polygon!.pts[0][0], this.polygon!.pts[0][1]);
+    const [x, y] = this.stage.view.toScreen(p[0], p[1]);
+    return Math.hypot(x - x0, y - y0) <= 8;
+  }
+
+  private drawPolygon(ctx: CanvasRenderingContext2D, view: Viewport): void {
+    const pg = this.polygon;
+    if (!pg) return;
+    const pts = pg.pts.map((p) => view.toScreen(p[0], p[1]));
+    const cursor = this.stage.pointer;
+    const color = pg.cut ? "#e74c3c" : (this.current?.color ?? "#ffffff");
+    ctx.beginPath();
+    pts.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+    if (cursor) ctx.lineTo(...view.toScreen(cursor[0], cursor[1]));
+    ctx.setLineDash(pg.cut ? [6, 4] : []);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.stroke();
+    ctx.setLineDash([]);
+    for (const [x, y] of pts) {
+      ctx.beginPath();
+      ctx.arc(x, y, 3.5, 0, Math.PI * 2);
+      ctx.fillStyle = "#fff";
+      ctx.fill();
+      ctx.strokeStyle = color;
+      ctx.stroke();
+    }
+  }
+
   private drawPrompts(ctx: CanvasRenderingContext2D, view: Viewport): void {
     for (const fn of this.drawers) fn(ctx, view);
+    this.drawPolygon(ctx, view);
     const o = this.current;
     if (!o || this.tool === "exemplar") return;
     const p = A.promptsOf(o, this.frame);

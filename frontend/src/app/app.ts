@@ -624,8 +624,13 @@ export class App {
         break;
       case "brush":
       case "eraser":
+      case "polygon":
       case "prompt":
         this.toolbar.setTool(act);
+        break;
+      case "finish-polygon":
+        if (!a.drawingPolygon) return false;
+        a.closePolygon();
         break;
       case "exemplar":
         this.toolbar.setTool(a.tool === "exemplar" ? "prompt" : "exemplar");
@@ -634,7 +639,8 @@ export class App {
         this.concepts.focus();
         break;
       case "clear-prompts":
-        if (a.tool !== "prompt") this.toolbar.setTool("prompt");
+        if (a.drawingPolygon) a.cancelPolygon();
+        else if (a.tool !== "prompt") this.toolbar.setTool("prompt");
         else a.clearPrompts();
         break;
       case "smaller":
@@ -656,7 +662,8 @@ export class App {
         if (a.current) a.toggleVisible(a.current.id);
         break;
       case "delete-object":
-        if (a.current) a.remove(a.current.id);
+        if (a.drawingPolygon) a.removeCorner();
+        else if (a.current) a.remove(a.current.id);
         break;
       case "next-object":
         a.selectNext(1);

@@ -14,6 +14,8 @@ describe("shortcuts", () => {
     expect(key("y", { metaKey: true })).toBe("redo");
     expect(key("b")).toBe("brush");
     expect(key("e")).toBe("eraser");
+    expect(key("p")).toBe("polygon");
+    expect(key("Enter")).toBe("finish-polygon");
     expect(key("[")).toBe("smaller");
     expect(key("]")).toBe("larger");
     expect(key("f")).toBe("fit");
@@ -31,6 +33,6 @@ describe("shortcuts", () => {
     expect(key("n", { ctrlKey: true })).toBeNull();
     expect(key("b", { altKey: true })).toBeNull();
     expect(key("q")).toBeNull();
-    expect(key("Enter")).toBeNull();
+    expect(key("Enter", { altKey: true })).toBeNull();
   });
 });

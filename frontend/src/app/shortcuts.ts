@@ -7,6 +7,8 @@ export type Action =
   | "redo"
   | "brush"
   | "eraser"
+  | "polygon"
+  | "finish-polygon"
   | "prompt"
   | "smaller"
   | "larger"
@@ -49,6 +51,7 @@ export const shortcuts: Shortcut[] = [
   { keys: "X", action: "exemplar", help: "exemplar boxes for the concept: drag around an example, Shift-drag around a counter-example" },
   { keys: "B", action: "brush", help: "brush (right-drag erases)" },
   { keys: "E", action: "eraser", help: "eraser" },
+  { keys: "P", action: "polygon", help: "polygon: click its corners; Enter, right-click or a click on the first corner fills it into the current object (Shift-click the first corner to cut it out instead); Backspace removes the last corner, Esc drops it" },
   { keys: "[ / ]", action: "smaller", help: "brush size down / up" },
   { keys: "F", action: "fit", help: "fit the image" },
   { keys: "+ / −, wheel", action: "zoom-in", help: "zoom (the wheel zooms at the cursor)" },
@@ -91,6 +94,11 @@ export function actionFor(e: { key: string; code?: string; ctrlKey: boolean; met
     case "e":
     case "E":
       return "eraser";
+    case "p":
+    case "P":
+      return "polygon";
+    case "Enter":
+      return "finish-polygon";
     case "v":
     case "V":
       return "prompt";

@@ -1,4 +1,4 @@
-// Tools (prompt, brush, eraser), brush size, undo/redo, zoom and fit.
+// Tools (prompt, brush, eraser, polygon), brush size, undo/redo, zoom and fit.
 import { el, replace } from "../view/dom";
 import type { Tool } from "../view/stage";
 import type { Annotator } from "./annotator";
@@ -32,6 +32,7 @@ export class Toolbar {
       tool("prompt", "AI click", "V"),
       tool("brush", "Brush", "B"),
       tool("eraser", "Eraser", "E"),
+      tool("polygon", "Polygon", "P"),
       el("label", { class: "brush-size", title: "Brush size ([ ])" }, size, sizeLabel),
       el("span", { class: "sep" }),
       el("button", { title: "Undo (Z)", disabled: !a.history.canUndo, onclick: () => a.undo() }, "↶ Undo"),

@@ -3,12 +3,13 @@
 // cost no redraw), and a screen-sized canvas on top for prompts, the box
 // being dragged and the brush cursor. Pointer input becomes image-space
 // events: click (left positive, right negative), box (left drag), strokes
-// (brush/eraser), pan (space or middle drag) and wheel zoom at the cursor.
+// (brush/eraser), polygon corners, pan (space or middle drag) and wheel zoom
+// at the cursor.
 import type { Box, Point } from "../editor/annotations";
 import { MaskLayer } from "./overlay";
 import { clampToImage, Viewport, wheelFactor } from "./viewport";
 
-export type Tool = "prompt" | "brush" | "eraser" | "exemplar";
+export type Tool = "prompt" | "brush" | "eraser" | "exemplar" | "polygon";
 
 export interface StageInput {
   tool(): Tool;
@@ -20,6 +21,10 @@ export interface StageInput {
   strokeStart(p: Point, erase: boolean): void;
   strokeMove(p: Point): void;
   strokeEnd(): void;
+  /** Polygon tool: a left press adds a corner (shift: held then), a right
+   * press closes the polygon. */
+  corner(p: Point, shift: boolean): void;
+  closePolygon(): void;
   /** Draws prompts etc. on the screen-space canvas. */
   drawUI(ctx: CanvasRenderingContext2D, view: Viewport): void;
 }
@@ -90,6 +95,11 @@ export class Stage {
     const r = this.root.getBoundingClientRect();
     this.view.zoomAt(r.width / 2, r.height / 2, factor);
     this.apply();
+  }
+
+  /** Where the pointer is over the picture (image pixels), if it is. */
+  get pointer(): Point | null {
+    return this.cursor;
   }
 
   /** Image point → client (page) coordinates, for tests and tooltips. */
@@ -198,6 +208,10 @@ export class Stage {
       const tool = this.input.tool();
       if (e.button === 1 || this.spaceDown) {
         this.drag = { mode: "pan", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey };
+      } else if (tool === "polygon" && (e.button === 0 || e.button === 2)) {
+        this.drag = null;
+        if (e.button === 0) this.input.corner(p, e.shiftKey);
+        else this.input.closePolygon();
       } else if (isPaint(tool) && (e.button === 0 || e.button === 2)) {
         this.drag = { mode: "stroke", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey };
         this.input.strokeStart(p, tool === "eraser" || e.button === 2);

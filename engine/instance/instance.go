@@ -196,6 +196,9 @@ func (in *Instance) Close() {
 		in.Jobs.Close(ctx)
 		cancel()
 	}
+	if in.Cache != nil {
+		in.Cache.Wait() // embeddings the jobs left queued for the disk
+	}
 	if in.Burst != nil {
 		// Never leave a worker running: destroy it (bounded; Vast calls are retried).
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

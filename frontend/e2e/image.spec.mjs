@@ -129,6 +129,8 @@ test("the brush adds to the current object and is one undo step", async () => {
   assert.ok(grown > before);
   await page.keyboard.press("z");
   await until(page, (b) => window.__samwise.snapshot().objects[0].area === b, before, "undo of the stroke");
+  await page.waitForTimeout(50);
+  assert.equal(await maskAlpha(page, Math.round(x0 + 40 / (await page.evaluate(() => window.__samwise.app.view.annotator.stage.view.scale))), Math.round(y0)), 0, "the undone stroke is gone from the mask layer");
   await page.keyboard.press("v");
 });
 
@@ -150,6 +152,19 @@ test("a drawn polygon fills a new object, a Shift-started one cuts it, each one 
   await page.keyboard.press("Enter");
   const filled = await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length === n + 1 && o[n].area > 0 && o[n]; }, count, "the polygon's object");
   assert.ok(Math.abs(filled.area - 80 * 60) < 0.05 * 80 * 60, `a 80×60 polygon filled ${filled.area} pixels`);
+  // The eraser on this object over another one changes neither, and the
+  // mask layer shows the other one again once the stroke ends.
+  await page.keyboard.press("e");
+  const [rx, ry] = scene.points.red;
+  const r0 = await client(rx, ry);
+  await page.mouse.move(r0[0], r0[1]);
+  await page.mouse.down();
+  await page.mouse.move(r0[0] + 20, r0[1], { steps: 3 });
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+  assert.ok((await maskAlpha(page, Math.round(rx), Math.round(ry))) > 0, "the other object is shown where the eraser passed");
+  assert.equal((await objects()).at(-1).area, filled.area, "erasing outside the object changed nothing");
+  await page.keyboard.press("p");
   // A polygon dropped with Esc changes nothing.
   await clickAt(bx + 5, by + 5);
   await clickAt(bx + 30, by + 5);
@@ -165,10 +180,16 @@ test("a drawn polygon fills a new object, a Shift-started one cuts it, each one 
   await clickAt(bx + 20, by + 20);
   const cut = await until(page, (a) => { const o = window.__samwise.snapshot().objects.at(-1); return o.area < a && o.area; }, filled.area, "the cut");
   assert.ok(Math.abs(filled.area - cut - 40 * 20) < 0.1 * 40 * 20, `a 40×20 cut removed ${filled.area - cut} pixels`);
+  // The mask layer repaints only what changed: the cut is clear, the rest shown.
+  await page.waitForTimeout(50);
+  assert.equal(await maskAlpha(page, Math.round(bx + 40), Math.round(by + 30)), 0, "the cut is clear on the mask layer");
+  assert.ok((await maskAlpha(page, Math.round(bx + 70), Math.round(by + 50))) > 0, "the rest of the polygon is shown");
   await page.keyboard.press("z");
   await until(page, (a) => window.__samwise.snapshot().objects.at(-1).area === a, filled.area, "undo of the cut");
   await page.keyboard.press("z");
   await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length === n + 1 && !o[n].area; }, count, "undo of the fill");
+  await page.waitForTimeout(50);
+  assert.equal(await maskAlpha(page, Math.round(bx + 70), Math.round(by + 50)), 0, "the undone polygon is gone from the mask layer");
   await page.keyboard.press("Delete");
   await until(page, (n) => window.__samwise.snapshot().objects.length === n, count, "the empty object deleted");
   await page.keyboard.press("v");

@@ -11,9 +11,9 @@ import { Autosaver, type SaveStatus, type SaveError } from "../editor/autosave";
 import { History } from "../editor/history";
 import type { Journal } from "../editor/journal";
 import { LatestOnly } from "../editor/latest";
-import { stampDisc, stampSegment } from "../mask/brush";
+import { stampSegment } from "../mask/brush";
 import { fillPolygon } from "../mask/polygon";
-import { emptyBitmap, encode, type Bitmap } from "../mask/rle";
+import { emptyBitmap, encode, unionBounds, type Bitmap, type Bounds } from "../mask/rle";
 import { bitmapOf, remember } from "../view/overlay";
 import { Stage, type Tool } from "../view/stage";
 import type { Viewport } from "../view/viewport";
@@ -53,7 +53,8 @@ export class Annotator {
   private readonly listeners = new Set<() => void>();
   private readonly ai: LatestOnly<SegmentRequest, RLE | null>;
   private clickStep: A.AnnotationState | null = null;
-  private stroke: { id: number; bm: Bitmap; last: A.Point; erase: boolean; created: boolean } | null = null;
+  /** A brush stroke: its mask, and the bounds its set pixels stay in. */
+  private stroke: { id: number; bm: Bitmap; within: Bounds | null | undefined; last: A.Point; erase: boolean; created: boolean } | null = null;
   /** The polygon being drawn: its corners, and whether it cuts. */
   private polygon: { pts: A.Point[]; cut: boolean } | null = null;
   private readonly drawers = new Set<(ctx: CanvasRenderingContext2D, view: Viewport) => void>();
@@ -370,6 +371,24 @@ export class Annotator {
     return { width: src.width, height: src.height, data: src.data.slice(), box: undefined };
   }
 
+  /** Stamps the brush from a to b on the stroke's mask, widening the
+   * bounds its set pixels stay in (erasing keeps them). */
+  private stamp(a: A.Point, b: A.Point): void {
+    const st = this.stroke!;
+    const r = this.brushRadius;
+    stampSegment(st.bm, a[0], a[1], b[0], b[1], r, st.erase ? 0 : 1);
+    if (!st.erase && st.within !== undefined) {
+      st.within = unionBounds(st.within, [Math.floor(Math.min(a[0], b[0]) - r - 1), Math.floor(Math.min(a[1], b[1]) - r - 1), Math.ceil(Math.max(a[0], b[0]) + r + 1), Math.ceil(Math.max(a[1], b[1]) + r + 1)]);
+    }
+  }
+
+  /** The bounds of o's mask on this frame: null when it has none,
+   * undefined when they are unknown. */
+  private boundsOf(o: A.EditorObject): Bounds | null | undefined {
+    const rle = o.masks[String(this.frame)];
+    return rle ? bitmapOf(rle).box : null;
+  }
+
   private strokeStart(p: A.Point, erase: boolean): void {
     let s = this.state;
     let created = false;
@@ -381,15 +400,15 @@ export class Annotator {
     const o = A.find(s, s.current)!;
     const bm = this.editableMask(o);
     if (created) this.history.push(s);
-    this.stroke = { id: o.id, bm, last: p, erase, created };
-    stampDisc(bm, p[0], p[1], this.brushRadius, erase ? 0 : 1);
+    this.stroke = { id: o.id, bm, within: this.boundsOf(o), last: p, erase, created };
+    this.stamp(p, p);
     this.stage.masks.dab(p[0], p[1], this.brushRadius, o.color, erase);
   }
 
   private strokeMove(p: A.Point): void {
     const st = this.stroke;
     if (!st) return;
-    stampSegment(st.bm, st.last[0], st.last[1], p[0], p[1], this.brushRadius, st.erase ? 0 : 1);
+    this.stamp(st.last, p);
     const color = A.find(this.state, st.id)?.color ?? "#fff";
     const steps = Math.max(1, Math.ceil(Math.hypot(p[0] - st.last[0], p[1] - st.last[1]) / Math.max(1, this.brushRadius / 2)));
     for (let i = 1; i <= steps; i++) {
@@ -403,7 +422,12 @@ export class Annotator {
     const st = this.stroke;
     this.stroke = null;
     if (!st) return;
-    const rle = encode(st.bm);
+    const rle = encode(st.bm, st.within);
+    const before = A.find(this.state, st.id)?.masks[String(this.frame)];
+    if (!st.created && before?.counts === rle.counts) {
+      this.render(); // nothing changed (an eraser off the mask): no undo step, the dabs repainted
+      return;
+    }
     remember(rle, st.bm);
     const next = A.setMask(this.state, st.id, this.frame, rle);
     if (st.created) this.history.amend(next);
@@ -458,7 +482,13 @@ export class Annotator {
     if (pg.cut && !o.masks[String(this.frame)]) return;
     const bm = this.editableMask(o);
     fillPolygon(bm, pg.pts, pg.cut ? 0 : 1);
-    const out = encode(bm);
+    let within = this.boundsOf(o);
+    if (!pg.cut && within !== undefined) {
+      const xs = pg.pts.map((p) => p[0]);
+      const ys = pg.pts.map((p) => p[1]);
+      within = unionBounds(within, [Math.floor(Math.min(...xs)), Math.floor(Math.min(...ys)), Math.ceil(Math.max(...xs)), Math.ceil(Math.max(...ys))]);
+    }
+    const out = encode(bm, within);
     remember(out, bm);
     this.history.push(A.setMask(s, o.id, this.frame, out));
     this.edited();

@@ -57,6 +57,39 @@ describe("COCO RLE", () => {
     expect(decode(encode(parse("..#", "#.."))).box).toEqual([0, 0, 2, 1]);
   });
 
+  it("notes the bounds of a painted bitmap when encoding it, as decoding finds them", () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (let n = 0; n < 50; n++) {
+      const w = 1 + Math.floor(rnd() * 12);
+      const h = 1 + Math.floor(rnd() * 12);
+      const bm = emptyBitmap(w, h);
+      for (let k = Math.floor(rnd() * 4); k > 0; k--) bm.data[Math.floor(rnd() * w * h)] = 1;
+      const rle = encode(bm);
+      const brute = (() => {
+        let b: number[] | null = null;
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bm.data[y * w + x]) b = b ? [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)] : [x, y, x, y];
+        return b;
+      })();
+      expect(bm.box, `mask ${n}`).toEqual(brute);
+      expect(decode(rle).box, `mask ${n}`).toEqual(brute);
+    }
+  });
+
+  it("reads only the bounds it is given, with the same runs", () => {
+    let seed = 5;
+    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (let n = 0; n < 100; n++) {
+      const w = 1 + Math.floor(rnd() * 10);
+      const h = 1 + Math.floor(rnd() * 10);
+      const bm = emptyBitmap(w, h);
+      for (let k = Math.floor(rnd() * 5); k > 0; k--) bm.data[Math.floor(rnd() * w * h)] = 1;
+      const tight = decode(encode(bm)).box ?? null;
+      const grown: [number, number, number, number] | null = tight && [tight[0] - 2, tight[1] - 1, tight[2] + 3, tight[3] + 20];
+      for (const within of [tight, grown]) expect(runs(bm, within), `mask ${n} within ${within}`).toEqual(runs(bm));
+    }
+  });
+
   it("round-trips a random mask", () => {
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);

@@ -12,7 +12,7 @@ export interface Bitmap {
   data: Uint8Array;
   /** Bounds of the set pixels [x0, y0, x1, y1] (inclusive) when known;
    * null when no pixel is set. */
-  box?: [number, number, number, number] | null;
+  box?: Bounds | null;
 }
 
 export function emptyBitmap(width: number, height: number): Bitmap {
@@ -68,21 +68,35 @@ export function encodeCounts(counts: readonly number[]): string {
   return out;
 }
 
-/** Decodes an RLE into a row-major bitmap. */
+/** Decodes an RLE into a row-major bitmap (its bounds known). */
 export function decode(rle: RLE): Bitmap {
   const [height, width] = rle.size;
   const counts = decodeCounts(rle.counts, width * height);
   const bm = emptyBitmap(width, height);
   const d = bm.data;
   let pos = 0; // column-major index
-  let x0 = width, y0 = height, x1 = -1, y1 = -1;
   for (let i = 0; i < counts.length; i++) {
     const n = counts[i];
-    if (i & 1 && n > 0) {
+    if (i & 1) {
       for (let q = pos; q < pos + n; q++) {
         const x = (q / height) | 0;
         d[(q - x * height) * width + x] = 1;
       }
+    }
+    pos += n;
+  }
+  bm.box = boundsOfRuns(counts, height);
+  return bm;
+}
+
+/** The bounds [x0, y0, x1, y1] (inclusive) of the set pixels of a mask
+ * h pixels high with column-major runs counts; null when none is set. */
+export function boundsOfRuns(counts: readonly number[], height: number): Bounds | null {
+  let x0 = Infinity, y0 = height, x1 = -1, y1 = -1;
+  let pos = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const n = counts[i];
+    if (i & 1 && n > 0) {
       const xa = (pos / height) | 0;
       const xb = ((pos + n - 1) / height) | 0;
       x0 = Math.min(x0, xa);
@@ -91,40 +105,63 @@ export function decode(rle: RLE): Bitmap {
         y0 = Math.min(y0, pos - xa * height);
         y1 = Math.max(y1, pos + n - 1 - xa * height);
       } else {
+        // From the foot of one column to the top of another: every row.
         y0 = 0;
         y1 = height - 1;
       }
     }
     pos += n;
   }
-  bm.box = x1 < 0 ? null : [x0, y0, x1, y1];
-  return bm;
+  return x1 < 0 ? null : [x0, y0, x1, y1];
 }
 
-/** Column-major run lengths of a bitmap (starting with unset pixels). */
-export function runs(bm: Bitmap): number[] {
+/** Pixel bounds [x0, y0, x1, y1], inclusive. */
+export type Bounds = [number, number, number, number];
+
+/** The bounds covering both (either may be null: nothing). */
+export function unionBounds(a: Bounds | null, b: Bounds | null): Bounds | null {
+  if (!a || !b) return a ?? b;
+  return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+}
+
+/** Column-major run lengths of a bitmap (starting with unset pixels). When
+ * within is given, no pixel outside it may be set: only it is read. */
+export function runs(bm: Bitmap, within?: Bounds | null): number[] {
   const { width: w, height: h, data: d } = bm;
+  const [x0, y0, x1, y1] = within === undefined ? [0, 0, w - 1, h - 1] : (within ?? [w, h, -1, -1]);
   const counts: number[] = [];
   let cur = 0;
   let n = 0;
-  for (let x = 0; x < w; x++) {
-    for (let i = x; i < w * h; i += w) {
-      const v = d[i] ? 1 : 0;
-      if (v !== cur) {
-        counts.push(n);
-        n = 0;
-        cur = v;
-      }
-      n++;
+  const push = (v: number, k: number) => {
+    if (k === 0) return;
+    if (v !== cur) {
+      counts.push(n);
+      n = 0;
+      cur = v;
     }
+    n += k;
+  };
+  const top = Math.max(0, y0);
+  const bottom = Math.min(h - 1, y1);
+  for (let x = 0; x < w; x++) {
+    if (x < x0 || x > x1 || bottom < top) {
+      push(0, h);
+      continue;
+    }
+    push(0, top);
+    for (let i = top * w + x; i <= bottom * w + x; i += w) push(d[i] ? 1 : 0, 1);
+    push(0, h - 1 - bottom);
   }
   counts.push(n);
   return counts;
 }
 
-/** Encodes a bitmap as COCO compressed RLE. */
-export function encode(bm: Bitmap): RLE {
-  return { size: [bm.height, bm.width], counts: encodeCounts(runs(bm)) };
+/** Encodes a bitmap as COCO compressed RLE (reading only within, when
+ * given, as runs does) and notes its bounds when they are unknown. */
+export function encode(bm: Bitmap, within?: Bounds | null): RLE {
+  const counts = runs(bm, within);
+  if (bm.box === undefined) bm.box = boundsOfRuns(counts, bm.height);
+  return { size: [bm.height, bm.width], counts: encodeCounts(counts) };
 }
 
 /** Number of set pixels, from the runs alone. */

@@ -134,7 +134,7 @@ test("the brush adds to the current object and is one undo step", async () => {
   await page.keyboard.press("v");
 });
 
-test("a drawn polygon fills a new object, a Shift-started one cuts it, each one undo step", async () => {
+test("polygons fill a new object and cut it, holes are filled and specks removed, each one undo step", async () => {
   const count = (await objects()).length;
   const [bx, by] = scene.points.background;
   const client = (x, y) => page.evaluate(([x, y]) => window.__samwise.toClient(x, y), [x, y]);
@@ -184,6 +184,24 @@ test("a drawn polygon fills a new object, a Shift-started one cuts it, each one 
   await page.waitForTimeout(50);
   assert.equal(await maskAlpha(page, Math.round(bx + 40), Math.round(by + 30)), 0, "the cut is clear on the mask layer");
   assert.ok((await maskAlpha(page, Math.round(bx + 70), Math.round(by + 50))) > 0, "the rest of the polygon is shown");
+  // The cut is a hole: "Fill holes" fills it, one undo step.
+  await page.click(".object-details .fill-holes");
+  await until(page, (a) => window.__samwise.snapshot().objects.at(-1).area === a, filled.area, "the hole filled");
+  await page.keyboard.press("z");
+  await until(page, (c) => window.__samwise.snapshot().objects.at(-1).area === c, cut, "undo of the fill of holes");
+  // A speck drawn beside it goes with "Remove specks"; a second time there is none.
+  await page.locator(".stage").focus();
+  for (const [dx, dy] of [[120, 0], [125, 0], [125, 5]]) await clickAt(bx + dx, by + dy);
+  await page.keyboard.press("Enter");
+  const specked = await until(page, (c) => { const a = window.__samwise.snapshot().objects.at(-1).area; return a > c && a; }, cut, "the speck");
+  assert.ok(specked - cut < 40, `the speck is ${specked - cut} pixels`);
+  await page.click(".object-details .remove-specks");
+  await until(page, (c) => window.__samwise.snapshot().objects.at(-1).area === c, cut, "the speck removed");
+  await page.click(".object-details .remove-specks");
+  await until(page, () => [...document.querySelectorAll(".toast")].some((t) => /no specks to remove/.test(t.textContent)), null, "the note that there is nothing to remove");
+  await page.keyboard.press("z");
+  await page.keyboard.press("z");
+  await until(page, (c) => window.__samwise.snapshot().objects.at(-1).area === c, cut, "undo of the speck");
   await page.keyboard.press("z");
   await until(page, (a) => window.__samwise.snapshot().objects.at(-1).area === a, filled.area, "undo of the cut");
   await page.keyboard.press("z");

@@ -12,8 +12,9 @@ import { History } from "../editor/history";
 import type { Journal } from "../editor/journal";
 import { LatestOnly } from "../editor/latest";
 import { stampSegment } from "../mask/brush";
+import { fillHoles, removeSpecks } from "../mask/cleanup";
 import { fillPolygon } from "../mask/polygon";
-import { emptyBitmap, encode, unionBounds, type Bitmap, type Bounds } from "../mask/rle";
+import { area, emptyBitmap, encode, unionBounds, type Bitmap, type Bounds } from "../mask/rle";
 import { bitmapOf, remember } from "../view/overlay";
 import { Stage, type Tool } from "../view/stage";
 import type { Viewport } from "../view/viewport";
@@ -433,6 +434,25 @@ export class Annotator {
     if (st.created) this.history.amend(next);
     else this.history.push(next);
     this.edited();
+  }
+
+  /** Fills the holes of object id's mask on this frame, or removes its
+   * specks (parts smaller than 1 % of it): one undo step. Returns how many
+   * pixels changed (0: nothing to do, no step). */
+  cleanMask(id: number, how: "fill-holes" | "remove-specks"): number {
+    const o = A.find(this.state, id);
+    const rle = o?.masks[String(this.frame)];
+    if (!o || !rle) return 0;
+    const bounds = this.boundsOf(o);
+    if (bounds === null) return 0;
+    const within: Bounds = bounds ?? [0, 0, rle.size[1] - 1, rle.size[0] - 1];
+    const bm = this.editableMask(o);
+    const n = how === "fill-holes" ? fillHoles(bm, within) : removeSpecks(bm, within, Math.max(2, Math.ceil(area(rle) / 100)));
+    if (!n) return 0;
+    const out = encode(bm, within);
+    remember(out, bm);
+    this.commit(A.setMask(this.state, id, this.frame, out));
+    return n;
   }
 
   /** True while a polygon is being drawn (keys then edit it). */

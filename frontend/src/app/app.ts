@@ -69,6 +69,7 @@ export class App {
       add: (name) => void this.addLabel(name),
       rename: (from, to) => void this.renameLabel(from, to),
       recolor: (name, color) => void this.recolorLabel(name, color),
+      info: (message) => this.messages.info(message),
     });
     this.media = new MediaList(engine, {
       open: (id) => void this.open(id),

@@ -1,16 +1,18 @@
 // The object list (label, colour, visibility, delete; click selects; the
-// selected object's flags and note) and the project's labels (add, rename,
-// recolour).
+// selected object's flags, note and mask clean-up) and the project's labels
+// (add, rename, recolour).
 import type { Label } from "../api/types.gen";
 import { knownFlags, type EditorObject } from "../editor/annotations";
 import { area } from "../mask/rle";
 import { el, replace } from "../view/dom";
 import type { Annotator } from "./annotator";
 
-export interface LabelEvents {
+export interface PanelEvents {
   add(name: string): void;
   rename(from: string, to: string): void;
   recolor(name: string, color: string): void;
+  /** Tells the user something (a clean-up that found nothing to do). */
+  info(message: string): void;
 }
 
 export class ObjectPanel {
@@ -20,7 +22,7 @@ export class ObjectPanel {
   private annotator: Annotator | null = null;
   private labelList: Label[] = [];
 
-  constructor(private readonly events: LabelEvents) {
+  constructor(private readonly events: PanelEvents) {
     const add = el("input", { class: "label-add", placeholder: "new label, Enter", "aria-label": "New label" });
     add.addEventListener("keydown", (e) => {
       e.stopPropagation();
@@ -124,7 +126,8 @@ export class ObjectPanel {
   }
 
   /** The selected object's flags (those the engine knows, and any a file
-   * brought) and its note; each change is one undo step. */
+   * brought), its note and its mask's clean-up; each change is one undo
+   * step. */
   private details(a: Annotator, o: EditorObject): HTMLElement {
     const names = [...knownFlags, ...Object.keys(o.flags ?? {}).filter((f) => !knownFlags.includes(f))];
     const note = el("input", { class: "object-note", value: o.note ?? "", placeholder: "note", "aria-label": `Note on object ${o.id}` });
@@ -142,6 +145,27 @@ export class ObjectPanel {
         return el("label", { class: "flag" }, box, ` ${f}`);
       }),
       note,
+      el(
+        "div",
+        { class: "object-cleanup" },
+        this.cleanup(a, o, "fill-holes", "Fill holes", "Fill the holes inside this object's mask on this frame", "no holes to fill"),
+        this.cleanup(a, o, "remove-specks", "Remove specks", "Remove the parts of this object's mask smaller than 1 % of it, on this frame", "no specks to remove"),
+      ),
+    );
+  }
+
+  private cleanup(a: Annotator, o: EditorObject, how: "fill-holes" | "remove-specks", label: string, title: string, none: string): HTMLElement {
+    return el(
+      "button",
+      {
+        class: `small ${how}`,
+        title,
+        disabled: !o.masks[String(a.frame)],
+        onclick: () => {
+          if (!a.cleanMask(o.id, how)) this.events.info(`Object #${o.id}: ${none}.`);
+        },
+      },
+      label,
     );
   }
 }

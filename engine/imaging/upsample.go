@@ -139,8 +139,8 @@ func UpsampleThreshold(src []float32, sw, sh, dw, dh int, threshold float32, dst
 	return dst
 }
 
-// columnRun is a range [x0, x1) of output columns that interpolate between
-// the same two source samples i0 and i1.
+// columnRun is a range [x0, x1) of output columns (or, for UpsampleRuns,
+// rows) that interpolate between the same two source samples i0 and i1.
 type columnRun struct{ i0, i1, x0, x1 int32 }
 
 func columnRuns(ux *lerpAxis) []columnRun {

@@ -10,12 +10,12 @@ package imaging
 // a block whose four samples are all ≤ 0, or all safely positive, is one
 // value without arithmetic (see UpsampleThreshold), and only the blocks that
 // straddle 0 are interpolated, pixel by pixel, with the same formula in the
-// same order. So a click's mask costs time in its outline, not its area or
-// the picture's.
+// same order. So a click's mask costs time in the pixels along its outline
+// and the logits it covers, not in the picture's pixels.
 func UpsampleRuns(src []float32, sw, sh, dw, dh int, counts []int) []int {
 	checkField("UpsampleRuns", src, sw, sh, dw, dh)
 	ux, uy := lerpWeights(sw, dw), lerpWeights(sh, dh)
-	cols, rows := columnRuns(&ux), columnRuns(&uy)
+	cols, rows := columnRuns(&ux), columnRuns(&uy) // runs of output columns, and of rows
 	spans := columnSpans(src, sw, sh)
 	e := runEncoder{counts: counts[:0]}
 	var segs []blockSegment

@@ -78,9 +78,14 @@ export function decode(rle: RLE): Bitmap {
   for (let i = 0; i < counts.length; i++) {
     const n = counts[i];
     if (i & 1) {
-      for (let q = pos; q < pos + n; q++) {
+      // The run, column by column: one division per column, not per pixel.
+      for (let q = pos, left = n; left > 0; ) {
         const x = (q / height) | 0;
-        d[(q - x * height) * width + x] = 1;
+        const y = q - x * height;
+        const k = Math.min(left, height - y);
+        for (let j = y * width + x, end = j + k * width; j < end; j += width) d[j] = 1;
+        q += k;
+        left -= k;
       }
     }
     pos += n;

@@ -468,6 +468,40 @@ test("C copies the previous image's objects onto one of the same size, one undo 
   await page.click(".dialog button.primary");
 });
 
+test("a key changed in the shortcuts dialog works, is kept after a reload, and resets", async () => {
+  const tool = async () => (await snapshot(page)).tool;
+  await page.locator(".stage").focus();
+  await page.keyboard.press("v");
+  await page.keyboard.press("?");
+  await page.click('.change-key[data-action="brush"]');
+  await page.keyboard.press("g");
+  await until(page, () => /g now does “brush/.test(document.querySelector(".key-note")?.textContent ?? ""), null, "the note about the new key");
+  // e is the eraser's: taken from it, with a note saying so.
+  await page.click('.change-key[data-action="polygon"]');
+  await page.keyboard.press("e");
+  assert.match(await page.locator(".key-note").textContent(), /e now does “polygon.*no longer does “eraser”/);
+  await screenshot(page, "09-keys.png");
+  await page.click(".dialog button.primary");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("g");
+  assert.equal(await tool(), "brush");
+  await page.keyboard.press("e");
+  assert.equal(await tool(), "polygon");
+  await page.keyboard.press("b");
+  assert.equal(await tool(), "polygon", "b no longer picks the brush");
+  await page.reload();
+  await until(page, () => window.__samwise.snapshot().mediaId, null, "the media after reload");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("g");
+  assert.equal(await tool(), "brush", "the changed key after a reload");
+  await page.keyboard.press("?");
+  await page.click(".dialog button:text('Reset to defaults')");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("e");
+  assert.equal(await tool(), "eraser", "the defaults are back");
+  await page.keyboard.press("v");
+});
+
 test("a token the engine requires is asked once and kept", async () => {
   const secured = await startEngine(["--token", "s3cret-token"]);
   const p2 = await chrome.context.newPage();

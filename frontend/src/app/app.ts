@@ -22,7 +22,7 @@ import { ObjectPanel } from "./objectPanel";
 import { Precompute } from "./precompute";
 import { ReadyBadge } from "./readyBadge";
 import { SaveBadge } from "./saveBadge";
-import { actionFor, type Action } from "./shortcuts";
+import { actionFor, keymap, loadKeyOverrides, saveKeyOverrides, type Action, type KeyOverrides } from "./shortcuts";
 import { Toolbar } from "./toolbar";
 
 const projectKey = "samwise.project";
@@ -33,6 +33,9 @@ type VideoOpener = (ctx: ViewContext, media: Media) => Promise<MediaView>;
 
 export class App {
   readonly messages = new Messages();
+  /** The user's rebound keys and the key map they make. */
+  private keyOverrides: KeyOverrides = loadKeyOverrides();
+  private keys = keymap(this.keyOverrides);
   readonly ready: ReadyBadge;
   readonly save = new SaveBadge();
   readonly toolbar = new Toolbar();
@@ -98,7 +101,7 @@ export class App {
       this.ready.badge,
       this.importer,
       this.exports,
-      el("button", { class: "small", title: "Keyboard shortcuts (?)", onclick: showHelp }, "?"),
+      el("button", { class: "small", title: "Keyboard shortcuts (?)", onclick: () => this.showHelp() }, "?"),
     );
     const right = el("div", { class: "right" }, this.toolbar.root, this.concepts.root, this.objects.root);
     replace(root, header, this.ready.banner, el("div", { class: "body" }, this.media.root, this.centre, right), this.messages.root);
@@ -517,7 +520,7 @@ export class App {
       if (menuTakes(desktop(), e)) return; // it comes as the menu's undo/redo
       const t = e.target as HTMLElement;
       if (t.closest("input, select, textarea, .dialog")) return;
-      const act = actionFor(e);
+      const act = actionFor(e, this.keys);
       if (act && this.run(act)) e.preventDefault();
     });
     // Drag-and-drop anywhere.
@@ -581,10 +584,22 @@ export class App {
     };
   }
 
+  /** The shortcuts, where keys can be changed (kept in this browser). */
+  private showHelp(): void {
+    showHelp({
+      get: () => this.keyOverrides,
+      set: (o) => {
+        this.keyOverrides = o;
+        this.keys = keymap(o);
+        saveKeyOverrides(o);
+      },
+    });
+  }
+
   /** Runs a shortcut; false when it does nothing here. */
   run(act: Action): boolean {
     if (act === "help") {
-      showHelp();
+      this.showHelp();
       return true;
     }
     if (act === "next-media" || act === "prev-media") {

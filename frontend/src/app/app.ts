@@ -22,7 +22,7 @@ import { ObjectPanel } from "./objectPanel";
 import { Precompute } from "./precompute";
 import { ReadyBadge } from "./readyBadge";
 import { SaveBadge } from "./saveBadge";
-import { actionFor, keymap, loadKeyOverrides, saveKeyOverrides, type Action, type KeyOverrides } from "./shortcuts";
+import { actionFor, keymap, keysOf, loadKeyOverrides, saveKeyOverrides, type Action, type KeyOverrides } from "./shortcuts";
 import { Toolbar } from "./toolbar";
 
 const projectKey = "samwise.project";
@@ -38,7 +38,7 @@ export class App {
   private keys = keymap(this.keyOverrides);
   readonly ready: ReadyBadge;
   readonly save = new SaveBadge();
-  readonly toolbar = new Toolbar();
+  readonly toolbar = new Toolbar((a) => keysOf(a, this.keyOverrides));
   readonly objects: ObjectPanel;
   readonly concepts: ConceptPanel;
   readonly media: MediaList;

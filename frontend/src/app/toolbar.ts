@@ -2,10 +2,20 @@
 import { el, replace } from "../view/dom";
 import type { Tool } from "../view/stage";
 import type { Annotator } from "./annotator";
+import type { Action } from "./shortcuts";
 
 export class Toolbar {
   readonly root = el("div", { class: "toolbar", role: "toolbar" });
   private annotator: Annotator | null = null;
+
+  /** keys names an action's keys for the buttons' tooltips (they can be changed). */
+  constructor(private readonly keys: (a: Action) => string[]) {}
+
+  /** "label (keys)" for a tooltip. */
+  private tip(label: string, ...actions: Action[]): string {
+    const keys = actions.flatMap((a) => this.keys(a));
+    return keys.length ? `${label} (${keys.join(", ")})` : label;
+  }
 
   attach(a: Annotator | null): void {
     this.annotator = a;
@@ -18,8 +28,8 @@ export class Toolbar {
       replace(this.root);
       return;
     }
-    const tool = (t: Tool, label: string, key: string) =>
-      el("button", { class: `tool${a.tool === t ? " active" : ""}`, "data-tool": t, title: `${label} (${key})`, onclick: () => this.setTool(t) }, label);
+    const tool = (t: Tool, label: string) =>
+      el("button", { class: `tool${a.tool === t ? " active" : ""}`, "data-tool": t, title: this.tip(label, t), onclick: () => this.setTool(t) }, label);
     const size = el("input", { type: "range", min: "1", max: "200", value: String(a.brushRadius), "aria-label": "Brush size" });
     size.addEventListener("input", () => {
       a.brushRadius = Number(size.value);
@@ -29,24 +39,24 @@ export class Toolbar {
     const sizeLabel = el("span", { class: "size-label" }, `${a.brushRadius}px`);
     replace(
       this.root,
-      tool("prompt", "AI click", "V"),
-      tool("brush", "Brush", "B"),
-      tool("eraser", "Eraser", "E"),
-      tool("polygon", "Polygon", "P"),
-      el("label", { class: "brush-size", title: "Brush size ([ ])" }, size, sizeLabel),
+      tool("prompt", "AI click"),
+      tool("brush", "Brush"),
+      tool("eraser", "Eraser"),
+      tool("polygon", "Polygon"),
+      el("label", { class: "brush-size", title: this.tip("Brush size", "smaller", "larger") }, size, sizeLabel),
       el("span", { class: "sep" }),
-      el("button", { title: "Undo (Z)", disabled: !a.history.canUndo, onclick: () => a.undo() }, "↶ Undo"),
-      el("button", { title: "Redo (Shift+Z)", disabled: !a.history.canRedo, onclick: () => a.redo() }, "↷ Redo"),
+      el("button", { title: this.tip("Undo", "undo"), disabled: !a.history.canUndo, onclick: () => a.undo() }, "↶ Undo"),
+      el("button", { title: this.tip("Redo", "redo"), disabled: !a.history.canRedo, onclick: () => a.redo() }, "↷ Redo"),
       el("span", { class: "sep" }),
-      el("button", { title: "Zoom out (−)", onclick: () => a.stage.zoom(1 / 1.25) }, "−"),
-      el("button", { title: "Fit (F)", onclick: () => a.stage.fit() }, "Fit"),
-      el("button", { title: "Zoom in (+)", onclick: () => a.stage.zoom(1.25) }, "+"),
+      el("button", { title: this.tip("Zoom out", "zoom-out"), onclick: () => a.stage.zoom(1 / 1.25) }, "−"),
+      el("button", { title: this.tip("Fit", "fit"), onclick: () => a.stage.fit() }, "Fit"),
+      el("button", { title: this.tip("Zoom in", "zoom-in"), onclick: () => a.stage.zoom(1.25) }, "+"),
       el("span", { class: "sep" }),
       el(
         "button",
         {
           class: `done-toggle${a.state.done ? " active" : ""}`,
-          title: a.state.done ? "Marked done: click (D) to mark it to do again" : "Mark this media done (D); Ctrl+Enter: done, then the next one to do",
+          title: a.state.done ? this.tip("Marked done: click to mark it to do again", "toggle-done") : `${this.tip("Mark this media done", "toggle-done")}; ${this.keys("done-next").join(", ") || "no key"}: done, then the next one to do`,
           "aria-pressed": String(a.state.done),
           onclick: () => a.setDone(!a.state.done),
         },

@@ -213,6 +213,32 @@ test("polygons fill a new object and cut it, holes are filled and specks removed
   await page.keyboard.press("v");
 });
 
+test("with the polygon tool a drag traces an outline that fills on release", async () => {
+  const count = (await objects()).length;
+  const [bx, by] = scene.points.background;
+  const client = (x, y) => page.evaluate(([x, y]) => window.__samwise.toClient(x, y), [x, y]);
+  await page.locator(".stage").focus();
+  await page.keyboard.press("n");
+  await page.keyboard.press("p");
+  // A 60×60 square traced in one drag, back past its start (no early close).
+  const path = [[0, 0], [60, 0], [60, 60], [0, 60], [0, 2], [3, 0], [40, 0]].map(([dx, dy]) => [bx + 150 + dx, by + dy]);
+  const c0 = await client(...path[0]);
+  await page.mouse.move(c0[0], c0[1]);
+  await page.mouse.down();
+  for (const p of path.slice(1)) {
+    const c = await client(...p);
+    await page.mouse.move(c[0], c[1], { steps: 12 });
+  }
+  await page.mouse.up();
+  const traced = await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length === n + 1 && o[n].area > 0 && o[n]; }, count, "the traced object");
+  assert.ok(Math.abs(traced.area - 3600) < 0.08 * 3600, `a traced 60×60 square filled ${traced.area} pixels`);
+  assert.equal((await snapshot(page)).tool, "polygon");
+  await page.keyboard.press("z");
+  await page.keyboard.press("z");
+  await until(page, (n) => window.__samwise.snapshot().objects.length === n, count, "undo of the lasso and its object");
+  await page.keyboard.press("v");
+});
+
 test("an object merged into the selected one: the masks unite, one undo step", async () => {
   const first = (await objects())[0];
   await page.locator(".stage").focus();

@@ -75,7 +75,7 @@ export class Annotator {
       strokeStart: (p, erase) => this.strokeStart(p, erase),
       strokeMove: (p) => this.strokeMove(p),
       strokeEnd: () => this.strokeEnd(),
-      corner: (p, shift) => this.corner(p, shift),
+      corner: (p, shift, tracing) => this.corner(p, shift, tracing),
       closePolygon: () => this.closePolygon(),
       drawUI: (ctx, view) => this.drawPrompts(ctx, view),
     });
@@ -461,12 +461,13 @@ export class Annotator {
   }
 
   /** Adds a corner to the polygon being drawn, or starts one (a cut when
-   * shift is held); a click on the first corner closes it. */
-  corner(p: A.Point, shift = false): void {
+   * shift is held); a click on the first corner closes it, except while
+   * tracing an outline (a lasso, closed on release). */
+  corner(p: A.Point, shift = false, tracing = false): void {
     const pg = this.polygon;
     if (!pg) {
       this.polygon = { pts: [p], cut: shift };
-    } else if (pg.pts.length >= 3 && this.nearFirstCorner(p)) {
+    } else if (!tracing && pg.pts.length >= 3 && this.nearFirstCorner(p)) {
       this.closePolygon();
       return;
     } else {
@@ -534,9 +535,11 @@ export class Annotator {
     ctx.lineWidth = 2;
     ctx.stroke();
     ctx.setLineDash([]);
-    for (const [x, y] of pts) {
+    // The first corner grows under the pointer when a click there closes it.
+    const closing = cursor !== null && pg.pts.length >= 3 && this.nearFirstCorner(cursor);
+    for (const [i, [x, y]] of pts.entries()) {
       ctx.beginPath();
-      ctx.arc(x, y, 3.5, 0, Math.PI * 2);
+      ctx.arc(x, y, i === 0 && closing ? 7 : 3.5, 0, Math.PI * 2);
       ctx.fillStyle = "#fff";
       ctx.fill();
       ctx.strokeStyle = color;

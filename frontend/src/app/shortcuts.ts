@@ -55,7 +55,7 @@ export const bindings: { action: Action; help: string; keys: string[] }[] = [
   { action: "exemplar", help: "exemplar boxes for the concept: drag around an example, Shift-drag around a counter-example", keys: ["x"] },
   { action: "brush", help: "brush (right-drag erases)", keys: ["b"] },
   { action: "eraser", help: "eraser", keys: ["e"] },
-  { action: "polygon", help: "polygon: click its corners; a right-click or a click on the first corner closes it (Shift-click the first corner to cut instead)", keys: ["p"] },
+  { action: "polygon", help: "polygon: click its corners (or drag along the outline, a lasso closed on release); a right-click or a click on the first corner closes it (Shift-click the first corner to cut instead)", keys: ["p"] },
   { action: "finish-polygon", help: "close the polygon being drawn", keys: ["Enter"] },
   { action: "smaller", help: "brush size down", keys: ["["] },
   { action: "larger", help: "brush size up", keys: ["]"] },

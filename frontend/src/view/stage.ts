@@ -21,9 +21,10 @@ export interface StageInput {
   strokeStart(p: Point, erase: boolean): void;
   strokeMove(p: Point): void;
   strokeEnd(): void;
-  /** Polygon tool: a left press adds a corner (shift: held then), a right
-   * press closes the polygon. */
-  corner(p: Point, shift: boolean): void;
+  /** Polygon tool: a left press adds a corner (shift: held then), and a
+   * drag from it more, every few screen pixels, closing the polygon on
+   * release (a lasso); a right press closes the polygon. */
+  corner(p: Point, shift: boolean, tracing: boolean): void;
   closePolygon(): void;
   /** Draws prompts etc. on the screen-space canvas. */
   drawUI(ctx: CanvasRenderingContext2D, view: Viewport): void;
@@ -44,7 +45,7 @@ export class Stage {
   private readonly ui: HTMLCanvasElement;
   private size = { width: 0, height: 0 };
   private spaceDown = false;
-  private drag: { mode: "pan" | "press" | "box" | "stroke"; sx: number; sy: number; start: Point; cur: Point; button: number; shift: boolean } | null = null;
+  private drag: { mode: "pan" | "press" | "box" | "stroke" | "corner" | "lasso"; sx: number; sy: number; start: Point; cur: Point; button: number; shift: boolean } | null = null;
   private cursor: Point | null = null;
   private raf = 0;
   private readonly resizeObserver: ResizeObserver;
@@ -208,10 +209,13 @@ export class Stage {
       const tool = this.input.tool();
       if (e.button === 1 || this.spaceDown) {
         this.drag = { mode: "pan", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey };
-      } else if (tool === "polygon" && (e.button === 0 || e.button === 2)) {
+      } else if (tool === "polygon" && e.button === 0) {
+        // A corner; dragging on traces the outline (a lasso) until release.
+        this.drag = { mode: "corner", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey };
+        this.input.corner(p, e.shiftKey, false);
+      } else if (tool === "polygon" && e.button === 2) {
         this.drag = null;
-        if (e.button === 0) this.input.corner(p, e.shiftKey);
-        else this.input.closePolygon();
+        this.input.closePolygon();
       } else if (isPaint(tool) && (e.button === 0 || e.button === 2)) {
         this.drag = { mode: "stroke", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey };
         this.input.strokeStart(p, tool === "eraser" || e.button === 2);
@@ -233,6 +237,12 @@ export class Stage {
         return;
       }
       if (d?.mode === "stroke") this.input.strokeMove(p);
+      if ((d?.mode === "corner" || d?.mode === "lasso") && Math.hypot(sx - d.sx, sy - d.sy) > dragThreshold) {
+        d.mode = "lasso";
+        d.sx = sx;
+        d.sy = sy;
+        this.input.corner(p, false, true);
+      }
       if (d?.mode === "press" && d.button === 0 && Math.hypot(sx - d.sx, sy - d.sy) > dragThreshold) d.mode = "box";
       if (d) {
         d.cur = p;
@@ -245,6 +255,7 @@ export class Stage {
       this.drag = null;
       if (!d) return;
       if (d.mode === "stroke") this.input.strokeEnd();
+      if (d.mode === "lasso" && !cancelled) this.input.closePolygon();
       if (cancelled) return;
       if (d.mode === "press" && (d.button === 0 || d.button === 2)) this.input.click(d.start, d.button === 0 && !e.altKey);
       if (d.mode === "box") {

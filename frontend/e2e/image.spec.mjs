@@ -189,6 +189,16 @@ test("polygons fill a new object and cut it, holes are filled and specks removed
   await until(page, (a) => window.__samwise.snapshot().objects.at(-1).area === a, filled.area, "the hole filled");
   await page.keyboard.press("z");
   await until(page, (c) => window.__samwise.snapshot().objects.at(-1).area === c, cut, "undo of the fill of holes");
+  // > grows it by a pixel all round, < shrinks it back (a rectangle with a rectangular hole).
+  await page.locator(".stage").focus();
+  await page.keyboard.press(">");
+  const grown = await until(page, (c) => { const a = window.__samwise.snapshot().objects.at(-1).area; return a > c && a; }, cut, "the mask grown");
+  assert.ok(grown - cut > 300 && grown - cut < 500, `growing added ${grown - cut} pixels`);
+  await page.keyboard.press("<");
+  await until(page, (c) => window.__samwise.snapshot().objects.at(-1).area === c, cut, "the mask shrunk back");
+  await page.keyboard.press("z");
+  await page.keyboard.press("z");
+  await until(page, (c) => window.__samwise.snapshot().objects.at(-1).area === c, cut, "undo of the shrink and the growth");
   // A speck drawn beside it goes with "Remove specks"; a second time there is none.
   await page.locator(".stage").focus();
   for (const [dx, dy] of [[120, 0], [125, 0], [125, 5]]) await clickAt(bx + dx, by + dy);

@@ -12,7 +12,7 @@ import { History } from "../editor/history";
 import type { Journal } from "../editor/journal";
 import { LatestOnly } from "../editor/latest";
 import { stampSegment } from "../mask/brush";
-import { fillHoles, removeSpecks } from "../mask/cleanup";
+import { fillHoles, growMask, removeSpecks } from "../mask/cleanup";
 import { fillPolygon } from "../mask/polygon";
 import { area, emptyBitmap, encode, unionBounds, type Bitmap, type Bounds } from "../mask/rle";
 import { bitmapOf, remember } from "../view/overlay";
@@ -39,6 +39,9 @@ export interface AnnotatorOptions {
   journal?: Journal;
   saveDelayMs?: number;
 }
+
+/** The fixes cleanMask makes. */
+export type MaskFix = "fill-holes" | "remove-specks" | "grow" | "shrink";
 
 export class Annotator {
   readonly stage: Stage;
@@ -436,10 +439,11 @@ export class Annotator {
     this.edited();
   }
 
-  /** Fills the holes of object id's mask on this frame, or removes its
-   * specks (parts smaller than 1 % of it): one undo step. Returns how many
-   * pixels changed (0: nothing to do, no step). */
-  cleanMask(id: number, how: "fill-holes" | "remove-specks"): number {
+  /** Fixes object id's mask on this frame: fills its holes, removes its
+   * specks (parts smaller than 1 % of it), or grows or shrinks it by a
+   * pixel; one undo step. Returns how many pixels changed (0: nothing to
+   * do, no step). */
+  cleanMask(id: number, how: MaskFix): number {
     const o = A.find(this.state, id);
     const rle = o?.masks[String(this.frame)];
     if (!o || !rle) return 0;
@@ -447,9 +451,12 @@ export class Annotator {
     if (bounds === null) return 0;
     const within: Bounds = bounds ?? [0, 0, rle.size[1] - 1, rle.size[0] - 1];
     const bm = this.editableMask(o);
-    const n = how === "fill-holes" ? fillHoles(bm, within) : removeSpecks(bm, within, Math.max(2, Math.ceil(area(rle) / 100)));
+    const n =
+      how === "fill-holes" ? fillHoles(bm, within)
+      : how === "remove-specks" ? removeSpecks(bm, within, Math.max(2, Math.ceil(area(rle) / 100)))
+      : growMask(bm, within, how === "grow" ? 1 : -1);
     if (!n) return 0;
-    const out = encode(bm, within);
+    const out = encode(bm, [within[0] - 1, within[1] - 1, within[2] + 1, within[3] + 1]);
     remember(out, bm);
     this.commit(A.setMask(this.state, id, this.frame, out));
     return n;

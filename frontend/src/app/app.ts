@@ -644,6 +644,10 @@ export class App {
       case "prompt":
         this.toolbar.setTool(act);
         break;
+      case "grow-mask":
+      case "shrink-mask":
+        if (a.current) a.cleanMask(a.current.id, act === "grow-mask" ? "grow" : "shrink");
+        break;
       case "finish-polygon":
         if (!a.drawingPolygon) return false;
         a.closePolygon();

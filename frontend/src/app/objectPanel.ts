@@ -5,7 +5,7 @@ import type { Label } from "../api/types.gen";
 import { knownFlags, type EditorObject } from "../editor/annotations";
 import { area } from "../mask/rle";
 import { el, replace } from "../view/dom";
-import type { Annotator } from "./annotator";
+import type { Annotator, MaskFix } from "./annotator";
 
 export interface PanelEvents {
   add(name: string): void;
@@ -150,11 +150,13 @@ export class ObjectPanel {
         { class: "object-cleanup" },
         this.cleanup(a, o, "fill-holes", "Fill holes", "Fill the holes inside this object's mask on this frame", "no holes to fill"),
         this.cleanup(a, o, "remove-specks", "Remove specks", "Remove the parts of this object's mask smaller than 1 % of it, on this frame", "no specks to remove"),
+        this.cleanup(a, o, "grow", "Grow", "Grow this object's mask by a pixel all round, on this frame", "nothing to grow"),
+        this.cleanup(a, o, "shrink", "Shrink", "Shrink this object's mask by a pixel all round, on this frame", "nothing to shrink"),
       ),
     );
   }
 
-  private cleanup(a: Annotator, o: EditorObject, how: "fill-holes" | "remove-specks", label: string, title: string, none: string): HTMLElement {
+  private cleanup(a: Annotator, o: EditorObject, how: MaskFix, label: string, title: string, none: string): HTMLElement {
     return el(
       "button",
       {

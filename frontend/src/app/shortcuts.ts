@@ -10,6 +10,8 @@ export type Action =
   | "eraser"
   | "polygon"
   | "finish-polygon"
+  | "grow-mask"
+  | "shrink-mask"
   | "prompt"
   | "smaller"
   | "larger"
@@ -57,6 +59,8 @@ export const bindings: { action: Action; help: string; keys: string[] }[] = [
   { action: "eraser", help: "eraser", keys: ["e"] },
   { action: "polygon", help: "polygon: click its corners (or drag along the outline, a lasso closed on release); a right-click or a click on the first corner closes it (Shift-click the first corner to cut instead)", keys: ["p"] },
   { action: "finish-polygon", help: "close the polygon being drawn", keys: ["Enter"] },
+  { action: "grow-mask", help: "grow the current object's mask by a pixel", keys: [">"] },
+  { action: "shrink-mask", help: "shrink the current object's mask by a pixel", keys: ["<"] },
   { action: "smaller", help: "brush size down", keys: ["["] },
   { action: "larger", help: "brush size up", keys: ["]"] },
   { action: "fit", help: "fit the image", keys: ["f"] },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fillHoles, removeSpecks } from "./cleanup";
+import { fillHoles, growMask, removeSpecks } from "./cleanup";
 import { decode, emptyBitmap, encode, type Bitmap, type Bounds } from "./rle";
 
 function parse(...rows: string[]): Bitmap {
@@ -84,5 +84,43 @@ describe("removeSpecks", () => {
   it("keeps everything at a minimum of one pixel", () => {
     const bm = parse("#.#", "...", "#.#");
     expect(removeSpecks(bm, boundsOf(bm), 1)).toBe(0);
+  });
+});
+
+describe("growMask", () => {
+  it("grows by the 8 neighbours of every set pixel, clipped to the image", () => {
+    const bm = parse(
+      "#.....",
+      "......",
+      "...#..",
+      "......",
+    );
+    expect(growMask(bm, boundsOf(bm), 1)).toBe(3 + 8);
+    expect(show(bm)).toEqual([
+      "##....",
+      "#####.",
+      "..###.",
+      "..###.",
+    ]);
+  });
+
+  it("shrinks by clearing every set pixel next to an unset one; grow then shrink of a block is the block", () => {
+    const bm = parse(
+      "......",
+      ".####.",
+      ".####.",
+      ".####.",
+      "......",
+    );
+    expect(growMask(bm, boundsOf(bm), -1)).toBe(10);
+    expect(show(bm)).toEqual(["......", "......", "..##..", "......", "......"]);
+    expect(growMask(bm, boundsOf(bm), 1)).toBe(10);
+    expect(show(bm)).toEqual(["......", ".####.", ".####.", ".####.", "......"]);
+  });
+
+  it("keeps a mask's pixels on the image's edge when shrinking", () => {
+    const bm = parse("###", "###", "...");
+    expect(growMask(bm, boundsOf(bm), -1)).toBe(3);
+    expect(show(bm)).toEqual(["###", "...", "..."]);
   });
 });

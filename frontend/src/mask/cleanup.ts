@@ -86,3 +86,32 @@ export function removeSpecks(bm: Bitmap, bounds: Bounds, minArea: number): numbe
   }
   return removed;
 }
+
+/** Grows (by > 0) or shrinks (by < 0) the mask by one pixel: sets every
+ * unset pixel with a set 8-neighbour, or clears every set pixel with an
+ * unset one (the image's edge counts as set, so a mask at the edge stays
+ * there). bounds must hold every set pixel. */
+export function growMask(bm: Bitmap, bounds: Bounds, by: 1 | -1): number {
+  const { width: w, height: h, data: d } = bm;
+  const grow = by > 0;
+  // The pixels that can change, and their neighbourhood.
+  const x0 = Math.max(0, bounds[0] - 1), y0 = Math.max(0, bounds[1] - 1);
+  const x1 = Math.min(w - 1, bounds[2] + 1), y1 = Math.min(h - 1, bounds[3] + 1);
+  const changed: number[] = [];
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const i = y * w + x;
+      if (!!d[i] === grow) continue;
+      let flip = false;
+      for (let ny = y - 1; ny <= y + 1 && !flip; ny++) {
+        for (let nx = x - 1; nx <= x + 1 && !flip; nx++) {
+          if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+          flip = !!d[ny * w + nx] === grow;
+        }
+      }
+      if (flip) changed.push(i);
+    }
+  }
+  for (const i of changed) d[i] = grow ? 1 : 0;
+  return changed.length;
+}

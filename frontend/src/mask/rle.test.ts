@@ -14,6 +14,17 @@ function rect(w: number, h: number, x0: number, y0: number, x1: number, y1: numb
   return bm;
 }
 
+/** count small bitmaps (sides 1 to maxSide) with up to maxSet random
+ * pixels set, from a fixed seed, numbered. */
+function* speckled(seed: number, count: number, maxSide: number, maxSet: number): Generator<[number, Bitmap]> {
+  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  for (let n = 0; n < count; n++) {
+    const bm = emptyBitmap(1 + Math.floor(rnd() * maxSide), 1 + Math.floor(rnd() * maxSide));
+    for (let k = Math.floor(rnd() * (maxSet + 1)); k > 0; k--) bm.data[Math.floor(rnd() * bm.width * bm.height)] = 1;
+    yield [n, bm];
+  }
+}
+
 // The same golden encodings as engine/mask/rle_test.go (worked out from
 // pycocotools' maskApi.c).
 const goldens: [string, Bitmap, number[], string][] = [
@@ -58,32 +69,18 @@ describe("COCO RLE", () => {
   });
 
   it("notes the bounds of a painted bitmap when encoding it, as decoding finds them", () => {
-    let seed = 3;
-    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-    for (let n = 0; n < 50; n++) {
-      const w = 1 + Math.floor(rnd() * 12);
-      const h = 1 + Math.floor(rnd() * 12);
-      const bm = emptyBitmap(w, h);
-      for (let k = Math.floor(rnd() * 4); k > 0; k--) bm.data[Math.floor(rnd() * w * h)] = 1;
+    for (const [n, bm] of speckled(3, 50, 12, 3)) {
+      const { width: w, height: h } = bm;
       const rle = encode(bm);
-      const brute = (() => {
-        let b: number[] | null = null;
-        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bm.data[y * w + x]) b = b ? [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)] : [x, y, x, y];
-        return b;
-      })();
+      let brute: number[] | null = null;
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bm.data[y * w + x]) brute = brute ? [Math.min(brute[0], x), Math.min(brute[1], y), Math.max(brute[2], x), Math.max(brute[3], y)] : [x, y, x, y];
       expect(bm.box, `mask ${n}`).toEqual(brute);
       expect(decode(rle).box, `mask ${n}`).toEqual(brute);
     }
   });
 
   it("reads only the bounds it is given, with the same runs", () => {
-    let seed = 5;
-    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-    for (let n = 0; n < 100; n++) {
-      const w = 1 + Math.floor(rnd() * 10);
-      const h = 1 + Math.floor(rnd() * 10);
-      const bm = emptyBitmap(w, h);
-      for (let k = Math.floor(rnd() * 5); k > 0; k--) bm.data[Math.floor(rnd() * w * h)] = 1;
+    for (const [n, bm] of speckled(5, 100, 10, 4)) {
       const tight = decode(encode(bm)).box ?? null;
       const grown: [number, number, number, number] | null = tight && [tight[0] - 2, tight[1] - 1, tight[2] + 3, tight[3] + 20];
       for (const within of [tight, grown]) expect(runs(bm, within), `mask ${n} within ${within}`).toEqual(runs(bm));

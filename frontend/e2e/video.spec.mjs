@@ -3,7 +3,8 @@
 // object to frame 100, cancel keeps the frames done; the concept "red"
 // tracked through a video gives one object per red box with the same id on
 // every frame, and a box entering later is a new object; reopening a video
-// continues its sessions and the job that ran while it was closed. Needs
+// continues its sessions and the job that ran while it was closed; a
+// polygon drawn on a frame is that frame's mask. Needs
 // the video backend (engine/video, engine/jobs) and ffmpeg.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -157,4 +158,22 @@ test("reopening a video continues its sessions and the job that ran while it was
   assert.ok(s.objects.find((o) => o.id === id).frames.length >= 75, "every propagated frame was applied");
   await seek(70);
   await screenshot(page, "14-video-reopened.png");
+});
+
+test("a polygon drawn on a video frame is that frame's mask of a new object", async () => {
+  await seek(40);
+  const before = (await snapshot(page)).objects.length;
+  await page.locator(".stage").focus();
+  await page.keyboard.press("n");
+  await page.keyboard.press("p");
+  for (const [x, y] of [[10, 200], [50, 200], [50, 230], [10, 230]]) {
+    const c = await page.evaluate(([x, y]) => window.__samwise.toClient(x, y), [x, y]);
+    await page.mouse.click(c[0], c[1]);
+  }
+  await page.keyboard.press("Enter");
+  const o = await until(page, (n) => { const s = window.__samwise.snapshot(); return s.objects.length === n + 1 && s.objects[n].area > 0 && s.objects[n]; }, before, "the polygon's object");
+  assert.deepEqual(o.frames, [40], "a mask on frame 40 only");
+  assert.ok(Math.abs(o.area - 40 * 30) < 0.1 * 40 * 30, `a 40×30 polygon filled ${o.area} pixels`);
+  assert.deepEqual(await objectsAt(40, [30, 215]), [o.id]);
+  await page.keyboard.press("v");
 });

@@ -14,6 +14,14 @@ export function remember(rle: RLE, bm: Bitmap): void {
   decoded.set(rle, bm);
 }
 
+/** The decoded bitmap of rle, to change: it leaves the cache (rle decodes
+ * again when asked for later). */
+export function takeBitmap(rle: RLE): Bitmap {
+  const bm = bitmapOf(rle);
+  decoded.delete(rle);
+  return bm;
+}
+
 export function bitmapOf(rle: RLE): Bitmap {
   let bm = decoded.get(rle);
   if (!bm) {
@@ -39,8 +47,10 @@ export class MaskLayer {
   readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   private image: ImageData | null = null;
-  /** What the last paint drew, in order. */
+  /** What the last paint drew, in order, and each one's bounds then (its
+   * mask's bitmap may since have been taken to paint on). */
   private painted: LayerObject[] = [];
+  private paintedBounds = new Map<number, Rect | null>();
   /** Where brush dabs drew since the last paint. */
   private scribbled: Rect | null = null;
 
@@ -69,6 +79,7 @@ export class MaskLayer {
     dirty = union(dirty, this.scribbled);
     this.scribbled = null;
     this.painted = objects;
+    this.paintedBounds = new Map(objects.map((o) => [o.id, this.bounds(o, all)]));
     if (!dirty) return;
     const [dx0, dy0] = [Math.max(0, dirty[0]), Math.max(0, dirty[1])];
     const [dx1, dy1] = [Math.min(w - 1, dirty[2]), Math.min(h - 1, dirty[3])];
@@ -123,9 +134,9 @@ export class MaskLayer {
       const p = before.get(o.id);
       if (p && p.mask === o.mask && p.color === o.color && p.selected === o.selected) continue;
       dirty = union(dirty, this.bounds(o, all));
-      if (p) dirty = union(dirty, this.bounds(p, all));
+      if (p) dirty = union(dirty, this.paintedBounds.get(p.id) ?? null);
     }
-    for (const p of this.painted) if (!now.has(p.id)) dirty = union(dirty, this.bounds(p, all));
+    for (const p of this.painted) if (!now.has(p.id)) dirty = union(dirty, this.paintedBounds.get(p.id) ?? null);
     const kept = objects.filter((o) => before.has(o.id)).map((o) => o.id);
     const keptBefore = this.painted.filter((o) => now.has(o.id)).map((o) => o.id);
     return kept.every((id, i) => id === keptBefore[i]) ? dirty : all;

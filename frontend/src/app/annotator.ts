@@ -444,12 +444,13 @@ export class Annotator {
   cleanMask(id: number, how: MaskFix): number {
     const o = A.find(this.state, id);
     const rle = o?.masks[String(this.frame)];
-    if (!o || !rle) return 0;
+    const pixels = rle ? area(rle) : 0;
+    if (!o || !pixels) return 0; // no mask here, or an empty one: nothing to fix
     const [bm, bounds] = this.editableMask(o);
-    const within: Bounds = bounds ?? [0, 0, rle.size[1] - 1, rle.size[0] - 1];
+    const within: Bounds = bounds ?? [0, 0, bm.width - 1, bm.height - 1];
     const n =
       how === "fill-holes" ? fillHoles(bm, within)
-      : how === "remove-specks" ? removeSpecks(bm, within, Math.max(2, Math.ceil(area(rle) / 100)))
+      : how === "remove-specks" ? removeSpecks(bm, within, Math.max(2, Math.ceil(pixels / 100)))
       : growMask(bm, within, how === "grow" ? 1 : -1);
     if (!n) return 0;
     const out = encode(bm, [within[0] - 1, within[1] - 1, within[2] + 1, within[3] + 1]);

@@ -124,3 +124,60 @@ describe("growMask", () => {
     expect(show(bm)).toEqual(["###", "...", "..."]);
   });
 });
+
+/** Labels of 4- or 8-connected pixels of value v over the whole bitmap. */
+function label(bm: Bitmap, v: number, eight: boolean): Int32Array {
+  const { width: w, height: h, data: d } = bm;
+  const lab = new Int32Array(w * h).fill(-1);
+  let next = 0;
+  for (let i = 0; i < w * h; i++) {
+    if (d[i] !== v || lab[i] >= 0) continue;
+    const todo = [i];
+    lab[i] = next;
+    while (todo.length) {
+      const j = todo.pop()!;
+      const x = j % w, y = (j - x) / w;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        if ((!eight && dx && dy) || (!dx && !dy)) continue;
+        const nx = x + dx, ny = y + dy;
+        const k = ny * w + nx;
+        if (nx >= 0 && ny >= 0 && nx < w && ny < h && d[k] === v && lab[k] < 0) {
+          lab[k] = next;
+          todo.push(k);
+        }
+      }
+    }
+    next++;
+  }
+  return lab;
+}
+
+describe("fillHoles and removeSpecks on random masks", () => {
+  it("agree with labelling the whole picture", () => {
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (let n = 0; n < 60; n++) {
+      const bm = emptyBitmap(3 + Math.floor(rnd() * 14), 3 + Math.floor(rnd() * 14));
+      const density = 0.3 + 0.5 * rnd();
+      for (let i = 0; i < bm.data.length; i++) bm.data[i] = rnd() < density ? 1 : 0;
+      if (!bm.data.includes(1)) continue;
+      const { width: w, height: h } = bm;
+      // Holes: unset 4-connected parts that touch no edge of the picture.
+      const bg = label(bm, 0, false);
+      const edge = new Set<number>();
+      for (let i = 0; i < w * h; i++) if (bg[i] >= 0 && (i % w === 0 || i % w === w - 1 || i < w || i >= w * (h - 1))) edge.add(bg[i]);
+      const filled = Uint8Array.from(bm.data, (v, i) => (v || !edge.has(bg[i]) ? 1 : 0));
+      const a = { ...bm, data: bm.data.slice() };
+      fillHoles(a, boundsOf(bm));
+      expect(a.data, `mask ${n}: holes`).toEqual(filled);
+      // Specks: set 8-connected parts smaller than 4 pixels.
+      const fg = label(bm, 1, true);
+      const size = new Map<number, number>();
+      for (const l of fg) if (l >= 0) size.set(l, (size.get(l) ?? 0) + 1);
+      const kept = Uint8Array.from(bm.data, (v, i) => (v && size.get(fg[i])! >= 4 ? 1 : 0));
+      const b = { ...bm, data: bm.data.slice() };
+      removeSpecks(b, boundsOf(bm), 4);
+      expect(b.data, `mask ${n}: specks`).toEqual(kept);
+    }
+  });
+});

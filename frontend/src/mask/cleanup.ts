@@ -11,36 +11,39 @@ export function fillHoles(bm: Bitmap, bounds: Bounds): number {
   const { width: w, data: d } = bm;
   const [x0, y0, x1, y1] = bounds;
   const bw = x1 - x0 + 1;
-  const outside = new Uint8Array(bw * (y1 - y0 + 1)); // reached from the edge
-  const stack: number[] = [];
-  const visit = (x: number, y: number) => {
-    const k = (y - y0) * bw + (x - x0);
-    if (!outside[k] && !d[y * w + x]) {
+  const bh = y1 - y0 + 1;
+  // Box pixels reached from its edge over unset pixels; each is queued once.
+  const outside = new Uint8Array(bw * bh);
+  const queue = new Int32Array(bw * bh);
+  let end = 0;
+  const visit = (bx: number, by: number) => {
+    const k = by * bw + bx;
+    if (!outside[k] && !d[(by + y0) * w + bx + x0]) {
       outside[k] = 1;
-      stack.push(x, y);
+      queue[end++] = k;
     }
   };
-  for (let x = x0; x <= x1; x++) {
-    visit(x, y0);
-    visit(x, y1);
+  for (let bx = 0; bx < bw; bx++) {
+    visit(bx, 0);
+    visit(bx, bh - 1);
   }
-  for (let y = y0; y <= y1; y++) {
-    visit(x0, y);
-    visit(x1, y);
+  for (let by = 0; by < bh; by++) {
+    visit(0, by);
+    visit(bw - 1, by);
   }
-  while (stack.length) {
-    const y = stack.pop()!;
-    const x = stack.pop()!;
-    if (x > x0) visit(x - 1, y);
-    if (x < x1) visit(x + 1, y);
-    if (y > y0) visit(x, y - 1);
-    if (y < y1) visit(x, y + 1);
+  for (let q = 0; q < end; q++) {
+    const bx = queue[q] % bw;
+    const by = (queue[q] - bx) / bw;
+    if (bx > 0) visit(bx - 1, by);
+    if (bx < bw - 1) visit(bx + 1, by);
+    if (by > 0) visit(bx, by - 1);
+    if (by < bh - 1) visit(bx, by + 1);
   }
   let filled = 0;
-  for (let y = y0; y <= y1; y++) {
-    for (let x = x0; x <= x1; x++) {
-      const i = y * w + x;
-      if (!d[i] && !outside[(y - y0) * bw + (x - x0)]) {
+  for (let by = 0; by < bh; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      const i = (by + y0) * w + bx + x0;
+      if (!d[i] && !outside[by * bw + bx]) {
         d[i] = 1;
         filled++;
       }
@@ -55,33 +58,33 @@ export function removeSpecks(bm: Bitmap, bounds: Bounds, minArea: number): numbe
   const { width: w, data: d } = bm;
   const [x0, y0, x1, y1] = bounds;
   const bw = x1 - x0 + 1;
-  const seen = new Uint8Array(bw * (y1 - y0 + 1));
+  const bh = y1 - y0 + 1;
+  const seen = new Uint8Array(bw * bh);
+  // Every part's pixels, one part after another (each pixel once).
+  const queue = new Int32Array(bw * bh);
+  let end = 0;
   let removed = 0;
-  for (let sy = y0; sy <= y1; sy++) {
-    for (let sx = x0; sx <= x1; sx++) {
-      if (!d[sy * w + sx] || seen[(sy - y0) * bw + (sx - x0)]) continue;
-      // One part: its pixels, by a depth-first walk.
-      const part: number[] = [];
-      const stack = [sx, sy];
-      seen[(sy - y0) * bw + (sx - x0)] = 1;
-      while (stack.length) {
-        const y = stack.pop()!;
-        const x = stack.pop()!;
-        part.push(y * w + x);
-        for (let ny = Math.max(y0, y - 1); ny <= Math.min(y1, y + 1); ny++) {
-          for (let nx = Math.max(x0, x - 1); nx <= Math.min(x1, x + 1); nx++) {
-            const k = (ny - y0) * bw + (nx - x0);
-            if (!seen[k] && d[ny * w + nx]) {
-              seen[k] = 1;
-              stack.push(nx, ny);
-            }
+  for (let s = 0; s < bw * bh; s++) {
+    if (seen[s] || !d[(Math.floor(s / bw) + y0) * w + (s % bw) + x0]) continue;
+    const start = end;
+    seen[s] = 1;
+    queue[end++] = s;
+    for (let q = start; q < end; q++) {
+      const bx = queue[q] % bw;
+      const by = (queue[q] - bx) / bw;
+      for (let ny = Math.max(0, by - 1); ny <= Math.min(bh - 1, by + 1); ny++) {
+        for (let nx = Math.max(0, bx - 1); nx <= Math.min(bw - 1, bx + 1); nx++) {
+          const k = ny * bw + nx;
+          if (!seen[k] && d[(ny + y0) * w + nx + x0]) {
+            seen[k] = 1;
+            queue[end++] = k;
           }
         }
       }
-      if (part.length < minArea) {
-        for (const i of part) d[i] = 0;
-        removed += part.length;
-      }
+    }
+    if (end - start < minArea) {
+      for (let q = start; q < end; q++) d[(Math.floor(queue[q] / bw) + y0) * w + (queue[q] % bw) + x0] = 0;
+      removed += end - start;
     }
   }
   return removed;

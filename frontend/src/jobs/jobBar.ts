@@ -6,7 +6,7 @@ import type { Engine } from "../api/engine";
 import type { FrameResult, Job } from "../api/types.gen";
 import { el, replace } from "../view/dom";
 import { JobFollower } from "./follow";
-import { canResume, fractionOf, placementText, progressText, RateMeter, type JobUnit } from "./progress";
+import { canResume, fractionOf, isEnded, placementText, progressText, RateMeter, type JobUnit } from "./progress";
 
 export interface JobOptions {
   /** What the job does, e.g. "Propagate ▶" or "Download sam3-tracker". */
@@ -127,7 +127,7 @@ export class JobBar {
       this.root,
       el("span", { class: "job-label" }, opts.label),
       running || j?.state === "succeeded" ? bar : null,
-      el("span", { class: "job-text" }, j ? progressText(j, opts.unit, this.meter.rate()) : "starting…"),
+      el("span", { class: "job-text" }, !j ? "starting…" : running && isEnded(j.state) ? "receiving the last results…" : progressText(j, opts.unit, this.meter.rate())),
       j ? el("span", { class: `job-place ${j.placement || "local"}`, title: "Where the job runs" }, placementText(j)) : null,
       running ? el("button", { class: "small job-cancel", title: "Stop (what is done is kept)", onclick: () => void this.cancel() }, "Cancel") : null,
       !running && j && canResume(j.state) ? el("button", { class: "small job-resume", title: "Continue after what is done", onclick: () => void this.resume() }, "Resume") : null,

@@ -134,16 +134,8 @@ func maskPicture(f *File, stem string, mp *maskPictures, classes []string) (Pict
 		class, p.Width, p.Height = c, c.w, c.h
 	}
 	if len(mp.objects) == 0 { // semantic: one object per class
-		byClass := map[uint8]*mask.Mask{}
-		for i, v := range class.pix {
-			if v != 0 && classes[v] != "" {
-				if byClass[v] == nil {
-					byClass[v] = mask.New(class.w, class.h)
-				}
-				byClass[v].Pix[i] = 1
-			}
-		}
-		for _, v := range slices.Sorted(maps.Keys(byClass)) {
+		byClass, order := masksByIndex(class, func(v uint8) bool { return v != 0 && classes[v] != "" })
+		for _, v := range order {
 			p.Objects = append(p.Objects, Object{Label: classes[v], Mask: mask.Encode(byClass[v]), What: "class " + classes[v]})
 		}
 		return p, true

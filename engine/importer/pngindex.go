@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"maps"
+	"slices"
 
 	"github.com/samwise-app/samwise/engine/mask"
 )
@@ -70,4 +72,22 @@ func className(class *indexImage, m *mask.Mask, classes []string) string {
 		return ""
 	}
 	return classes[best]
+}
+
+// masksByIndex splits an index picture into a mask per index that keep
+// accepts, and returns them with their indices in increasing order.
+func masksByIndex(img *indexImage, keep func(v uint8) bool) (map[uint8]*mask.Mask, []uint8) {
+	masks := map[uint8]*mask.Mask{}
+	for i, v := range img.pix {
+		if !keep(v) {
+			continue
+		}
+		m := masks[v]
+		if m == nil {
+			m = mask.New(img.w, img.h)
+			masks[v] = m
+		}
+		m.Pix[i] = 1
+	}
+	return masks, slices.Sorted(maps.Keys(masks))
 }

@@ -195,23 +195,10 @@ func vocPicture(f *File, stem string, e *vocEntries, classes []string) (Picture,
 			class = c
 		}
 	}
-	masks := map[uint8]*mask.Mask{}
-	var order []uint8
-	for i, v := range objects.pix {
-		if v == 0 || v == vocVoid {
-			continue
-		}
-		m := masks[v]
-		if m == nil {
-			m = mask.New(w, h)
-			masks[v] = m
-			order = append(order, v)
-		}
-		m.Pix[i] = 1
-	}
-	slices.Sort(order)
-	// The annotation's objects are the PNG's when they are as many.
-	named := len(ann.Objects) == len(order) && int(order[len(order)-1]) == len(order)
+	masks, order := masksByIndex(objects, func(v uint8) bool { return v != 0 && v != vocVoid })
+	// The annotation's objects are the PNG's when they are as many (and
+	// numbered 1 to n).
+	named := len(order) > 0 && len(ann.Objects) == len(order) && int(order[len(order)-1]) == len(order)
 	for _, v := range order {
 		i := int(v) - 1
 		label := ""

@@ -67,7 +67,10 @@ func zipEntries(t *testing.T, entries ...[2]string) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, e := range entries {
-		w, _ := zw.Create(e[0])
+		w, err := zw.Create(e[0])
+		if err != nil {
+			t.Fatal(err)
+		}
 		w.Write([]byte(e[1]))
 	}
 	if err := zw.Close(); err != nil {
@@ -158,5 +161,18 @@ func TestVOCBoxesClassesAndBadPNGs(t *testing.T) {
 	}
 	if len(f.Skipped) != 1 || !strings.Contains(f.Skipped[0].File, "bad.png") || !strings.Contains(f.Skipped[0].Reason, "colour") {
 		t.Errorf("skipped %+v", f.Skipped)
+	}
+}
+
+// An object PNG holding no object (all background and border) gives the
+// picture without objects, not a failure.
+func TestVOCObjectPNGWithoutObjects(t *testing.T) {
+	empty := indexed(t, 4, 4, func(x, y int) uint8 { return uint8(x%2) * 255 })
+	f, err := importer.Parse(zipEntries(t, [2]string{"SegmentationObject/a.png", empty}), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Pictures) != 1 || len(f.Pictures[0].Objects) != 0 || len(f.Skipped) != 0 {
+		t.Fatalf("pictures %+v, skipped %+v; want one picture without objects", f.Pictures, f.Skipped)
 	}
 }

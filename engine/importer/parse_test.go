@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -19,21 +20,14 @@ import (
 	"github.com/samwise-app/samwise/engine/mask"
 )
 
+// zipOf is zipEntries for files by name, in name order.
 func zipOf(t *testing.T, files map[string]string) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for name, body := range files {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(body))
+	var entries [][2]string
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		entries = append(entries, [2]string{name, files[name]})
 	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return zipEntries(t, entries...)
 }
 
 func TestParseRejectsWithReason(t *testing.T) {

@@ -40,14 +40,15 @@ func ParseReader(r io.ReaderAt, size int64, format string) (*File, error) {
 	if len(zr.File) > maxZipEntries {
 		return nil, formatErrorf("the zip has %d entries; at most %d can be imported at once", len(zr.File), maxZipEntries)
 	}
+	var sniffed readEntries
 	if format == "" {
-		format = sniffZip(zr)
+		format = sniffZip(zr, &sniffed)
 	}
 	switch format {
 	case api.ImportCOCO:
-		return parseJSONInZip(zr, format, parseCOCO)
+		return parseJSONInZip(zr, format, parseCOCO, &sniffed)
 	case api.ImportYTVIS:
-		return parseJSONInZip(zr, format, parseYTVIS)
+		return parseJSONInZip(zr, format, parseYTVIS, &sniffed)
 	case api.ImportLabelMe:
 		return parseLabelMeZip(zr)
 	case api.ImportYOLO:
@@ -63,8 +64,9 @@ func ParseReader(r io.ReaderAt, size int64, format string) (*File, error) {
 // sniffZip tells a Pascal VOC zip (Annotations/, Segmentation*/), a zip of
 // mask PNGs (label_map.json, objects/) and a
 // dataset zip with a COCO or YouTube-VIS file (its first .json says) from a
-// zip of LabelMe files (.json) and of YOLO labels (.txt).
-func sniffZip(zr *zip.Reader) string {
+// zip of LabelMe files (.json) and of YOLO labels (.txt). The .json it
+// reads stays in read.
+func sniffZip(zr *zip.Reader, read *readEntries) string {
 	if isVOC(zr) {
 		return api.ImportVOC
 	}
@@ -78,7 +80,7 @@ func sniffZip(zr *zip.Reader) string {
 		}
 		switch strings.ToLower(path.Ext(zf.Name)) {
 		case ".json":
-			if b, err := readEntry(zf); err == nil {
+			if b, err := read.read(zf); err == nil {
 				if f := sniff(b); f == api.ImportCOCO || f == api.ImportYTVIS {
 					return f
 				}
@@ -120,18 +122,36 @@ func readEntry(zf *zip.File) ([]byte, error) {
 	return b, nil
 }
 
+// readEntries reads zip entries and remembers the last one, so the file
+// read to sniff a zip is not read (and decompressed) again to parse it.
+type readEntries struct {
+	zf *zip.File
+	b  []byte
+}
+
+func (r *readEntries) read(zf *zip.File) ([]byte, error) {
+	if zf == r.zf {
+		return r.b, nil
+	}
+	b, err := readEntry(zf)
+	if err == nil {
+		r.zf, r.b = zf, b
+	}
+	return b, err
+}
+
 // parseJSONInZip reads the COCO or YouTube-VIS files of a dataset zip
 // (Samwise's export with pictures, CVAT's annotations/instances_default.json,
 // Roboflow's one file per split), each parsed on its own; the pictures
 // beside them are not read.
-func parseJSONInZip(zr *zip.Reader, format string, parse func([]byte) (*File, error)) (*File, error) {
+func parseJSONInZip(zr *zip.Reader, format string, parse func([]byte) (*File, error), read *readEntries) (*File, error) {
 	out := &File{Format: format}
 	found := false
 	for _, zf := range zr.File {
 		if skippedEntry(zf) || !strings.EqualFold(path.Ext(zf.Name), ".json") {
 			continue
 		}
-		b, err := readEntry(zf)
+		b, err := read.read(zf)
 		if err != nil {
 			out.skip(zf.Name, "", "%v", err)
 			continue

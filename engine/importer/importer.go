@@ -240,19 +240,28 @@ func unknownFormat(format string) error {
 
 // sniff names the format of a JSON file ("" when it is neither).
 func sniff(data []byte) string {
-	var keys map[string]json.RawMessage
+	var keys map[string]present
 	if json.Unmarshal(data, &keys) != nil {
 		return ""
 	}
 	switch {
-	case keys["videos"] != nil:
+	case bool(keys["videos"]):
 		return api.ImportYTVIS
-	case keys["annotations"] != nil || keys["images"] != nil:
+	case bool(keys["annotations"] || keys["images"]):
 		return api.ImportCOCO
-	case keys["shapes"] != nil:
+	case bool(keys["shapes"]):
 		return api.ImportLabelMe
 	}
 	return ""
+}
+
+// present notes that a JSON key is there without keeping its value (a
+// COCO file's annotations can be most of its size).
+type present bool
+
+func (p *present) UnmarshalJSON([]byte) error {
+	*p = true
+	return nil
 }
 
 // jsonError explains a JSON decoding error of the named file.

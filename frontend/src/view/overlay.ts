@@ -94,7 +94,7 @@ export class MaskLayer {
     const t = Math.max(1, Math.round(Math.max(w, h) / 800));
     const white = pack(255, 255, 255, 255);
     for (const o of objects) {
-      const box = this.bounds(o, all);
+      const box = this.paintedBounds.get(o.id);
       if (!box) continue;
       const d = bitmapOf(o.mask).data;
       const [r, g, b] = parseColor(o.color);

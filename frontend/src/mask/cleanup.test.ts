@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fillHoles, growMask, removeSpecks } from "./cleanup";
+import { seeded } from "./seeded";
 import { decode, emptyBitmap, encode, type Bitmap, type Bounds } from "./rle";
 
 function parse(...rows: string[]): Bitmap {
@@ -154,8 +155,7 @@ function label(bm: Bitmap, v: number, eight: boolean): Int32Array {
 
 describe("fillHoles and removeSpecks on random masks", () => {
   it("agree with labelling the whole picture", () => {
-    let seed = 11;
-    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = seeded(11);
     for (let n = 0; n < 60; n++) {
       const bm = emptyBitmap(3 + Math.floor(rnd() * 14), 3 + Math.floor(rnd() * 14));
       const density = 0.3 + 0.5 * rnd();

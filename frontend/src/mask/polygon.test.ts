@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { countSet } from "./brush";
 import { fillPolygon } from "./polygon";
 import { emptyBitmap } from "./rle";
+import { seeded } from "./seeded";
 
 type Pt = [number, number];
 
@@ -17,11 +18,6 @@ function inside(pts: Pt[], x: number, y: number): boolean {
   return c;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
 describe("fillPolygon", () => {
   it("fills a rectangle's pixels exactly", () => {
     const bm = emptyBitmap(10, 8);
@@ -33,7 +29,7 @@ describe("fillPolygon", () => {
   });
 
   it("agrees with point-in-polygon on random polygons, crossing ones and those past the edges", () => {
-    const r = rng(7);
+    const r = seeded(7);
     for (let n = 0; n < 200; n++) {
       const w = 5 + Math.floor(r() * 40);
       const h = 5 + Math.floor(r() * 40);

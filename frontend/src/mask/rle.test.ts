@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seeded } from "./seeded";
 import { area, decode, decodeCounts, encode, emptyBitmap, runs, type Bitmap } from "./rle";
 
 // The rows of a mask: '#' set, '.' unset.
@@ -17,7 +18,7 @@ function rect(w: number, h: number, x0: number, y0: number, x1: number, y1: numb
 /** count small bitmaps (sides 1 to maxSide) with up to maxSet random
  * pixels set, from a fixed seed, numbered. */
 function* speckled(seed: number, count: number, maxSide: number, maxSet: number): Generator<[number, Bitmap]> {
-  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = seeded(seed);
   for (let n = 0; n < count; n++) {
     const bm = emptyBitmap(1 + Math.floor(rnd() * maxSide), 1 + Math.floor(rnd() * maxSide));
     for (let k = Math.floor(rnd() * (maxSet + 1)); k > 0; k--) bm.data[Math.floor(rnd() * bm.width * bm.height)] = 1;

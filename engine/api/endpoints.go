@@ -22,7 +22,7 @@ type Endpoint struct {
 
 // Endpoints lists the API, one list per resource. The server must have a
 // handler for each, and no other (checked when it starts).
-var Endpoints = slices.Concat(baseEndpoints, mediaEndpoints, pvsEndpoints, projectEndpoints, videoEndpoints, jobEndpoints, pcsEndpoints, modelEndpoints, remoteEndpoints)
+var Endpoints = slices.Concat(baseEndpoints, mediaEndpoints, pvsEndpoints, maskEndpoints, projectEndpoints, videoEndpoints, jobEndpoints, pcsEndpoints, modelEndpoints, remoteEndpoints)
 
 var baseEndpoints = []Endpoint{
 	{Method: "GET", Path: "/health", Summary: "Liveness: the process answers.", Response: Health{}, Status: 200, Public: true},
@@ -37,6 +37,10 @@ var mediaEndpoints = []Endpoint{
 	{Method: "GET", Path: "/v1/media/{media_id}", Summary: "One media record.", Response: Media{}, Status: 200},
 	{Method: "GET", Path: "/v1/media/{media_id}/file", Summary: "The media's bytes.", Status: 200, Produces: "application/octet-stream"},
 	{Method: "GET", Path: "/v1/media/{media_id}/thumbnail", Summary: "A small JPEG of the image, or of a video's first frame: ?size= its longer side (16 to 512, default 128), made once and cached.", Status: 200, Produces: "image/jpeg"},
+}
+
+var maskEndpoints = []Endpoint{
+	{Method: "POST", Path: "/v1/masks/outline", Summary: "The boundaries of a mask as rings of pixel corners, with the corners to edit each by (its outline simplified within a tolerance).", Request: OutlineRequest{}, Response: OutlineResponse{}, Status: 200},
 }
 
 var pvsEndpoints = []Endpoint{

@@ -10,12 +10,30 @@ package mask
 // three points are returned as they are; the result may have fewer than
 // three points when pts is nearly degenerate. pts is not modified.
 func Simplify(pts [][2]float64, tolerance float64) [][2]float64 {
+	keep := SimplifyIndices(pts, tolerance)
+	if len(keep) == 0 {
+		return nil
+	}
+	out := make([][2]float64, len(keep))
+	for i, k := range keep {
+		out[i] = pts[k]
+	}
+	return out
+}
+
+// SimplifyIndices is Simplify giving the indices in pts of the points it
+// keeps, in increasing order.
+func SimplifyIndices(pts [][2]float64, tolerance float64) []int {
 	n := len(pts)
 	for n > 1 && pts[n-1] == pts[0] {
 		n--
 	}
 	if n < 3 {
-		return append([][2]float64(nil), pts[:n]...)
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
 	}
 	tol2 := max(tolerance, 0)
 	tol2 *= tol2
@@ -50,10 +68,10 @@ func Simplify(pts [][2]float64, tolerance float64) [][2]float64 {
 		keep[k] = true
 		stack = append(stack, [2]int{i, k}, [2]int{k, j})
 	}
-	out := make([][2]float64, 0, n)
+	out := make([]int, 0, n)
 	for i, ok := range keep {
 		if ok {
-			out = append(out, pts[i])
+			out = append(out, i)
 		}
 	}
 	return out

@@ -155,7 +155,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration
 func (s *Server) routes() (*http.ServeMux, error) {
 	handlers := map[string]http.HandlerFunc{}
 	for _, set := range []map[string]http.HandlerFunc{
-		s.baseHandlers(), s.mediaHandlers(), s.pvsHandlers(), s.projectHandlers(), s.videoHandlers(), s.jobHandlers(), s.pcsHandlers(), s.modelHandlers(), s.remoteHandlers(),
+		s.baseHandlers(), s.mediaHandlers(), s.pvsHandlers(), s.maskHandlers(), s.projectHandlers(), s.videoHandlers(), s.jobHandlers(), s.pcsHandlers(), s.modelHandlers(), s.remoteHandlers(),
 	} {
 		for pattern, h := range set {
 			handlers[pattern] = h

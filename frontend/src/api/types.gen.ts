@@ -191,6 +191,23 @@ export interface ObjectResult {
   candidates?: Candidate[];
 }
 
+export interface OutlineRequest {
+  mask: RLE;
+  tolerance: number;
+}
+
+export interface OutlineResponse {
+  width: number;
+  height: number;
+  rings: OutlineRing[];
+}
+
+export interface OutlineRing {
+  points: number[];
+  handles: number[];
+  hole?: boolean;
+}
+
 export interface PCSImageRequest {
   media_id: string;
   text?: string;
@@ -494,6 +511,7 @@ export interface Endpoints {
   "GET /v1/media/{media_id}/thumbnail": { request: never; response: Blob };
   "POST /v1/pvs/image": { request: PVSImageRequest; response: PVSImageResponse };
   "GET /v1/overlays/{name}": { request: never; response: Blob };
+  "POST /v1/masks/outline": { request: OutlineRequest; response: OutlineResponse };
   "POST /v1/projects": { request: ProjectRequest; response: Project };
   "GET /v1/projects": { request: never; response: ProjectList };
   "GET /v1/projects/{project_id}": { request: never; response: Project };

@@ -249,6 +249,65 @@ test("with the polygon tool a drag traces an outline that fills on release", asy
   await page.keyboard.press("v");
 });
 
+test("the outline tool moves a corner, adds one on an edge and removes one, each one undo step", async () => {
+  const count = (await objects()).length;
+  const [bx, by] = scene.points.background.map(Math.round);
+  const client = (x, y) => page.evaluate(([x, y]) => window.__samwise.toClient(x, y), [x, y]);
+  const drag = async (from, to, button = "left") => {
+    const a = await client(...from);
+    const b = await client(...to);
+    await page.mouse.move(a[0], a[1]);
+    await page.mouse.down({ button });
+    await page.mouse.move(b[0], b[1], { steps: 6 });
+    await page.mouse.up({ button });
+  };
+  const area = (want, what) => until(page, (w) => { const o = window.__samwise.snapshot().objects.at(-1); return o.area === w && o.area; }, want, what);
+  const ready = () => until(page, () => window.__samwise.snapshot().outline, null, "the outline");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("n");
+  await page.keyboard.press("p");
+  for (const [dx, dy] of [[0, 0], [80, 0], [80, 60], [0, 60]]) {
+    const c = await client(bx + dx, by + dy);
+    await page.mouse.click(c[0], c[1]);
+  }
+  await page.keyboard.press("Enter");
+  const rect = await until(page, (n) => { const o = window.__samwise.snapshot().objects; return o.length === n + 1 && o[n].area > 0 && o[n].area; }, count, "the rectangle");
+  await page.keyboard.press("o");
+  await ready();
+  await screenshot(page, "05b-outline.png");
+  // The bottom-right corner dragged 40 px right: a 40×60 triangle more.
+  await drag([bx + 80, by + 60], [bx + 120, by + 60]);
+  const moved = await until(page, (r) => { const a = window.__samwise.snapshot().objects.at(-1).area; return a > r && a; }, rect, "the corner moved");
+  assert.ok(Math.abs(moved - rect - 1200) < 0.05 * 1200, `moving the corner added ${moved - rect} pixels, not about 1 200`);
+  assert.ok(await page.evaluate(([x, y]) => { const s = window.__samwise.snapshot(); return window.__samwise.maskAt(s.current, 0, x, y); }, [bx + 85, by + 55]), "the mask reaches past the old edge");
+  await page.keyboard.press("z");
+  await area(rect, "undo of the move");
+  await ready(); // outlined again from the mask the undo brought back
+  // A drag from the middle of the top edge adds a corner there and pulls it up.
+  await drag([bx + 40, by], [bx + 40, by - 30]);
+  const pulled = await until(page, (r) => { const a = window.__samwise.snapshot().objects.at(-1).area; return a > r && a; }, rect, "the new corner pulled");
+  assert.ok(Math.abs(pulled - rect - 1200) < 0.05 * 1200, `pulling the new corner added ${pulled - rect} pixels, not about 1 200`);
+  // Right-clicking it removes it: the rectangle comes back pixel for pixel.
+  const c = await client(bx + 40, by - 30);
+  await page.mouse.click(c[0], c[1], { button: "right" });
+  await area(rect, "the corner removed");
+  await page.keyboard.press("z");
+  await area(pulled, "undo of the removal");
+  await page.keyboard.press("z");
+  await area(rect, "undo of the pull");
+  // A click on another object's mask outlines that one.
+  const first = (await objects())[0];
+  const r = await client(...scene.points.red);
+  await page.mouse.click(r[0], r[1]);
+  await until(page, (id) => window.__samwise.snapshot().current === id, first.id, "the clicked object selected");
+  await ready();
+  await page.keyboard.press("z");
+  await until(page, (n) => window.__samwise.snapshot().objects.length === n + 1 && !window.__samwise.snapshot().objects[n].area, count, "undo of the rectangle");
+  await page.keyboard.press("Delete");
+  await until(page, (n) => window.__samwise.snapshot().objects.length === n, count, "the empty object deleted");
+  await page.keyboard.press("v");
+});
+
 test("an object merged into the selected one: the masks unite, one undo step", async () => {
   const first = (await objects())[0];
   await page.locator(".stage").focus();

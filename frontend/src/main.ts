@@ -31,6 +31,8 @@ window.__samwise = {
       busy: a?.busy ?? false,
       current: a?.state.current ?? null,
       tool: a?.tool ?? null,
+      /** The outline tool shows the current object's outline. */
+      outline: a?.outlineReady ?? false,
       sessions: v?.sessions ?? null,
       save: a?.autosave.state ?? null,
       /** The job bars shown: state and text. */

@@ -14,6 +14,8 @@ import type {
   Media,
   ModelImportRequest,
   ModelList,
+  OutlineRequest,
+  OutlineResponse,
   PCSImageRequest,
   PCSImageResponse,
   PullRequest,
@@ -25,6 +27,7 @@ import type {
   ProjectMediaList,
   ProjectStats,
   Ready,
+  RLE,
 } from "./types.gen";
 
 const enc = encodeURIComponent;
@@ -95,6 +98,11 @@ export class Engine {
 
   segment(req: PVSImageRequest): Promise<PVSImageResponse> {
     return this.client.json("POST", "/v1/pvs/image", req);
+  }
+
+  /** A mask's boundaries with the handles to edit them by. */
+  outline(mask: RLE, tolerance: number): Promise<OutlineResponse> {
+    return this.client.json("POST", "/v1/masks/outline", { mask, tolerance } satisfies OutlineRequest);
   }
 
   /** Downloads an export (doneOnly: the media marked done; pictures: a dataset zip with them;

@@ -2,7 +2,7 @@
 // state with its undo history, autosave, AI prompts (one request in flight,
 // clicks coalesced; a result amends the click's undo step and only ever
 // changes the object it was asked for), brush and eraser strokes, drawn
-// polygons (added to the object or cut out of it), exemplar
+// polygons (added to the object or cut out of it), outline handles, exemplar
 // boxes handed to the concept panel, a preview of concept detections, and
 // the stage that shows it all.
 import type { AnnotatedObject, AnnotationDoc, Label, RLE } from "../api/types.gen";
@@ -13,11 +13,12 @@ import type { Journal } from "../editor/journal";
 import { LatestOnly } from "../editor/latest";
 import { stampSegment } from "../mask/brush";
 import { fillHoles, growMask, removeSpecks } from "../mask/cleanup";
-import { fillPolygon } from "../mask/polygon";
+import { fillPolygon, polygonBounds } from "../mask/polygon";
 import { area, emptyBitmap, encode, unionBounds, type Bitmap, type Bounds } from "../mask/rle";
 import { remember, takeBitmap } from "../view/overlay";
 import { Stage, type Tool } from "../view/stage";
 import type { Viewport } from "../view/viewport";
+import { OutlineTool, type FetchOutline } from "./outlineTool";
 import type { SegmentRequest, Segmenter } from "./segmenter";
 
 /** Concept detections not yet objects. */
@@ -31,6 +32,8 @@ export interface AnnotatorOptions {
   doc: AnnotationDoc;
   labels: () => Label[];
   segmenter: Segmenter;
+  /** The outline of a mask, to edit by its handles (POST /v1/masks/outline). */
+  outline: FetchOutline;
   save: (doc: AnnotationDoc) => Promise<AnnotationDoc>;
   toSaveError: (e: unknown) => SaveError;
   onSaveStatus: (s: SaveStatus) => void;
@@ -66,6 +69,7 @@ export class Annotator {
   exemplarBox: ((b: A.Box, negative: boolean) => void) | null = null;
   /** Detections shown but not (yet) objects: a concept on a video frame. */
   private preview: { frame: number; masks: RLE[] } | null = null;
+  private readonly outline: OutlineTool;
 
   constructor(private readonly opts: AnnotatorOptions) {
     this.history = new History(A.fromDoc(opts.doc));
@@ -80,6 +84,9 @@ export class Annotator {
       strokeEnd: () => this.strokeEnd(),
       corner: (p, shift, tracing) => this.corner(p, shift, tracing),
       closePolygon: () => this.closePolygon(),
+      outlinePress: (p, remove) => this.outline.press(p, remove),
+      outlineDrag: (p) => this.outline.move(p),
+      outlineRelease: (apply) => this.outline.release(apply),
       drawUI: (ctx, view) => this.drawPrompts(ctx, view),
     });
     this.autosave = new Autosaver({
@@ -103,6 +110,12 @@ export class Annotator {
       (_, err) => opts.onError((err as Error).message ?? String(err)),
       () => this.setBusy(false),
     );
+    this.outline = new OutlineTool(this, opts.outline, opts.onError);
+  }
+
+  /** True once the outline tool shows the current object's outline. */
+  get outlineReady(): boolean {
+    return this.outline.ready;
   }
 
   get state(): A.AnnotationState {
@@ -437,6 +450,26 @@ export class Annotator {
     this.edited();
   }
 
+  /** Changes object id's mask on this frame in place: edit changes its
+   * bitmap and returns the bounds its set pixels may newly reach (null:
+   * none). One undo step, none when nothing changed; returns the mask
+   * (null: no such object). */
+  editMask(id: number, edit: (bm: Bitmap) => Bounds | null): RLE | null {
+    const o = A.find(this.state, id);
+    if (!o) return null;
+    const before = o.masks[String(this.frame)];
+    const [bm, within] = this.editableMask(o);
+    const grown = edit(bm);
+    const out = encode(bm, within === undefined ? undefined : unionBounds(within, grown));
+    if (before?.counts === out.counts) {
+      remember(before, bm); // unchanged: the bitmap taken is still its own
+      return before;
+    }
+    remember(out, bm);
+    this.commit(A.setMask(this.state, id, this.frame, out));
+    return out;
+  }
+
   /** Fixes object id's mask on this frame: fills its holes, removes its
    * specks (parts smaller than 1 % of it), or grows or shrinks it by a
    * pixel; one undo step. Returns how many pixels changed (0: nothing to
@@ -508,11 +541,7 @@ export class Annotator {
     const [bm, before] = this.editableMask(o);
     fillPolygon(bm, pg.pts, pg.cut ? 0 : 1);
     let within = before;
-    if (!pg.cut && within !== undefined) {
-      const xs = pg.pts.map((p) => p[0]);
-      const ys = pg.pts.map((p) => p[1]);
-      within = unionBounds(within, [Math.floor(Math.min(...xs)), Math.floor(Math.min(...ys)), Math.ceil(Math.max(...xs)), Math.ceil(Math.max(...ys))]);
-    }
+    if (!pg.cut && within !== undefined) within = unionBounds(within, polygonBounds(pg.pts));
     const out = encode(bm, within);
     remember(out, bm);
     this.history.push(A.setMask(s, o.id, this.frame, out));

@@ -641,6 +641,7 @@ export class App {
       case "brush":
       case "eraser":
       case "polygon":
+      case "outline":
       case "prompt":
         this.toolbar.setTool(act);
         break;

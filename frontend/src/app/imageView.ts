@@ -25,6 +25,7 @@ export async function openImage(ctx: ViewContext, media: Media, doc: AnnotationD
         return res;
       },
     },
+    outline: (mask, tolerance) => ctx.engine.outline(mask, tolerance),
     save: (d) => ctx.engine.saveAnnotations(ctx.projectId, media.media_id, d),
     toSaveError: saveError,
     onSaveStatus: ctx.onSaveStatus,

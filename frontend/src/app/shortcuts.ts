@@ -10,6 +10,7 @@ export type Action =
   | "eraser"
   | "polygon"
   | "finish-polygon"
+  | "outline"
   | "grow-mask"
   | "shrink-mask"
   | "prompt"
@@ -59,6 +60,7 @@ export const bindings: { action: Action; help: string; keys: string[] }[] = [
   { action: "eraser", help: "eraser", keys: ["e"] },
   { action: "polygon", help: "polygon: click its corners (or drag along the outline, a lasso closed on release); a right-click or a click on the first corner closes it (Shift-click the first corner to cut instead)", keys: ["p"] },
   { action: "finish-polygon", help: "close the polygon being drawn", keys: ["Enter"] },
+  { action: "outline", help: "edit the current object's outline: drag a corner, drag from an edge to add one, right-click (or Alt-click) a corner to remove it", keys: ["o"] },
   { action: "grow-mask", help: "grow the current object's mask by a pixel", keys: [">"] },
   { action: "shrink-mask", help: "shrink the current object's mask by a pixel", keys: ["<"] },
   { action: "smaller", help: "brush size down", keys: ["["] },

@@ -1,4 +1,4 @@
-// Tools (prompt, brush, eraser, polygon), brush size, undo/redo, zoom and fit.
+// Tools (prompt, brush, eraser, polygon, outline), brush size, undo/redo, zoom and fit.
 import { el, replace } from "../view/dom";
 import type { Tool } from "../view/stage";
 import type { Annotator } from "./annotator";
@@ -43,6 +43,7 @@ export class Toolbar {
       tool("brush", "Brush"),
       tool("eraser", "Eraser"),
       tool("polygon", "Polygon"),
+      tool("outline", "Outline"),
       el("label", { class: "brush-size", title: this.tip("Brush size", "smaller", "larger") }, size, sizeLabel),
       el("span", { class: "sep" }),
       el("button", { title: this.tip("Undo", "undo"), disabled: !a.history.canUndo, onclick: () => a.undo() }, "↶ Undo"),

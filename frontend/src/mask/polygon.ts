@@ -3,10 +3,40 @@
 // as it is drawn), clipped to the bitmap.
 import type { Bitmap } from "./rle";
 
+type Pts = readonly (readonly [number, number])[];
+
 /** Sets (value 1) or clears (value 0) the pixels inside the polygon pts. */
-export function fillPolygon(bm: Bitmap, pts: readonly (readonly [number, number])[], value: 0 | 1): void {
+export function fillPolygon(bm: Bitmap, pts: Pts, value: 0 | 1): void {
+  eachSpan(bm, pts, (start, end) => bm.data.fill(value, start, end));
+}
+
+/** Flips the pixels inside the polygon pts. Flipping by the closed loop
+ * that an outline's old and new path make changes the mask exactly as
+ * replacing the path does (even-odd parity adds up), and nowhere else. */
+export function xorPolygon(bm: Bitmap, pts: Pts): void {
+  const d = bm.data;
+  eachSpan(bm, pts, (start, end) => {
+    for (let i = start; i < end; i++) d[i] ^= 1;
+  });
+}
+
+/** The bounds [x0, y0, x1, y1] of pts, widened to whole pixels. */
+export function polygonBounds(pts: Pts): [number, number, number, number] {
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of pts) {
+    b[0] = Math.min(b[0], Math.floor(x));
+    b[1] = Math.min(b[1], Math.floor(y));
+    b[2] = Math.max(b[2], Math.ceil(x));
+    b[3] = Math.max(b[3], Math.ceil(y));
+  }
+  return b;
+}
+
+/** Calls fn with the [start, end) data indices of each run of pixels
+ * inside pts, row by row. */
+function eachSpan(bm: Bitmap, pts: Pts, fn: (start: number, end: number) => void): void {
   if (pts.length < 3) return;
-  const { width: w, height: h, data } = bm;
+  const { width: w, height: h } = bm;
   let top = Infinity;
   let bottom = -Infinity;
   for (const [, y] of pts) {
@@ -31,7 +61,7 @@ export function fillPolygon(bm: Bitmap, pts: readonly (readonly [number, number]
       // Pixel x is inside when its centre x + 0.5 is in [xs[k], xs[k+1]).
       const xa = Math.max(0, Math.ceil(xs[k] - 0.5));
       const xb = Math.min(w, Math.ceil(xs[k + 1] - 0.5));
-      if (xb > xa) data.fill(value, y * w + xa, y * w + xb);
+      if (xb > xa) fn(y * w + xa, y * w + xb);
     }
   }
 }

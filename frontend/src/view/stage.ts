@@ -3,13 +3,13 @@
 // cost no redraw), and a screen-sized canvas on top for prompts, the box
 // being dragged and the brush cursor. Pointer input becomes image-space
 // events: click (left positive, right negative), box (left drag), strokes
-// (brush/eraser), polygon corners, pan (space or middle drag) and wheel zoom
-// at the cursor.
+// (brush/eraser), polygon corners, outline handles, pan (space or middle
+// drag) and wheel zoom at the cursor.
 import type { Box, Point } from "../editor/annotations";
 import { MaskLayer } from "./overlay";
 import { clampToImage, Viewport, wheelFactor } from "./viewport";
 
-export type Tool = "prompt" | "brush" | "eraser" | "exemplar" | "polygon";
+export type Tool = "prompt" | "brush" | "eraser" | "exemplar" | "polygon" | "outline";
 
 export interface StageInput {
   tool(): Tool;
@@ -26,6 +26,12 @@ export interface StageInput {
    * release (a lasso); a right press closes the polygon. */
   corner(p: Point, shift: boolean, tracing: boolean): void;
   closePolygon(): void;
+  /** Outline tool: a press at p (remove: right button or Alt, which removes
+   * the handle there); true when it took a handle to drag. */
+  outlinePress(p: Point, remove: boolean): boolean;
+  outlineDrag(p: Point): void;
+  /** The drag ends: the handle moves there, unless apply is false. */
+  outlineRelease(apply: boolean): void;
   /** Draws prompts etc. on the screen-space canvas. */
   drawUI(ctx: CanvasRenderingContext2D, view: Viewport): void;
 }
@@ -45,7 +51,7 @@ export class Stage {
   private readonly ui: HTMLCanvasElement;
   private size = { width: 0, height: 0 };
   private spaceDown = false;
-  private drag: { mode: "pan" | "press" | "box" | "stroke" | "corner" | "lasso"; sx: number; sy: number; start: Point; cur: Point; button: number; shift: boolean } | null = null;
+  private drag: { mode: "pan" | "press" | "box" | "stroke" | "corner" | "lasso" | "handle"; sx: number; sy: number; start: Point; cur: Point; button: number; shift: boolean } | null = null;
   private cursor: Point | null = null;
   private raf = 0;
   private readonly resizeObserver: ResizeObserver;
@@ -216,6 +222,9 @@ export class Stage {
       } else if (tool === "polygon" && e.button === 2) {
         this.drag = null;
         this.input.closePolygon();
+      } else if (tool === "outline" && (e.button === 0 || e.button === 2)) {
+        const took = this.input.outlinePress(p, e.button === 2 || e.altKey);
+        this.drag = took ? { mode: "handle", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey } : null;
       } else if (isPaint(tool) && (e.button === 0 || e.button === 2)) {
         this.drag = { mode: "stroke", sx, sy, start: p, cur: p, button: e.button, shift: e.shiftKey };
         this.input.strokeStart(p, tool === "eraser" || e.button === 2);
@@ -237,6 +246,7 @@ export class Stage {
         return;
       }
       if (d?.mode === "stroke") this.input.strokeMove(p);
+      if (d?.mode === "handle") this.input.outlineDrag(p);
       if ((d?.mode === "corner" || d?.mode === "lasso") && Math.hypot(sx - d.sx, sy - d.sy) > dragThreshold) {
         d.mode = "lasso";
         d.sx = sx;
@@ -255,6 +265,7 @@ export class Stage {
       this.drag = null;
       if (!d) return;
       if (d.mode === "stroke") this.input.strokeEnd();
+      if (d.mode === "handle") this.input.outlineRelease(!cancelled);
       if (d.mode === "lasso" && !cancelled) this.input.closePolygon();
       if (cancelled) return;
       if (d.mode === "press" && (d.button === 0 || d.button === 2)) this.input.click(d.start, d.button === 0 && !e.altKey);

@@ -1,0 +1,187 @@
+// The outline tool: the current object's outline on this frame as a
+// polygon of handles (from POST /v1/masks/outline, simplified to about a
+// screen pixel at the zoom it was asked at). Drag a handle to move it, drag
+// from an edge to add one there, right-click (or Alt-click) a handle to
+// remove it, click another object's mask to outline that one; each change
+// is one undo step and changes the mask only
+// between the old and new edges (see mask/outline.ts). The outline follows
+// the mask: after an undo, an AI answer or a brush stroke it is asked for
+// again.
+import type { OutlineResponse, RLE } from "../api/types.gen";
+import { editRings, insertHandle, moveHandle, nearestEdge, nearestHandle, removeHandle, type EditRing, type Pt } from "../mask/outline";
+import { polygonBounds, xorPolygon } from "../mask/polygon";
+import { bitmapOf } from "../view/overlay";
+import type { Viewport } from "../view/viewport";
+import type { Annotator } from "./annotator";
+
+export type FetchOutline = (mask: RLE, tolerance: number) => Promise<OutlineResponse>;
+
+/** Screen pixels within which a press takes a handle or an edge. */
+const reach = 8;
+
+export class OutlineTool {
+  private rings: EditRing[] | null = null;
+  /** The mask the rings outline. */
+  private source: { id: number; frame: number; mask: RLE } | null = null;
+  /** The mask whose outline was asked for and has not come yet. */
+  private asked: RLE | null = null;
+  private drag: { ring: number; index: number; to: Pt | null } | null = null;
+  private applying = false;
+
+  constructor(
+    private readonly a: Annotator,
+    private readonly fetch: FetchOutline,
+    private readonly onError: (message: string) => void,
+  ) {
+    a.onChange(() => this.sync());
+    a.addDrawer((ctx, view) => this.draw(ctx, view));
+  }
+
+  /** True once the outline of the current object's mask is shown. */
+  get ready(): boolean {
+    return this.rings !== null;
+  }
+
+  /** Follows the tool, the current object and its mask on this frame. */
+  private sync(): void {
+    if (this.applying) return;
+    const o = this.a.tool === "outline" ? this.a.current : undefined;
+    const mask = o?.masks[String(this.a.frame)];
+    if (!o || !mask) {
+      this.clear();
+      return;
+    }
+    const s = this.source;
+    if ((s?.id === o.id && s.frame === this.a.frame && s.mask === mask) || this.asked === mask) return;
+    this.clear();
+    this.asked = mask;
+    const key = { id: o.id, frame: this.a.frame, mask };
+    const tolerance = Math.min(8, Math.max(0.5, 1.5 / this.a.stage.view.scale));
+    this.fetch(mask, tolerance).then(
+      (res) => {
+        if (this.asked !== mask) return; // the mask changed meanwhile
+        this.asked = null;
+        this.rings = editRings(res);
+        this.source = key;
+        this.a.stage.redrawUI();
+      },
+      (err) => {
+        if (this.asked !== mask) return;
+        this.asked = null;
+        this.onError((err as Error).message ?? String(err));
+      },
+    );
+  }
+
+  private clear(): void {
+    this.rings = null;
+    this.source = null;
+    this.asked = null;
+    this.drag = null;
+    this.a.stage.redrawUI();
+  }
+
+  /** A press at p: takes the handle there (or a new one on the edge there)
+   * to drag and returns true; with remove, removes the handle there. */
+  press(p: Pt, remove: boolean): boolean {
+    const rings = this.rings;
+    if (!rings) {
+      if (!remove) this.selectAt(p);
+      return false;
+    }
+    const near = reach / this.a.stage.view.scale;
+    const h = nearestHandle(rings, p, near);
+    if (remove) {
+      if (!h) return false;
+      const loop = removeHandle(rings[h.ring], h.index);
+      if (loop) this.apply(loop);
+      else this.onError("An outline keeps at least three corners: erase the part, or use Remove specks.");
+      return false;
+    }
+    if (h) {
+      this.drag = { ...h, to: null };
+      return true;
+    }
+    const e = nearestEdge(rings, p, near);
+    if (!e) {
+      this.selectAt(p);
+      return false;
+    }
+    this.drag = { ring: e.ring, index: insertHandle(rings[e.ring], e.index, p), to: null };
+    this.a.stage.redrawUI();
+    return true;
+  }
+
+  /** Selects the topmost shown object whose mask on this frame covers p. */
+  private selectAt(p: Pt): void {
+    const key = String(this.a.frame);
+    const hit = [...this.a.state.objects].reverse().find((o) => {
+      const m = o.visible ? o.masks[key] : undefined;
+      if (!m) return false;
+      const bm = bitmapOf(m);
+      const [x, y] = [Math.floor(p[0]), Math.floor(p[1])];
+      return x >= 0 && y >= 0 && x < bm.width && y < bm.height && bm.data[y * bm.width + x] === 1;
+    });
+    if (hit && hit.id !== this.a.state.current) this.a.select(hit.id);
+  }
+
+  move(p: Pt): void {
+    if (!this.drag) return;
+    this.drag.to = p;
+    this.a.stage.redrawUI();
+  }
+
+  /** Moves the dragged handle where it was dropped (apply), or leaves it. */
+  release(apply: boolean): void {
+    const d = this.drag;
+    this.drag = null;
+    if (apply && d?.to && this.rings) this.apply(moveHandle(this.rings[d.ring], d.index, d.to));
+    this.a.stage.redrawUI();
+  }
+
+  /** Flips the pixels inside loop: one undo step. */
+  private apply(loop: Pt[]): void {
+    const s = this.source;
+    if (!s) return;
+    this.applying = true;
+    try {
+      const mask = this.a.editMask(s.id, (bm) => {
+        xorPolygon(bm, loop);
+        return polygonBounds(loop);
+      });
+      this.source = mask ? { ...s, mask } : null;
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  private draw(ctx: CanvasRenderingContext2D, view: Viewport): void {
+    const rings = this.rings;
+    if (!rings || this.a.tool !== "outline") return;
+    const color = this.a.current?.color ?? "#ffffff";
+    const d = this.drag;
+    const at = (ri: number, i: number): Pt => {
+      const p = d?.to && d.ring === ri && d.index === i ? d.to : rings[ri].handles[i];
+      return view.toScreen(p[0], p[1]) as Pt;
+    };
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = color;
+    ctx.beginPath();
+    rings.forEach((r, ri) => {
+      r.handles.forEach((_, i) => (i ? ctx.lineTo(...at(ri, i)) : ctx.moveTo(...at(ri, i))));
+      ctx.closePath();
+    });
+    ctx.stroke();
+    const pointer = this.a.stage.pointer;
+    const hot = pointer && !d ? nearestHandle(rings, pointer as Pt, reach / view.scale) : null;
+    ctx.fillStyle = "#fff";
+    rings.forEach((r, ri) =>
+      r.handles.forEach((_, i) => {
+        const [x, y] = at(ri, i);
+        const s = (hot?.ring === ri && hot.index === i) || (d?.ring === ri && d.index === i) ? 5 : 3;
+        ctx.fillRect(x - s, y - s, 2 * s, 2 * s);
+        ctx.strokeRect(x - s, y - s, 2 * s, 2 * s);
+      }),
+    );
+  }
+}

@@ -35,7 +35,7 @@ type Service struct {
 	*segment.Embedder
 	model    *sam.Concept
 	manifest *model.Manifest
-	gate     segment.Gate
+	gate     *segment.Gate
 
 	textRuns atomic.Int64
 	mu       sync.Mutex
@@ -44,7 +44,7 @@ type Service struct {
 }
 
 // New wires a loaded concept model to the embedding cache and gate.
-func New(m *sam.Concept, man *model.Manifest, c *embcache.Cache, g segment.Gate) *Service {
+func New(m *sam.Concept, man *model.Manifest, c *embcache.Cache, g *segment.Gate) *Service {
 	return &Service{Embedder: segment.NewEmbedder(m, man.Name, c, g), model: m, manifest: man, gate: g, texts: map[string]*sam.Text{}}
 }
 

@@ -41,7 +41,7 @@ type Instance struct {
 	DB       *store.DB // nil unless opened with the database
 	Media    *media.Library
 	Cache    *embcache.Cache
-	Gate     segment.Gate
+	Gate     *segment.Gate
 	Images   *segment.Images  // nil when no image model could be loaded
 	Jobs     *jobs.Manager    // nil without the database
 	Videos   *track.Service   // nil when no video model could be loaded
@@ -62,12 +62,16 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
+// backgroundQuiet is how long inference must have been idle before
+// background work (precomputing embeddings) starts or starts again.
+const backgroundQuiet = time.Second
+
 // Open opens everything a command needs. With withDB false the database is
 // not opened (so a CLI command can run beside a serving engine). A missing
 // runtime or model is not an error: LoadErr says why, so a server can still
 // answer /ready.
 func Open(cfg config.Config, log *slog.Logger, withDB bool) (*Instance, error) {
-	in := &Instance{Config: cfg, Log: log, Gate: segment.NewGate(cfg.Jobs)}
+	in := &Instance{Config: cfg, Log: log, Gate: segment.NewGate(cfg.Jobs, backgroundQuiet)}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
 	}

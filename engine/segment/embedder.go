@@ -35,7 +35,7 @@ type Embedder struct {
 	enc   Encoder
 	model string
 	cache *embcache.Cache
-	gate  Gate
+	gate  *Gate
 
 	encodes  atomic.Int64
 	mu       sync.Mutex
@@ -44,13 +44,14 @@ type Embedder struct {
 }
 
 type call struct {
-	done chan struct{}
-	emb  sam.Embedding
-	err  error
+	done       chan struct{}
+	emb        sam.Embedding
+	err        error
+	background bool
 }
 
 // NewEmbedder wraps a model's encoder; model names the cache entries.
-func NewEmbedder(enc Encoder, model string, c *embcache.Cache, g Gate) *Embedder {
+func NewEmbedder(enc Encoder, model string, c *embcache.Cache, g *Gate) *Embedder {
 	return &Embedder{enc: enc, model: model, cache: c, gate: g, flight: map[embcache.Key]*call{}}
 }
 
@@ -68,13 +69,28 @@ func (e *Embedder) Encodes() int64 { return e.encodes.Load() }
 func (e *Embedder) EncodeMS() float64 { return float64(e.encodeMS.Load()) / 1000 }
 
 // Embedding returns src's embedding and whether it came from the cache.
+// It runs the encoder as foreground work (see Gate), sharing a run with
+// other callers for the same image, but not a background one, which it
+// preempts instead.
 func (e *Embedder) Embedding(ctx context.Context, src Source) (emb sam.Embedding, cached bool, err error) {
+	return e.embedding(ctx, src, false)
+}
+
+// Precompute puts src's embedding in the cache as background work: it
+// waits for a quiet gate and gives way to any foreground work. It does
+// nothing when the embedding is cached.
+func (e *Embedder) Precompute(ctx context.Context, src Source) error {
+	_, _, err := e.embedding(ctx, src, true)
+	return err
+}
+
+func (e *Embedder) embedding(ctx context.Context, src Source, background bool) (sam.Embedding, bool, error) {
 	k := e.key(src)
 	if v, ok := e.cache.Get(k); ok {
 		return v, true, nil
 	}
 	e.mu.Lock()
-	if c, ok := e.flight[k]; ok {
+	if c, ok := e.flight[k]; ok && (background || !c.background) {
 		e.mu.Unlock()
 		select {
 		case <-c.done:
@@ -83,34 +99,52 @@ func (e *Embedder) Embedding(ctx context.Context, src Source) (emb sam.Embedding
 			return nil, false, ctx.Err()
 		}
 	}
-	c := &call{done: make(chan struct{})}
+	c := &call{done: make(chan struct{}), background: background}
 	e.flight[k] = c
 	e.mu.Unlock()
-	c.emb, c.err = e.encode(ctx, src, k)
+	c.emb, c.err = e.encode(ctx, src, k, background)
 	e.mu.Lock()
-	delete(e.flight, k)
+	if e.flight[k] == c {
+		delete(e.flight, k)
+	}
 	e.mu.Unlock()
 	close(c.done)
 	return c.emb, false, c.err
 }
 
-func (e *Embedder) encode(ctx context.Context, src Source, k embcache.Key) (sam.Embedding, error) {
+// encode runs the encoder on src and caches the result. In the background
+// it stops early when a foreground run has cached it meanwhile (the
+// embedding returned is then nil).
+func (e *Embedder) encode(ctx context.Context, src Source, k embcache.Key, background bool) (sam.Embedding, error) {
 	img, err := src.Load()
 	if err != nil {
 		return nil, err
 	}
 	pixels := imaging.ToTensor(img, e.enc.InputSize(), nil)
+	var emb sam.Embedding
+	run := func(ctx context.Context) error {
+		start := time.Now()
+		emb, err = e.enc.Encode(ctx, pixels)
+		if err != nil {
+			return err
+		}
+		e.encodes.Add(1)
+		e.encodeMS.Store(time.Since(start).Microseconds())
+		e.cache.Put(k, emb)
+		return nil
+	}
+	if background {
+		err = e.gate.Background(ctx, func(ctx context.Context) error {
+			if e.cache.Has(k) {
+				return nil
+			}
+			return run(ctx)
+		})
+		return emb, err
+	}
 	if err := e.gate.Enter(ctx); err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	emb, err := e.enc.Encode(ctx, pixels)
-	e.gate.Leave()
-	if err != nil {
-		return nil, err
-	}
-	e.encodes.Add(1)
-	e.encodeMS.Store(time.Since(start).Microseconds())
-	e.cache.Put(k, emb)
-	return emb, nil
+	defer e.gate.Leave()
+	return emb, run(ctx)
 }

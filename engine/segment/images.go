@@ -23,12 +23,12 @@ type Images struct {
 	*Embedder
 	tracker  *sam.Tracker
 	manifest *model.Manifest
-	gate     Gate
+	gate     *Gate
 	decodeUS atomic.Int64
 }
 
 // NewImages wires a loaded tracker to a cache and an inference gate.
-func NewImages(t *sam.Tracker, m *model.Manifest, c *embcache.Cache, g Gate) *Images {
+func NewImages(t *sam.Tracker, m *model.Manifest, c *embcache.Cache, g *Gate) *Images {
 	return &Images{Embedder: NewEmbedder(t, m.Name, c, g), tracker: t, manifest: m, gate: g}
 }
 

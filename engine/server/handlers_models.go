@@ -164,7 +164,7 @@ func (s *Server) runPrecompute(ctx context.Context, run *jobs.Run) error {
 		}
 		src := imageSource(s.deps.Media, m.SHA256, m.Width, m.Height, id)
 		for _, e := range embedders {
-			if _, _, err := e.Embedding(ctx, src); err != nil {
+			if err := e.Precompute(ctx, src); err != nil {
 				return fmt.Errorf("%s: %w", id, err)
 			}
 		}

@@ -56,7 +56,7 @@ type Service struct {
 	tracker  *sam.VideoTracker
 	manifest *model.Manifest
 	cache    *embcache.Cache
-	gate     segment.Gate
+	gate     *segment.Gate
 	db       *store.DB
 	media    *media.Library
 	jobs     *jobs.Manager
@@ -73,7 +73,7 @@ type Service struct {
 
 // New wires the tracker to the store, media, cache and jobs, and registers
 // the propagation runner.
-func New(t *sam.VideoTracker, m *model.Manifest, c *embcache.Cache, g segment.Gate, db *store.DB, lib *media.Library, jm *jobs.Manager, opts Options, log *slog.Logger) *Service {
+func New(t *sam.VideoTracker, m *model.Manifest, c *embcache.Cache, g *segment.Gate, db *store.DB, lib *media.Library, jm *jobs.Manager, opts Options, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

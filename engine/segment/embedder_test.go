@@ -1,0 +1,93 @@
+package segment
+
+import (
+	"context"
+	"image"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/samwise-app/samwise/engine/embcache"
+	"github.com/samwise-app/samwise/engine/ort"
+	"github.com/samwise-app/samwise/engine/sam"
+)
+
+// blockingEncoder stands for a slow vision encoder: a run listed in block
+// waits until its context ends (a preemption), every other run ends at once.
+type blockingEncoder struct {
+	mu      sync.Mutex
+	runs    int
+	block   map[int]bool // by run number, from 1
+	started chan int
+}
+
+func (e *blockingEncoder) InputSize() int { return 8 }
+
+func (e *blockingEncoder) Encode(ctx context.Context, _ []float32) (sam.Embedding, error) {
+	e.mu.Lock()
+	e.runs++
+	n := e.runs
+	e.mu.Unlock()
+	e.started <- n
+	if e.block[n] {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	return sam.Embedding{"x": ort.NewF32([]float32{float32(n)}, 1)}, nil
+}
+
+func source(sha string) Source {
+	return Source{SHA256: sha, Width: 8, Height: 8, Load: func() (image.Image, error) { return image.NewRGBA(image.Rect(0, 0, 8, 8)), nil }}
+}
+
+func newTestEmbedder(enc Encoder) *Embedder {
+	return NewEmbedder(enc, "test", embcache.New("", 1<<20, 0, nil), NewGate(1, 5*time.Millisecond))
+}
+
+// A click on another image preempts a precompute; the precompute then runs
+// again and finishes.
+func TestPrecomputeGivesWayToAnotherImage(t *testing.T) {
+	enc := &blockingEncoder{block: map[int]bool{1: true}, started: make(chan int, 10)}
+	e := newTestEmbedder(enc)
+	done := make(chan error)
+	go func() { done <- e.Precompute(context.Background(), source("a")) }()
+	<-enc.started
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, cached, err := e.Embedding(ctx, source("b")); err != nil || cached {
+		t.Fatalf("foreground embedding: cached %v, err %v", cached, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !e.Cached(source("a")) || e.Encodes() != 2 {
+		t.Fatalf("after the precompute: cached %v, %d encodes, want the image cached by 2 (b, and a again)", e.Cached(source("a")), e.Encodes())
+	}
+}
+
+// A click on the image being precomputed does not wait for the background
+// run: it preempts it, and the precompute finds the embedding cached and
+// does not run again.
+func TestEmbeddingPreemptsPrecomputeOfTheSameImage(t *testing.T) {
+	enc := &blockingEncoder{block: map[int]bool{1: true}, started: make(chan int, 10)}
+	e := newTestEmbedder(enc)
+	done := make(chan error)
+	go func() { done <- e.Precompute(context.Background(), source("a")) }()
+	<-enc.started
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	emb, _, err := e.Embedding(ctx, source("a"))
+	if err != nil || emb == nil {
+		t.Fatalf("foreground embedding %v, err %v", emb, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if enc.runs != 2 || e.Encodes() != 1 {
+		t.Fatalf("%d encoder runs (%d finished), want 2 (1): the preempted one and the click's", enc.runs, e.Encodes())
+	}
+	// Precomputing what is cached runs nothing.
+	if err := e.Precompute(context.Background(), source("a")); err != nil || enc.runs != 2 {
+		t.Fatalf("precompute of a cached image: err %v, %d runs", err, enc.runs)
+	}
+}

@@ -45,5 +45,6 @@ var maskEndpoints = []Endpoint{
 
 var pvsEndpoints = []Endpoint{
 	{Method: "POST", Path: "/v1/pvs/image", Summary: "Segment objects on an image from points, boxes and masks.", Request: PVSImageRequest{}, Response: PVSImageResponse{}, Status: 200},
+	{Method: "POST", Path: "/v1/pvs/prefetch", Summary: "Compute the embeddings of the images likely to be opened next in the background, giving way to any other inference; replaces the previous list.", Request: PrefetchRequest{}, Response: PrefetchResponse{}, Status: 202},
 	{Method: "GET", Path: "/v1/overlays/{name}", Summary: "A PNG overlay made for a segmentation answer.", Status: 200, Produces: "image/png"},
 }

@@ -74,3 +74,24 @@ type PVSImageResponse struct {
 	Objects    []ObjectResult `json:"objects"`
 	Timing     Timing         `json:"timing"`
 }
+
+// PrefetchRequest is the body of POST /v1/pvs/prefetch: the image open
+// now and the images the user is likely to open next (at most MaxPrefetch),
+// in order. The open image's embedding is computed at once, as a click
+// would (a click meanwhile shares that run); the others' in the background,
+// giving way to any other inference. Each request replaces the one before
+// (an empty one stops prefetching).
+type PrefetchRequest struct {
+	Open     string   `json:"open,omitempty"`
+	MediaIDs []string `json:"media_ids,omitempty"`
+}
+
+// MaxPrefetch bounds PrefetchRequest.MediaIDs.
+const MaxPrefetch = 8
+
+// PrefetchResponse answers POST /v1/pvs/prefetch.
+type PrefetchResponse struct {
+	// Queued counts the images (the open one included) whose embeddings
+	// are not cached yet.
+	Queued int `json:"queued"`
+}

@@ -200,8 +200,11 @@ func (in *Instance) Close() {
 		in.Jobs.Close(ctx)
 		cancel()
 	}
+	if in.Images != nil {
+		in.Images.StopPrefetch()
+	}
 	if in.Cache != nil {
-		in.Cache.Wait() // embeddings the jobs left queued for the disk
+		in.Cache.Wait() // embeddings the jobs and the prefetcher left queued for the disk
 	}
 	if in.Burst != nil {
 		// Never leave a worker running: destroy it (bounded; Vast calls are retried).

@@ -2,6 +2,7 @@ package segment
 
 import (
 	"context"
+	"errors"
 	"image"
 	"sync"
 	"sync/atomic"
@@ -86,17 +87,25 @@ func (e *Embedder) Precompute(ctx context.Context, src Source) error {
 
 func (e *Embedder) embedding(ctx context.Context, src Source, background bool) (sam.Embedding, bool, error) {
 	k := e.key(src)
-	if v, ok := e.cache.Get(k); ok {
-		return v, true, nil
-	}
-	e.mu.Lock()
-	if c, ok := e.flight[k]; ok && (background || !c.background) {
+	for {
+		if v, ok := e.cache.Get(k); ok {
+			return v, true, nil
+		}
+		e.mu.Lock()
+		c, ok := e.flight[k]
+		if !ok || (c.background && !background) {
+			break // e.mu is held
+		}
 		e.mu.Unlock()
 		select {
 		case <-c.done:
-			return c.emb, true, c.err
 		case <-ctx.Done():
 			return nil, false, ctx.Err()
+		}
+		// A run whose caller gave up (a replaced prefetch, a closed
+		// request) is no answer for this one: look again.
+		if !errors.Is(c.err, context.Canceled) {
+			return c.emb, true, c.err
 		}
 	}
 	c := &call{done: make(chan struct{}), background: background}

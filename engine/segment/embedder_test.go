@@ -2,6 +2,7 @@ package segment
 
 import (
 	"context"
+	"errors"
 	"image"
 	"sync"
 	"testing"
@@ -89,5 +90,29 @@ func TestEmbeddingPreemptsPrecomputeOfTheSameImage(t *testing.T) {
 	// Precomputing what is cached runs nothing.
 	if err := e.Precompute(context.Background(), source("a")); err != nil || enc.runs != 2 {
 		t.Fatalf("precompute of a cached image: err %v, %d runs", err, enc.runs)
+	}
+}
+
+// A click that joined a run whose caller gave up gets its embedding all
+// the same, from a run of its own.
+func TestJoinerOutlivesACancelledRun(t *testing.T) {
+	enc := &blockingEncoder{block: map[int]bool{1: true}, started: make(chan int, 10)}
+	e := newTestEmbedder(enc)
+	lead, cancel := context.WithCancel(context.Background())
+	leader := make(chan error)
+	go func() { _, _, err := e.Embedding(lead, source("a")); leader <- err }()
+	<-enc.started
+	joiner := make(chan error)
+	go func() { _, _, err := e.Embedding(context.Background(), source("a")); joiner <- err }()
+	time.Sleep(20 * time.Millisecond) // the joiner waits on the first run by now (if not, it leads the second)
+	cancel()
+	if err := <-leader; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled caller got %v", err)
+	}
+	if err := <-joiner; err != nil {
+		t.Fatalf("the other caller got %v, want its embedding", err)
+	}
+	if !e.Cached(source("a")) || enc.runs != 2 {
+		t.Fatalf("cached %v after %d runs, want cached after 2", e.Cached(source("a")), enc.runs)
 	}
 }

@@ -25,12 +25,23 @@ type Images struct {
 	manifest *model.Manifest
 	gate     *Gate
 	decodeUS atomic.Int64
+	prefetch prefetcher
 }
 
 // NewImages wires a loaded tracker to a cache and an inference gate.
 func NewImages(t *sam.Tracker, m *model.Manifest, c *embcache.Cache, g *Gate) *Images {
 	return &Images{Embedder: NewEmbedder(t, m.Name, c, g), tracker: t, manifest: m, gate: g}
 }
+
+// Prefetch computes the embedding of open (if not nil: the image the user
+// has open) as foreground work, then those of next, in order, as
+// background work: the images the user is likely to open next. It
+// replaces the lists of the call before; nothing at all stops prefetching.
+func (s *Images) Prefetch(open *Source, next []Source) { s.prefetch.set(s.Embedder, open, next) }
+
+// StopPrefetch stops prefetching for good and waits until it has left the
+// encoder (before the model is closed).
+func (s *Images) StopPrefetch() { s.prefetch.close() }
 
 // Manifest describes the model in use.
 func (s *Images) Manifest() *model.Manifest { return s.manifest }

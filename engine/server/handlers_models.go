@@ -127,16 +127,8 @@ func (s *Server) handlePrecompute(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "no image model is loaded; see /ready", nil)
 		return
 	}
-	for _, id := range req.MediaIDs {
-		m, err := s.deps.Media.Get(id)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if m.Kind != api.KindImage {
-			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "media "+id+" is a video: precompute takes images (video frames are encoded as they are tracked)", nil)
-			return
-		}
+	if _, ok := s.imageSources(w, r, req.MediaIDs, "precompute takes images (video frames are encoded as they are tracked)"); !ok {
+		return
 	}
 	j, err := s.deps.Jobs.Submit(jobPrecompute, "", nil, req)
 	s.accepted(w, r, j, err)
@@ -173,6 +165,25 @@ func (s *Server) runPrecompute(ctx context.Context, run *jobs.Run) error {
 		}
 	}
 	return nil
+}
+
+// imageSources gives the embedding sources of the images ids, or writes
+// the error (an unknown id; a video, with why not) and returns false.
+func (s *Server) imageSources(w http.ResponseWriter, r *http.Request, ids []string, whyImages string) ([]segment.Source, bool) {
+	srcs := make([]segment.Source, 0, len(ids))
+	for _, id := range ids {
+		m, err := s.deps.Media.Get(id)
+		if err != nil {
+			s.fail(w, r, err)
+			return nil, false
+		}
+		if m.Kind != api.KindImage {
+			s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "media "+id+" is a video: "+whyImages, nil)
+			return nil, false
+		}
+		srcs = append(srcs, imageSource(s.deps.Media, m.SHA256, m.Width, m.Height, id))
+	}
+	return srcs, true
 }
 
 // imageSource is an embedding source that loads a media record's image.

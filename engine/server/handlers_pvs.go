@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -22,6 +23,7 @@ import (
 func (s *Server) pvsHandlers() map[string]http.HandlerFunc {
 	return map[string]http.HandlerFunc{
 		"POST /v1/pvs/image":      s.handlePVSImage,
+		"POST /v1/pvs/prefetch":   s.handlePrefetch,
 		"GET /v1/overlays/{name}": s.handleOverlay,
 	}
 }
@@ -59,6 +61,50 @@ func (s *Server) handlePVSImage(w http.ResponseWriter, r *http.Request) {
 	out := api.PVSImageResponse{Model: man.Name, ModelLabel: man.Label, Width: m.Width, Height: m.Height, Timing: res.Timing}
 	out.Objects = segment.Render(res, req.Outputs, func(id int, mk *mask.Mask) string { return s.saveOverlay(r, id, mk) })
 	writeJSON(w, http.StatusOK, out)
+}
+
+// handlePrefetch starts computing the embeddings of the image open now and,
+// in the background, of the images the user is likely to open next.
+func (s *Server) handlePrefetch(w http.ResponseWriter, r *http.Request) {
+	var req api.PrefetchRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	img := s.deps.Images
+	if img == nil {
+		s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "no image model is loaded; see /ready", nil)
+		return
+	}
+	if len(req.MediaIDs) > api.MaxPrefetch {
+		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, fmt.Sprintf("%d media_ids: prefetch at most %d (POST /v1/precompute takes any number)", len(req.MediaIDs), api.MaxPrefetch), nil)
+		return
+	}
+	ids := req.MediaIDs
+	if req.Open != "" {
+		ids = append([]string{req.Open}, ids...)
+	}
+	srcs, ok := s.imageSources(w, r, ids, "prefetch takes images")
+	if !ok {
+		return
+	}
+	var open *segment.Source
+	if req.Open != "" {
+		open, srcs = &srcs[0], srcs[1:]
+	}
+	todo := srcs[:0]
+	for _, src := range srcs {
+		if !img.Cached(src) {
+			todo = append(todo, src)
+		}
+	}
+	queued := len(todo)
+	if open != nil && img.Cached(*open) {
+		open = nil
+	} else if open != nil {
+		queued++
+	}
+	img.Prefetch(open, todo)
+	writeJSON(w, http.StatusAccepted, api.PrefetchResponse{Queued: queued})
 }
 
 var overlayRE = regexp.MustCompile(`^[0-9a-f]{32}\.png$`)

@@ -565,6 +565,22 @@ test("C copies the previous image's objects onto one of the same size, one undo 
   await page.click(".dialog button.primary");
 });
 
+test("opening an image has the engine encode it, and the next images ahead", async () => {
+  // The list: scene.png, second.png, third.png (open).
+  const ids = await page.evaluate(() => [...document.querySelectorAll(".media-item")].map((e) => e.dataset.mediaId));
+  assert.equal(ids.length, 3);
+  const asked = page.waitForRequest((r) => r.url().endsWith("/v1/pvs/prefetch") && JSON.parse(r.postData()).open === ids[0]);
+  await page.locator(".stage").focus();
+  await page.keyboard.press("PageUp");
+  await page.keyboard.press("PageUp");
+  const req = await asked;
+  assert.deepEqual(JSON.parse(req.postData()).media_ids, [ids[1], ids[2]], "the two images after it are asked for");
+  const resp = await req.response();
+  assert.equal(resp.status(), 202);
+  assert.ok((await resp.json()).queued >= 0);
+  await until(page, (id) => window.__samwise.snapshot().mediaId === id, ids[0], "the first image open");
+});
+
 test("a key changed in the shortcuts dialog works, is kept after a reload, and resets", async () => {
   const tool = async () => (await snapshot(page)).tool;
   await page.locator(".stage").focus();

@@ -16,6 +16,8 @@ import type {
   ModelList,
   OutlineRequest,
   OutlineResponse,
+  PrefetchRequest,
+  PrefetchResponse,
   PCSImageRequest,
   PCSImageResponse,
   PullRequest,
@@ -141,6 +143,12 @@ export class Engine {
 
   importModel(req: ModelImportRequest): Promise<JobAccepted> {
     return this.client.json("POST", "/v1/models/import", req);
+  }
+
+  /** Asks the engine to encode the open image now and the next ones in
+   * the background (replacing the last request; nothing open: stops). */
+  prefetch(open: string | undefined, next: string[]): Promise<PrefetchResponse> {
+    return this.client.json("POST", "/v1/pvs/prefetch", { open, media_ids: next } satisfies PrefetchRequest);
   }
 
   precompute(mediaIds: string[]): Promise<JobAccepted> {

@@ -309,6 +309,15 @@ export interface PrecomputeRequest {
   media_ids: string[];
 }
 
+export interface PrefetchRequest {
+  open?: string;
+  media_ids?: string[];
+}
+
+export interface PrefetchResponse {
+  queued: number;
+}
+
 export interface Progress {
   done: number;
   total: number;
@@ -510,6 +519,7 @@ export interface Endpoints {
   "GET /v1/media/{media_id}/file": { request: never; response: Blob };
   "GET /v1/media/{media_id}/thumbnail": { request: never; response: Blob };
   "POST /v1/pvs/image": { request: PVSImageRequest; response: PVSImageResponse };
+  "POST /v1/pvs/prefetch": { request: PrefetchRequest; response: PrefetchResponse };
   "GET /v1/overlays/{name}": { request: never; response: Blob };
   "POST /v1/masks/outline": { request: OutlineRequest; response: OutlineResponse };
   "POST /v1/projects": { request: ProjectRequest; response: Project };

@@ -274,10 +274,19 @@ export class App {
       this.concepts.attach(view.annotator, view.concepts);
       this.onSaveStatus(view.annotator.autosave.state);
       view.annotator.stage.root.focus();
+      this.prefetch(item.media);
     } catch (e) {
       this.fail(e);
       this.showEmpty();
     }
+  }
+
+  /** Has the engine encode the image just opened, and the next ones in
+   * the background, so their first clicks are quick (best effort: a
+   * failure shows when the image is clicked). */
+  private prefetch(opened: Media): void {
+    const open = opened.kind === "image" ? opened.media_id : undefined;
+    this.engine.prefetch(open, open ? this.media.upcoming(2) : []).catch(() => {});
   }
 
   private viewContext(): ViewContext {

@@ -116,6 +116,17 @@ export class MediaList {
     return j >= 0 && j < shown.length ? shown[j].media.media_id : null;
   }
 
+  /** The images likely to be opened after the current one: the next n
+   * images the list shows and the next one to do. */
+  upcoming(n: number): string[] {
+    const shown = this.shown;
+    const i = shown.findIndex((m) => m.media.media_id === this.current);
+    const next = shown.slice(i + 1).filter((m) => m.media.kind === "image").slice(0, n).map((m) => m.media.media_id);
+    const todo = this.nextToDo();
+    if (todo && todo !== this.current && !next.includes(todo) && this.items.find((m) => m.media.media_id === todo)?.media.kind === "image") next.push(todo);
+    return next;
+  }
+
   /** The first media not done after the current one (wrapping), or null. */
   nextToDo(): string | null {
     const i = this.items.findIndex((m) => m.media.media_id === this.current);

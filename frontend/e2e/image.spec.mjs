@@ -296,11 +296,20 @@ test("the outline tool moves a corner, adds one on an edge and removes one, each
   await page.keyboard.press("z");
   await area(rect, "undo of the pull");
   // A click on another object's mask outlines that one.
-  const first = (await objects())[0];
+  const [first, drawn] = [(await objects())[0], (await objects()).at(-1)];
   const r = await client(...scene.points.red);
   await page.mouse.click(r[0], r[1]);
   await until(page, (id) => window.__samwise.snapshot().current === id, first.id, "the clicked object selected");
   await ready();
+  // With the AI click tool, Ctrl+click selects without prompting.
+  await page.keyboard.press("v");
+  const inside = await client(bx + 20, by + 20);
+  await page.keyboard.down("Control");
+  await page.mouse.click(inside[0], inside[1]);
+  await page.keyboard.up("Control");
+  await until(page, (id) => window.__samwise.snapshot().current === id, drawn.id, "the rectangle selected by Ctrl+click");
+  assert.equal((await objects()).at(-1).area, rect, "the Ctrl+click prompted nothing");
+  await page.keyboard.press("o");
   await page.keyboard.press("z");
   await until(page, (n) => window.__samwise.snapshot().objects.length === n + 1 && !window.__samwise.snapshot().objects[n].area, count, "undo of the rectangle");
   await page.keyboard.press("Delete");

@@ -15,7 +15,7 @@ import { stampSegment } from "../mask/brush";
 import { fillHoles, growMask, removeSpecks } from "../mask/cleanup";
 import { fillPolygon, polygonBounds } from "../mask/polygon";
 import { area, emptyBitmap, encode, unionBounds, type Bitmap, type Bounds } from "../mask/rle";
-import { remember, takeBitmap } from "../view/overlay";
+import { bitmapOf, remember, takeBitmap } from "../view/overlay";
 import { Stage, type Tool } from "../view/stage";
 import type { Viewport } from "../view/viewport";
 import { OutlineTool, type FetchOutline } from "./outlineTool";
@@ -78,6 +78,7 @@ export class Annotator {
       tool: () => this.tool,
       brushRadius: () => this.brushRadius,
       click: (p, positive) => this.click(p, positive),
+      pick: (p) => this.selectAt(p),
       box: (b, negative) => this.box(b, negative),
       strokeStart: (p, erase) => this.strokeStart(p, erase),
       strokeMove: (p) => this.strokeMove(p),
@@ -224,6 +225,20 @@ export class Annotator {
     this.render();
   }
 
+  /** Selects the topmost shown object whose mask on this frame covers p
+   * (none there: the selection stays). */
+  selectAt(p: A.Point): void {
+    const key = String(this.frame);
+    const [x, y] = [Math.floor(p[0]), Math.floor(p[1])];
+    const hit = [...this.state.objects].reverse().find((o) => {
+      const m = o.visible ? o.masks[key] : undefined;
+      if (!m) return false;
+      const bm = bitmapOf(m);
+      return x >= 0 && y >= 0 && x < bm.width && y < bm.height && bm.data[y * bm.width + x] === 1;
+    });
+    if (hit && hit.id !== this.state.current) this.select(hit.id);
+  }
+
   selectNext(delta: number): void {
     const objs = this.state.objects;
     if (!objs.length) return;
@@ -365,6 +380,14 @@ export class Annotator {
     let s = this.state;
     for (const m of masks) if (A.find(s, m.objectId)) s = A.setMask(s, m.objectId, m.frame, m.mask);
     this.apply(s, newStep);
+  }
+
+  /** Ends object id's track here: removes its masks on this frame and every
+   * later one (one undo step). Returns how many frames lost a mask. */
+  endTrack(id: number): number {
+    const before = Object.keys(A.find(this.state, id)?.masks ?? {}).length;
+    this.commit(A.clearMasksFrom(this.state, id, this.frame));
+    return before - Object.keys(A.find(this.state, id)?.masks ?? {}).length;
   }
 
   /** Gives objects a label (one undo step). */

@@ -10,7 +10,6 @@
 import type { OutlineResponse, RLE } from "../api/types.gen";
 import { editRings, insertHandle, moveHandle, nearestEdge, nearestHandle, removeHandle, type EditRing, type Pt } from "../mask/outline";
 import { polygonBounds, xorPolygon } from "../mask/polygon";
-import { bitmapOf } from "../view/overlay";
 import type { Viewport } from "../view/viewport";
 import type { Annotator } from "./annotator";
 
@@ -86,7 +85,7 @@ export class OutlineTool {
   press(p: Pt, remove: boolean): boolean {
     const rings = this.rings;
     if (!rings) {
-      if (!remove) this.selectAt(p);
+      if (!remove) this.a.selectAt(p);
       return false;
     }
     const near = reach / this.a.stage.view.scale;
@@ -104,25 +103,12 @@ export class OutlineTool {
     }
     const e = nearestEdge(rings, p, near);
     if (!e) {
-      this.selectAt(p);
+      this.a.selectAt(p);
       return false;
     }
     this.drag = { ring: e.ring, index: insertHandle(rings[e.ring], e.index, p), to: null };
     this.a.stage.redrawUI();
     return true;
-  }
-
-  /** Selects the topmost shown object whose mask on this frame covers p. */
-  private selectAt(p: Pt): void {
-    const key = String(this.a.frame);
-    const hit = [...this.a.state.objects].reverse().find((o) => {
-      const m = o.visible ? o.masks[key] : undefined;
-      if (!m) return false;
-      const bm = bitmapOf(m);
-      const [x, y] = [Math.floor(p[0]), Math.floor(p[1])];
-      return x >= 0 && y >= 0 && x < bm.width && y < bm.height && bm.data[y * bm.width + x] === 1;
-    });
-    if (hit && hit.id !== this.a.state.current) this.a.select(hit.id);
   }
 
   move(p: Pt): void {

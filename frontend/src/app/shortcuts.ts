@@ -41,6 +41,7 @@ export type Action =
 export const gestures: { keys: string; help: string }[] = [
   { keys: "Click / Right-click", help: "positive / negative point on the current object" },
   { keys: "Drag", help: "box around the object" },
+  { keys: "Ctrl+click", help: "select the object there (with the outline tool: a click)" },
   { keys: "Space+drag, middle-drag", help: "pan" },
   { keys: "Wheel", help: "zoom at the cursor" },
 ];

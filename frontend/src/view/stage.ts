@@ -16,6 +16,8 @@ export interface StageInput {
   /** Brush radius in image pixels. */
   brushRadius(): number;
   click(p: Point, positive: boolean): void;
+  /** Ctrl-click (Cmd on a Mac): select the object there. */
+  pick(p: Point): void;
   /** A dragged box; negative when Shift was held (exemplar boxes). */
   box(b: Box, negative: boolean): void;
   strokeStart(p: Point, erase: boolean): void;
@@ -268,7 +270,8 @@ export class Stage {
       if (d.mode === "handle") this.input.outlineRelease(!cancelled);
       if (d.mode === "lasso" && !cancelled) this.input.closePolygon();
       if (cancelled) return;
-      if (d.mode === "press" && (d.button === 0 || d.button === 2)) this.input.click(d.start, d.button === 0 && !e.altKey);
+      if (d.mode === "press" && d.button === 0 && (e.ctrlKey || e.metaKey)) this.input.pick(d.start);
+      else if (d.mode === "press" && (d.button === 0 || d.button === 2)) this.input.click(d.start, d.button === 0 && !e.altKey);
       if (d.mode === "box") {
         const b: Box = [Math.min(d.start[0], d.cur[0]), Math.min(d.start[1], d.cur[1]), Math.max(d.start[0], d.cur[0]), Math.max(d.start[1], d.cur[1])];
         if (b[2] - b[0] >= 1 && b[3] - b[1] >= 1) this.input.box(b, e.shiftKey);

@@ -101,6 +101,19 @@ test("correct a frame, re-propagate and cancel: frames done are kept", async () 
   assert.match(text, /cancelled \(\d+ frames? kept\)|done:/);
 });
 
+test("End track removes the object's masks from this frame on, one undo step", async () => {
+  await seek(120);
+  const before = (await snapshot(page)).objects[0].frames;
+  assert.ok(before.some((f) => f >= 120) && before.some((f) => f < 120), "masks before and after frame 120");
+  await page.click(".video-bar button:text-is('End track ▶')");
+  const after = await until(page, (n) => { const f = window.__samwise.snapshot().objects[0].frames; return f.length < n && f; }, before.length, "the track ended");
+  assert.deepEqual(after.sort((a, b) => a - b), before.filter((f) => f < 120).sort((a, b) => a - b), "only the frames before 120 keep their masks");
+  await until(page, () => [...document.querySelectorAll(".toast")].some((t) => /masks removed from \d+ frames, frame 120 on/.test(t.textContent)), null, "the note");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("z");
+  await until(page, (n) => window.__samwise.snapshot().objects[0].frames.length === n, before.length, "undo of the track's end");
+});
+
 test("the concept “red” tracked through a video: one object per box, the same id on every frame", async () => {
   await page.setInputFiles(".media-panel input[type=file]", conceptVideo);
   await until(page, () => document.querySelector(".media-item.current .media-name")?.textContent === "red-boxes.mp4" && window.__samwise.snapshot().sessions, null, "the second video", 60_000);

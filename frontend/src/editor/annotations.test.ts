@@ -57,6 +57,18 @@ describe("merge", () => {
     expect(A.mergeInto(s, 1, 1)).toBe(s);
     expect(A.mergeInto(s, 1, 9)).toBe(s);
   });
+
+  it("ends a track: the masks from a frame on go, the earlier ones and other objects' stay", () => {
+    let s = A.addObject(A.emptyState, "car", "#ff0000");
+    for (const f of [0, 2, 9, 10, 11]) s = A.setMask(s, 1, f, square(0, 0, 2, 2));
+    s = A.addObject(s, "car", "#ff0000");
+    s = A.setMask(s, 2, 10, square(4, 4, 6, 6));
+    const e = A.clearMasksFrom(s, 1, 9);
+    expect(Object.keys(A.find(e, 1)!.masks).sort()).toEqual(["0", "2"]);
+    expect(Object.keys(A.find(e, 2)!.masks)).toEqual(["10"]);
+    expect(A.clearMasksFrom(e, 1, 9)).toBe(e); // nothing left to clear
+    expect(A.clearMasksFrom(s, 7, 0)).toBe(s);
+  });
 });
 
 describe("flags and notes", () => {

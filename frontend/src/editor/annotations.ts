@@ -143,6 +143,19 @@ export function setMask(state: AnnotationState, id: number, frame: number, mask:
   });
 }
 
+/** Removes object id's masks on frame `from` and every later frame (a
+ * track's end: the object left the scene); the state itself when there
+ * are none. */
+export function clearMasksFrom(state: AnnotationState, id: number, from: number): AnnotationState {
+  const keys = Object.keys(find(state, id)?.masks ?? {}).filter((k) => Number(k) >= from);
+  if (!keys.length) return state;
+  return updateObject(state, id, (o) => {
+    const masks = { ...o.masks };
+    for (const k of keys) delete masks[k];
+    return { ...o, masks };
+  });
+}
+
 export function setPrompts(state: AnnotationState, id: number, frame: number, p: Prompts): AnnotationState {
   return updateObject(state, id, (o) => ({ ...o, prompts: { ...o.prompts, [String(frame)]: p } }));
 }

@@ -246,7 +246,19 @@ class VideoView implements MediaView {
       b("◀ Propagate", "Track the prompted objects backward from this frame", () => void this.propagate("backward"), running),
       b("Propagate ◀▶", "Track both ways from this frame", () => void this.propagate("both"), running),
       b("Propagate ▶", "Track forward from this frame", () => void this.propagate("forward"), running),
+      el("span", { class: "sep" }),
+      b("End track ▶", "Delete the current object's masks from this frame to the last (it left the scene); one undo step", () => this.endTrack(), running),
     );
+  }
+
+  private endTrack(): void {
+    const o = this.annotator.current;
+    if (!o) {
+      this.ctx.onNote("Select the object whose track ends here first.");
+      return;
+    }
+    const n = this.annotator.endTrack(o.id);
+    this.ctx.onNote(n ? `Object #${o.id}: masks removed from ${n} frame${n === 1 ? "" : "s"}, frame ${this.annotator.frame} on.` : `Object #${o.id} has no masks from frame ${this.annotator.frame} on.`);
   }
 
   private togglePlay(): void {

@@ -133,10 +133,11 @@ func (e *Embedder) encode(ctx context.Context, src Source, k embcache.Key, backg
 	var emb sam.Embedding
 	run := func(ctx context.Context) error {
 		start := time.Now()
-		emb, err = e.enc.Encode(ctx, pixels)
+		out, err := e.enc.Encode(ctx, pixels)
 		if err != nil {
 			return err
 		}
+		emb = out
 		e.encodes.Add(1)
 		e.encodeMS.Store(time.Since(start).Microseconds())
 		e.cache.Put(k, emb)
@@ -154,6 +155,7 @@ func (e *Embedder) encode(ctx context.Context, src Source, k embcache.Key, backg
 	if err := e.gate.Enter(ctx); err != nil {
 		return nil, err
 	}
-	defer e.gate.Leave()
-	return emb, run(ctx)
+	err = run(ctx)
+	e.gate.Leave()
+	return emb, err
 }

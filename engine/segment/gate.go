@@ -82,13 +82,11 @@ func (g *Gate) notify() {
 // fn must be safe to repeat. It returns fn's error, or ctx's.
 func (g *Gate) Background(ctx context.Context, fn func(ctx context.Context) error) error {
 	for {
-		if err := g.enterBackground(ctx); err != nil {
+		run, cancel := context.WithCancel(ctx)
+		if err := g.enterBackground(ctx, &cancel); err != nil {
+			cancel()
 			return err
 		}
-		run, cancel := context.WithCancel(ctx)
-		g.mu.Lock()
-		g.background[&cancel] = struct{}{}
-		g.mu.Unlock()
 		err := fn(run)
 		g.mu.Lock()
 		delete(g.background, &cancel)
@@ -103,8 +101,10 @@ func (g *Gate) Background(ctx context.Context, fn func(ctx context.Context) erro
 	}
 }
 
-// enterBackground waits for quiet and takes a slot.
-func (g *Gate) enterBackground(ctx context.Context) error {
+// enterBackground waits for quiet and takes a slot, noting cancel as the
+// way to preempt its holder (at once, so no foreground caller can come
+// between and find nothing to preempt).
+func (g *Gate) enterBackground(ctx context.Context, cancel *context.CancelFunc) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for {
@@ -115,6 +115,7 @@ func (g *Gate) enterBackground(ctx context.Context) error {
 		rest := g.quiet - time.Since(g.lastFront)
 		if !busy && rest <= 0 {
 			g.held++
+			g.background[cancel] = struct{}{}
 			return nil
 		}
 		ch := g.changed

@@ -7,9 +7,8 @@ import (
 
 // prefetcher computes the embedding of the image a user has open and, as
 // background work (see Gate), those of the images they are likely to open
-// next: one list at a time, the latest
-// replacing the one before. It is best effort: a failure is met again, and
-// reported, when the image is clicked.
+// next: one list at a time, the latest replacing the one before. It is best
+// effort: a failure is met again, and reported, when the image is clicked.
 type prefetcher struct {
 	mu     sync.Mutex
 	cancel context.CancelFunc

@@ -142,8 +142,20 @@ export class OutlineTool {
   }
 
   private draw(ctx: CanvasRenderingContext2D, view: Viewport): void {
+    if (this.a.tool !== "outline") return;
     const rings = this.rings;
-    if (!rings || this.a.tool !== "outline") return;
+    if (!rings) {
+      // What to do, where the picture's top-left corner is on screen.
+      const hint = this.asked ? "outlining…" : "Click an object's mask to edit its outline";
+      const [x, y] = view.toScreen(0, 0);
+      ctx.font = "13px sans-serif";
+      const w = ctx.measureText(hint).width;
+      ctx.fillStyle = "rgba(0, 0, 0, 0.6)";
+      ctx.fillRect(Math.max(8, x + 8), Math.max(8, y + 8), w + 16, 24);
+      ctx.fillStyle = "#fff";
+      ctx.fillText(hint, Math.max(8, x + 8) + 8, Math.max(8, y + 8) + 16);
+      return;
+    }
     const color = this.a.current?.color ?? "#ffffff";
     const d = this.drag;
     const at = (ri: number, i: number): Pt => {

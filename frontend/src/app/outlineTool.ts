@@ -3,10 +3,9 @@
 // screen pixel at the zoom it was asked at). Drag a handle to move it, drag
 // from an edge to add one there, right-click (or Alt-click) a handle to
 // remove it, click another object's mask to outline that one; each change
-// is one undo step and changes the mask only
-// between the old and new edges (see mask/outline.ts). The outline follows
-// the mask: after an undo, an AI answer or a brush stroke it is asked for
-// again.
+// is one undo step and changes the mask only between the old and new edges
+// (see mask/outline.ts). The outline follows the mask: after an undo, an AI
+// answer or a brush stroke it is asked for again.
 import type { OutlineResponse, RLE } from "../api/types.gen";
 import { editRings, insertHandle, moveHandle, nearestEdge, nearestHandle, removeHandle, type EditRing, type Pt } from "../mask/outline";
 import { polygonBounds, xorPolygon } from "../mask/polygon";
@@ -24,6 +23,8 @@ export class OutlineTool {
   private source: { id: number; frame: number; mask: RLE } | null = null;
   /** The mask whose outline was asked for and has not come yet. */
   private asked: RLE | null = null;
+  /** The last mask the engine could not outline (not asked again). */
+  private failed: RLE | null = null;
   private drag: { ring: number; index: number; to: Pt | null } | null = null;
   private applying = false;
 
@@ -51,7 +52,7 @@ export class OutlineTool {
       return;
     }
     const s = this.source;
-    if ((s?.id === o.id && s.frame === this.a.frame && s.mask === mask) || this.asked === mask) return;
+    if ((s?.id === o.id && s.frame === this.a.frame && s.mask === mask) || this.asked === mask || this.failed === mask) return;
     this.clear();
     this.asked = mask;
     const key = { id: o.id, frame: this.a.frame, mask };
@@ -67,12 +68,14 @@ export class OutlineTool {
       (err) => {
         if (this.asked !== mask) return;
         this.asked = null;
+        this.failed = mask;
         this.onError((err as Error).message ?? String(err));
       },
     );
   }
 
   private clear(): void {
+    if (!this.rings && !this.source && !this.asked && !this.drag) return;
     this.rings = null;
     this.source = null;
     this.asked = null;

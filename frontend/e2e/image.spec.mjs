@@ -590,6 +590,30 @@ test("opening an image has the engine encode it, and the next images ahead", asy
   await until(page, (id) => window.__samwise.snapshot().mediaId === id, ids[0], "the first image open");
 });
 
+test("M hides the masks; mask opacity, brightness and contrast are kept after a reload", async () => {
+  const style = () => page.evaluate(() => ({ filter: document.querySelector("canvas.picture").style.filter, opacity: document.querySelector("canvas.masks").style.opacity }));
+  await page.locator(".stage").focus();
+  await page.keyboard.press("m");
+  assert.equal((await style()).opacity, "0", "M hides the masks");
+  assert.equal(await page.locator(".masks-toggle").textContent(), "Masks hidden");
+  await page.keyboard.press("m");
+  assert.equal((await style()).opacity, "1", "M again shows them");
+  await page.click(".toolbar details.display summary");
+  await page.locator('input[data-display="brightness"]').fill("150");
+  await page.locator('input[data-display="contrast"]').fill("80");
+  await page.locator('input[data-display="masks"]').fill("40");
+  assert.deepEqual(await style(), { filter: "brightness(1.5) contrast(0.8)", opacity: "0.4" });
+  await screenshot(page, "09b-view.png");
+  await page.click(".display-reset");
+  assert.deepEqual(await style(), { filter: "", opacity: "1" }, "reset");
+  await page.locator('input[data-display="brightness"]').fill("150"); // still open
+  await page.reload();
+  await until(page, () => window.__samwise.snapshot().mediaId && document.querySelector("canvas.picture")?.width > 0, null, "the image after the reload");
+  assert.deepEqual(await style(), { filter: "brightness(1.5) contrast(1)", opacity: "1" }, "the settings after a reload");
+  await page.click(".toolbar details.display summary");
+  await page.click(".display-reset");
+});
+
 test("a key changed in the shortcuts dialog works, is kept after a reload, and resets", async () => {
   const tool = async () => (await snapshot(page)).tool;
   await page.locator(".stage").focus();

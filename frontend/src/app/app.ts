@@ -688,6 +688,9 @@ export class App {
       case "zoom-out":
         a.stage.zoom(1 / 1.25);
         break;
+      case "toggle-masks":
+        this.toolbar.toggleMasks();
+        break;
       case "toggle-visible":
         if (a.current) a.toggleVisible(a.current.id);
         break;

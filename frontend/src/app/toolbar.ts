@@ -1,5 +1,7 @@
-// Tools (prompt, brush, eraser, polygon, outline), brush size, undo/redo, zoom and fit.
+// Tools (prompt, brush, eraser, polygon, outline), brush size, undo/redo,
+// zoom and fit, and how the picture and masks are shown (view/display.ts).
 import { el, replace } from "../view/dom";
+import { defaultDisplay, displayRange, loadDisplay, saveDisplay, type Display } from "../view/display";
 import type { Tool } from "../view/stage";
 import type { Annotator } from "./annotator";
 import type { Action } from "./shortcuts";
@@ -7,6 +9,9 @@ import type { Action } from "./shortcuts";
 export class Toolbar {
   readonly root = el("div", { class: "toolbar", role: "toolbar" });
   private annotator: Annotator | null = null;
+  private display: Display = loadDisplay();
+  private masksHidden = false;
+  private displayOpen = false;
 
   /** keys names an action's keys for the buttons' tooltips (they can be changed). */
   constructor(private readonly keys: (a: Action) => string[]) {}
@@ -19,7 +24,50 @@ export class Toolbar {
 
   attach(a: Annotator | null): void {
     this.annotator = a;
+    a?.stage.setDisplay(this.display, this.masksHidden);
     this.render();
+  }
+
+  /** Hides the masks, or shows them again (M). */
+  toggleMasks(): void {
+    this.masksHidden = !this.masksHidden;
+    this.annotator?.stage.setDisplay(this.display, this.masksHidden);
+    this.render();
+  }
+
+  private setDisplay(d: Display): void {
+    this.display = d;
+    saveDisplay(d);
+    this.annotator?.stage.setDisplay(d, this.masksHidden);
+  }
+
+  /** The display settings, folded under "View" until opened (and kept
+   * open across renders). */
+  private displaySettings(): HTMLElement {
+    const details = el(
+      "details",
+      { class: "display" },
+      el("summary", {}, "View"),
+      this.displaySlider("masks", "Masks"),
+      this.displaySlider("brightness", "Brightness"),
+      this.displaySlider("contrast", "Contrast"),
+      el("button", { class: "display-reset", title: "Masks, brightness and contrast as they were", onclick: () => (this.setDisplay({ ...defaultDisplay }), this.render()) }, "Reset view"),
+    ) as HTMLDetailsElement;
+    details.open = this.displayOpen;
+    details.addEventListener("toggle", () => (this.displayOpen = details.open));
+    return details;
+  }
+
+  /** A slider for one display setting, in percent. */
+  private displaySlider(key: keyof Display, label: string): HTMLElement {
+    const [lo, hi] = displayRange[key];
+    const input = el("input", { type: "range", min: String(lo * 100), max: String(hi * 100), value: String(Math.round(this.display[key] * 100)), "aria-label": label, "data-display": key });
+    const value = el("span", { class: "size-label" }, `${Math.round(this.display[key] * 100)}%`);
+    input.addEventListener("input", () => {
+      this.setDisplay({ ...this.display, [key]: Number(input.value) / 100 });
+      value.textContent = `${input.value}%`;
+    });
+    return el("label", { class: "display-setting", title: label }, label, input, value);
   }
 
   render(): void {
@@ -64,6 +112,13 @@ export class Toolbar {
         a.state.done ? "✓ Done" : "Mark done",
       ),
       a.busy ? el("span", { class: "busy-label" }, "segmenting…") : null,
+      el("span", { class: "sep" }),
+      el(
+        "button",
+        { class: `masks-toggle${this.masksHidden ? " active" : ""}`, title: this.tip(this.masksHidden ? "Show the masks" : "Hide the masks", "toggle-masks"), "aria-pressed": String(this.masksHidden), onclick: () => this.toggleMasks() },
+        this.masksHidden ? "Masks hidden" : "Hide masks",
+      ),
+      this.displaySettings(),
     );
   }
 

@@ -6,6 +6,7 @@
 // (brush/eraser), polygon corners, outline handles, pan (space or middle
 // drag) and wheel zoom at the cursor.
 import type { Box, Point } from "../editor/annotations";
+import { pictureFilter, type Display } from "./display";
 import { MaskLayer } from "./overlay";
 import { clampToImage, Viewport, wheelFactor } from "./viewport";
 
@@ -92,6 +93,12 @@ export class Stage {
     this.content.style.width = `${width}px`;
     this.content.style.height = `${height}px`;
     if (fit || sizeChanged) this.fit();
+  }
+
+  /** How the picture and the masks are shown (CSS only: nothing redraws). */
+  setDisplay(d: Display, masksHidden: boolean): void {
+    this.picture.style.filter = pictureFilter(d);
+    this.masks.canvas.style.opacity = masksHidden ? "0" : String(d.masks);
   }
 
   fit(): void {

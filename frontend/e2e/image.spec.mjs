@@ -614,6 +614,34 @@ test("M hides the masks; mask opacity, brightness and contrast are kept after a 
   await page.click(".display-reset");
 });
 
+test("a double-click on an object's row or Shift+F zooms to it, F fits the picture again", async () => {
+  const view = () => page.evaluate(() => { const v = window.__samwise.app.view.annotator.stage.view; return { scale: v.scale, x: v.x, y: v.y }; });
+  const fitted = await view();
+  const row = page.locator(".object-item").first();
+  const id = Number(await row.getAttribute("data-object-id"));
+  await row.dblclick();
+  await until(page, (id) => window.__samwise.snapshot().current === id, id, "the object selected");
+  const zoomed = await view();
+  assert.ok(zoomed.scale > fitted.scale * 1.2, `zoomed to ${zoomed.scale}, fitted ${fitted.scale}`);
+  // The object's middle is in the middle of the stage.
+  const [mid, centre] = await page.evaluate((id) => {
+    const a = window.__samwise.app.view.annotator;
+    const o = a.state.objects.find((o) => o.id === id);
+    const m = o.masks[String(a.frame)];
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
+    for (let y = 0; y < m.size[0]; y += 2) for (let x = 0; x < m.size[1]; x += 2) if (window.__samwise.maskAt(id, a.frame, x, y)) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    const r = document.querySelector(".stage").getBoundingClientRect();
+    return [window.__samwise.toClient((x0 + x1) / 2, (y0 + y1) / 2), [r.left + r.width / 2, r.top + r.height / 2]];
+  }, id);
+  assert.ok(Math.hypot(mid[0] - centre[0], mid[1] - centre[1]) < 3 * zoomed.scale, `the object's middle ${mid} is not at the stage's ${centre}`);
+  await page.locator(".stage").focus();
+  await page.keyboard.press("f");
+  assert.deepEqual(await view(), fitted);
+  await page.keyboard.press("Shift+F");
+  assert.deepEqual(await view(), zoomed);
+  await page.keyboard.press("f");
+});
+
 test("a key changed in the shortcuts dialog works, is kept after a reload, and resets", async () => {
   const tool = async () => (await snapshot(page)).tool;
   await page.locator(".stage").focus();

@@ -14,7 +14,7 @@ import { LatestOnly } from "../editor/latest";
 import { stampSegment } from "../mask/brush";
 import { fillHoles, growMask, removeSpecks } from "../mask/cleanup";
 import { fillPolygon, polygonBounds } from "../mask/polygon";
-import { area, emptyBitmap, encode, unionBounds, type Bitmap, type Bounds } from "../mask/rle";
+import { area, boundsOfRuns, decodeCounts, emptyBitmap, encode, unionBounds, type Bitmap, type Bounds } from "../mask/rle";
 import { bitmapOf, remember, takeBitmap } from "../view/overlay";
 import { Stage, type Tool } from "../view/stage";
 import type { Viewport } from "../view/viewport";
@@ -237,6 +237,14 @@ export class Annotator {
       return x >= 0 && y >= 0 && x < bm.width && y < bm.height && bm.data[y * bm.width + x] === 1;
     });
     if (hit && hit.id !== this.state.current) this.select(hit.id);
+  }
+
+  /** Selects object id and zooms to its mask on this frame (if any). */
+  zoomToObject(id: number): void {
+    this.select(id);
+    const rle = A.find(this.state, id)?.masks[String(this.frame)];
+    const b = rle ? boundsOfRuns(decodeCounts(rle.counts, rle.size[0] * rle.size[1]), rle.size[0]) : null;
+    if (b) this.stage.zoomTo([b[0], b[1], b[2] + 1, b[3] + 1]);
   }
 
   selectNext(delta: number): void {

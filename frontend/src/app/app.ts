@@ -682,6 +682,9 @@ export class App {
       case "fit":
         a.stage.fit();
         break;
+      case "fit-object":
+        if (a.current) a.zoomToObject(a.current.id);
+        break;
       case "zoom-in":
         a.stage.zoom(1.25);
         break;

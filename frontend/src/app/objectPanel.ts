@@ -71,7 +71,7 @@ export class ObjectPanel {
         const flagged = Object.keys(o.flags ?? {});
         const row = el(
           "li",
-          { class: `object-item${o.id === a!.state.current ? " current" : ""}${o.visible ? "" : " hidden-object"}`, "data-object-id": String(o.id), onclick: () => a!.select(o.id) },
+          { class: `object-item${o.id === a!.state.current ? " current" : ""}${o.visible ? "" : " hidden-object"}`, "data-object-id": String(o.id), onclick: () => a!.select(o.id), ondblclick: () => a!.zoomToObject(o.id), title: "Double-click: zoom to it (Shift+F)" },
           el("span", { class: "swatch", style: `background:${o.color}` }),
           el("span", { class: "object-id" }, `#${o.id}`),
           select,

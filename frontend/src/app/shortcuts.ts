@@ -17,6 +17,7 @@ export type Action =
   | "smaller"
   | "larger"
   | "fit"
+  | "fit-object"
   | "zoom-in"
   | "zoom-out"
   | "help"
@@ -68,6 +69,7 @@ export const bindings: { action: Action; help: string; keys: string[] }[] = [
   { action: "smaller", help: "brush size down", keys: ["["] },
   { action: "larger", help: "brush size up", keys: ["]"] },
   { action: "fit", help: "fit the image", keys: ["f"] },
+  { action: "fit-object", help: "zoom to the current object (or double-click its row)", keys: ["Shift+f"] },
   { action: "zoom-in", help: "zoom in", keys: ["+", "="] },
   { action: "zoom-out", help: "zoom out", keys: ["-"] },
   { action: "toggle-visible", help: "hide / show the current object", keys: ["h"] },

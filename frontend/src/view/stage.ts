@@ -107,6 +107,14 @@ export class Stage {
     this.apply();
   }
 
+  /** Shows the image region box [x0, y0, x1, y1) as large as fits, up
+   * to 8 screen pixels an image pixel. */
+  zoomTo(box: readonly [number, number, number, number]): void {
+    const r = this.root.getBoundingClientRect();
+    this.view.fitBox(box, { width: r.width || 800, height: r.height || 600 }, 48, 8);
+    this.apply();
+  }
+
   zoom(factor: number): void {
     const r = this.root.getBoundingClientRect();
     this.view.zoomAt(r.width / 2, r.height / 2, factor);

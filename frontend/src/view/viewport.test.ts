@@ -52,4 +52,14 @@ describe("Viewport", () => {
     expect(clampToImage([-5, 10], { width: 20, height: 20 })).toEqual([0, 10]);
     expect(clampToImage([25, 20], { width: 20, height: 20 })[0]).toBeLessThan(20);
   });
+
+  it("fits a region, centred, zooming in at most so far", () => {
+    const v = new Viewport();
+    v.fitBox([1000, 500, 1200, 600], { width: 1000, height: 800 }, 50);
+    expect(v.scale).toBeCloseTo(4.5); // 900 / 200 wide
+    expect(v.toScreen(1100, 550)).toEqual([500, 400]); // the centre in the middle
+    v.fitBox([10, 10, 12, 12], { width: 1000, height: 800 }, 50, 8);
+    expect(v.scale).toBe(8);
+    expect(v.toScreen(11, 11)).toEqual([500, 400]);
+  });
 });

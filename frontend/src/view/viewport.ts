@@ -39,10 +39,17 @@ export class Viewport {
 
   /** Fits image into view with a margin, centred. */
   fit(image: Size, view: Size, margin = 16): void {
-    const s = Math.min((view.width - 2 * margin) / image.width, (view.height - 2 * margin) / image.height);
-    this.scale = Math.min(maxScale, Math.max(minScale, s));
-    this.x = (view.width - image.width * this.scale) / 2;
-    this.y = (view.height - image.height * this.scale) / 2;
+    this.fitBox([0, 0, image.width, image.height], view, margin);
+  }
+
+  /** Fits the image region box [x0, y0, x1, y1) into view with a margin,
+   * centred, zooming in at most to most. */
+  fitBox(box: readonly [number, number, number, number], view: Size, margin = 16, most = maxScale): void {
+    const [w, h] = [Math.max(1, box[2] - box[0]), Math.max(1, box[3] - box[1])];
+    const s = Math.min((view.width - 2 * margin) / w, (view.height - 2 * margin) / h);
+    this.scale = Math.min(most, maxScale, Math.max(minScale, s));
+    this.x = view.width / 2 - ((box[0] + box[2]) / 2) * this.scale;
+    this.y = view.height / 2 - ((box[1] + box[3]) / 2) * this.scale;
   }
 
   /** The CSS transform that places an image-sized element. */

@@ -105,9 +105,12 @@ test("End track removes the object's masks from this frame on, one undo step", a
   await seek(120);
   const before = (await snapshot(page)).objects[0].frames;
   assert.ok(before.some((f) => f >= 120) && before.some((f) => f < 120), "masks before and after frame 120");
+  assert.equal(await page.locator(".timeline").getAttribute("data-object-frames"), String(before.length), "the timeline marks the object's frames");
   await page.click(".video-bar button:text-is('End track ▶')");
   const after = await until(page, (n) => { const f = window.__samwise.snapshot().objects[0].frames; return f.length < n && f; }, before.length, "the track ended");
   assert.deepEqual(after.sort((a, b) => a - b), before.filter((f) => f < 120).sort((a, b) => a - b), "only the frames before 120 keep their masks");
+  // The timeline's strip of the current object's frames follows.
+  await until(page, (n) => document.querySelector(".timeline").dataset.objectFrames === String(n), after.length, "the timeline's object strip");
   await until(page, () => [...document.querySelectorAll(".toast")].some((t) => /masks removed from \d+ frames, frame 120 on/.test(t.textContent)), null, "the note");
   await page.locator(".stage").focus();
   await page.keyboard.press("z");

@@ -1,10 +1,14 @@
 // The video timeline: a bar with the playhead, a tick for every frame that
-// has a mask and a marker for every prompted frame; click or drag to seek.
+// has a mask, a strip in the current object's colour under the frames it
+// has a mask on, and a marker for every prompted frame; click or drag to
+// seek.
 import { el } from "../view/dom";
 
 export interface TimelineMarks {
   masked: Set<number>;
   prompted: Set<number>;
+  /** The current object's frames with a mask, and its colour. */
+  object?: { frames: Set<number>; color: string };
 }
 
 export class Timeline {
@@ -39,6 +43,7 @@ export class Timeline {
     this.marks = marks;
     this.label.textContent = `frame ${current} / ${this.frames - 1}`;
     this.root.dataset.frame = String(current);
+    this.root.dataset.objectFrames = String(marks.object?.frames.size ?? 0);
     this.draw();
   }
 
@@ -56,7 +61,13 @@ export class Timeline {
     ctx.fillStyle = "#2a2f3a";
     ctx.fillRect(0, 0, w, h);
     ctx.fillStyle = "#3f8cff";
-    for (const f of this.marks.masked) ctx.fillRect(x(f) - 0.5, h * 0.45, Math.max(1, w / this.frames), h * 0.4);
+    const tick = Math.max(1, w / this.frames);
+    for (const f of this.marks.masked) ctx.fillRect(x(f) - 0.5, h * 0.45, tick, h * 0.35);
+    const o = this.marks.object;
+    if (o) {
+      ctx.fillStyle = o.color;
+      for (const f of o.frames) ctx.fillRect(x(f) - 0.5, h * 0.82, tick, h * 0.18);
+    }
     ctx.fillStyle = "#ffd54a";
     for (const f of this.marks.prompted) {
       ctx.beginPath();

@@ -282,7 +282,9 @@ class VideoView implements MediaView {
       for (const k of Object.keys(o.masks)) masked.add(Number(k));
       for (const [k, p] of Object.entries(o.prompts)) if (p.points.length || p.box) prompted.add(Number(k));
     }
-    this.timeline.set(this.frameCount, this.annotator.frame, { masked, prompted });
+    const o = this.annotator.current;
+    const object = o && { frames: new Set(Object.keys(o.masks).map(Number)), color: o.color };
+    this.timeline.set(this.frameCount, this.annotator.frame, { masked, prompted, object });
   }
 
   action(a: Action): boolean {

@@ -45,16 +45,25 @@ func newTestEmbedder(enc Encoder) *Embedder {
 	return NewEmbedder(enc, "test", embcache.New("", 1<<20, 0, nil), NewGate(1, 5*time.Millisecond))
 }
 
-// A click on another image preempts a precompute; the precompute then runs
-// again and finishes.
-func TestPrecomputeGivesWayToAnotherImage(t *testing.T) {
+// precomputing starts precomputing image "a" with an encoder whose first
+// run lasts until it is preempted, and returns once that run has started,
+// with where the precompute's end is reported and a context for the
+// foreground calls (it bounds how long they may wait).
+func precomputing(t *testing.T) (*Embedder, *blockingEncoder, <-chan error, context.Context) {
 	enc := &blockingEncoder{block: map[int]bool{1: true}, started: make(chan int, 10)}
 	e := newTestEmbedder(enc)
 	done := make(chan error)
 	go func() { done <- e.Precompute(context.Background(), source("a")) }()
 	<-enc.started
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
+	return e, enc, done, ctx
+}
+
+// A click on another image preempts a precompute; the precompute then runs
+// again and finishes.
+func TestPrecomputeGivesWayToAnotherImage(t *testing.T) {
+	e, _, done, ctx := precomputing(t)
 	if _, cached, err := e.Embedding(ctx, source("b")); err != nil || cached {
 		t.Fatalf("foreground embedding: cached %v, err %v", cached, err)
 	}
@@ -70,13 +79,7 @@ func TestPrecomputeGivesWayToAnotherImage(t *testing.T) {
 // run: it preempts it, and the precompute finds the embedding cached and
 // does not run again.
 func TestEmbeddingPreemptsPrecomputeOfTheSameImage(t *testing.T) {
-	enc := &blockingEncoder{block: map[int]bool{1: true}, started: make(chan int, 10)}
-	e := newTestEmbedder(enc)
-	done := make(chan error)
-	go func() { done <- e.Precompute(context.Background(), source("a")) }()
-	<-enc.started
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	e, enc, done, ctx := precomputing(t)
 	emb, _, err := e.Embedding(ctx, source("a"))
 	if err != nil || emb == nil {
 		t.Fatalf("foreground embedding %v, err %v", emb, err)

@@ -123,8 +123,7 @@ func (s *Server) handlePrecompute(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusBadRequest, api.CodeBadRequest, "media_ids is empty: list the images to precompute", nil)
 		return
 	}
-	if s.deps.Images == nil {
-		s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "no image model is loaded; see /ready", nil)
+	if _, ok := s.images(w, r); !ok {
 		return
 	}
 	if _, ok := s.imageSources(w, r, req.MediaIDs, "precompute takes images (video frames are encoded as they are tracked)"); !ok {

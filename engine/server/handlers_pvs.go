@@ -33,9 +33,8 @@ func (s *Server) handlePVSImage(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeJSON(w, r, &req) {
 		return
 	}
-	img := s.deps.Images
-	if img == nil {
-		s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "no image model is loaded; see /ready", nil)
+	img, ok := s.images(w, r)
+	if !ok {
 		return
 	}
 	if req.MediaID == "" {
@@ -63,6 +62,16 @@ func (s *Server) handlePVSImage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// images is the image model, or writes a 503 and returns false when none
+// is loaded.
+func (s *Server) images(w http.ResponseWriter, r *http.Request) (*segment.Images, bool) {
+	if s.deps.Images == nil {
+		s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "no image model is loaded; see /ready", nil)
+		return nil, false
+	}
+	return s.deps.Images, true
+}
+
 // handlePrefetch starts computing the embeddings of the image open now and,
 // in the background, of the images the user is likely to open next.
 func (s *Server) handlePrefetch(w http.ResponseWriter, r *http.Request) {
@@ -70,9 +79,8 @@ func (s *Server) handlePrefetch(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeJSON(w, r, &req) {
 		return
 	}
-	img := s.deps.Images
-	if img == nil {
-		s.writeError(w, r, http.StatusServiceUnavailable, api.CodeUnavailable, "no image model is loaded; see /ready", nil)
+	img, ok := s.images(w, r)
+	if !ok {
 		return
 	}
 	if len(req.MediaIDs) > api.MaxPrefetch {
@@ -89,18 +97,19 @@ func (s *Server) handlePrefetch(w http.ResponseWriter, r *http.Request) {
 	}
 	var open *segment.Source
 	if req.Open != "" {
-		open, srcs = &srcs[0], srcs[1:]
+		if !img.Cached(srcs[0]) {
+			open = &srcs[0]
+		}
+		srcs = srcs[1:]
 	}
-	todo := srcs[:0]
+	var todo []segment.Source
 	for _, src := range srcs {
 		if !img.Cached(src) {
 			todo = append(todo, src)
 		}
 	}
 	queued := len(todo)
-	if open != nil && img.Cached(*open) {
-		open = nil
-	} else if open != nil {
+	if open != nil {
 		queued++
 	}
 	img.Prefetch(open, todo)

@@ -590,7 +590,7 @@ test("opening an image has the engine encode it, and the next images ahead", asy
   await until(page, (id) => window.__samwise.snapshot().mediaId === id, ids[0], "the first image open");
 });
 
-test("M hides the masks; mask opacity, brightness and contrast are kept after a reload", async () => {
+test("M hides the masks, S shows only the current object; mask opacity, brightness and contrast are kept after a reload", async () => {
   const style = () => page.evaluate(() => ({ filter: document.querySelector("canvas.picture").style.filter, opacity: document.querySelector("canvas.masks").style.opacity }));
   await page.locator(".stage").focus();
   await page.keyboard.press("m");
@@ -598,6 +598,28 @@ test("M hides the masks; mask opacity, brightness and contrast are kept after a 
   assert.equal(await page.locator(".masks-toggle").textContent(), "Masks hidden");
   await page.keyboard.press("m");
   assert.equal((await style()).opacity, "1", "M again shows them");
+  // S shows only the current object: a point of another object is clear, the current one's is not.
+  const [cur, other] = await page.evaluate(() => {
+    const a = window.__samwise.app.view.annotator;
+    const key = String(a.frame);
+    const cur = a.state.objects.find((o) => o.masks[key]);
+    a.select(cur.id);
+    const [w, h] = cur.masks[key].size.slice().reverse();
+    const at = (pred) => { for (let y = 0; y < h; y += 3) for (let x = 0; x < w; x += 3) if (pred(x, y)) return [x, y]; return null; };
+    const mine = (x, y) => window.__samwise.maskAt(cur.id, a.frame, x, y);
+    const others = (x, y) => a.state.objects.some((o) => o.id !== cur.id && o.visible && window.__samwise.maskAt(o.id, a.frame, x, y));
+    return [at((x, y) => mine(x, y) && !others(x, y)), at((x, y) => others(x, y) && !mine(x, y))];
+  });
+  assert.ok(cur && other, "points of the current object and of another one");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("s");
+  await page.waitForTimeout(100);
+  assert.ok((await maskAlpha(page, ...cur)) > 0, "the current object is shown");
+  assert.equal(await maskAlpha(page, ...other), 0, "another object is not");
+  assert.equal(await page.locator(".solo-toggle").textContent(), "Only current");
+  await page.keyboard.press("s");
+  await page.waitForTimeout(100);
+  assert.ok((await maskAlpha(page, ...other)) > 0, "S again shows every object");
   await page.click(".toolbar details.display summary");
   await page.locator('input[data-display="brightness"]').fill("150");
   await page.locator('input[data-display="contrast"]').fill("80");

@@ -31,6 +31,7 @@ window.__samwise = {
       busy: a?.busy ?? false,
       current: a?.state.current ?? null,
       tool: a?.tool ?? null,
+      solo: a?.solo ?? false,
       /** The outline tool shows the current object's outline. */
       outline: a?.outlineReady ?? false,
       sessions: v?.sessions ?? null,

@@ -57,6 +57,8 @@ export class Annotator {
   defaultLabel = "";
   /** True while the model works on a prompt. */
   busy = false;
+  /** Only the current object's masks are shown (S). */
+  solo = false;
   private readonly listeners = new Set<() => void>();
   private readonly ai: LatestOnly<SegmentRequest, RLE | null>;
   private clickStep: A.AnnotationState | null = null;
@@ -136,7 +138,7 @@ export class Annotator {
   render(): void {
     const key = String(this.frame);
     const objects = this.state.objects
-      .filter((o) => o.visible && o.masks[key])
+      .filter((o) => o.visible && o.masks[key] && (!this.solo || o.id === this.state.current))
       .map((o) => ({ id: o.id, color: o.color, mask: o.masks[key], selected: o.id === this.state.current }));
     if (this.preview?.frame === this.frame) objects.push(...this.preview.masks.map((mask, i) => ({ id: -1 - i, color: previewColor, mask, selected: false })));
     this.stage.masks.paint(objects);
@@ -147,6 +149,12 @@ export class Annotator {
   /** Tells the panels (no repaint). */
   notify(): void {
     for (const fn of this.listeners) fn();
+  }
+
+  /** Shows only the current object's masks, or all again. */
+  toggleSolo(): void {
+    this.solo = !this.solo;
+    this.render();
   }
 
   setTool(t: Tool): void {

@@ -691,6 +691,9 @@ export class App {
       case "zoom-out":
         a.stage.zoom(1 / 1.25);
         break;
+      case "solo":
+        a.toggleSolo();
+        break;
       case "toggle-masks":
         this.toolbar.toggleMasks();
         break;

@@ -23,6 +23,7 @@ export type Action =
   | "help"
   | "toggle-visible"
   | "toggle-masks"
+  | "solo"
   | "delete-object"
   | "next-object"
   | "prev-object"
@@ -73,6 +74,7 @@ export const bindings: { action: Action; help: string; keys: string[] }[] = [
   { action: "zoom-in", help: "zoom in", keys: ["+", "="] },
   { action: "zoom-out", help: "zoom out", keys: ["-"] },
   { action: "toggle-visible", help: "hide / show the current object", keys: ["h"] },
+  { action: "solo", help: "show only the current object's masks (again: all)", keys: ["s"] },
   { action: "toggle-masks", help: "hide / show all masks (to see the picture under them)", keys: ["m"] },
   { action: "delete-object", help: "delete the current object (while drawing a polygon: its last corner)", keys: ["Delete", "Backspace"] },
   { action: "next-object", help: "next object", keys: ["Tab"] },

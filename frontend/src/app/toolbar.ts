@@ -118,6 +118,11 @@ export class Toolbar {
         { class: `masks-toggle${this.masksHidden ? " active" : ""}`, title: this.tip(this.masksHidden ? "Show the masks" : "Hide the masks", "toggle-masks"), "aria-pressed": String(this.masksHidden), onclick: () => this.toggleMasks() },
         this.masksHidden ? "Masks hidden" : "Hide masks",
       ),
+      el(
+        "button",
+        { class: `solo-toggle${a.solo ? " active" : ""}`, title: this.tip(a.solo ? "Show every object's masks" : "Show only the current object's masks", "solo"), "aria-pressed": String(a.solo), onclick: () => a.toggleSolo() },
+        a.solo ? "Only current" : "Solo",
+      ),
       this.displaySettings(),
     );
   }

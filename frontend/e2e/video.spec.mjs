@@ -117,6 +117,32 @@ test("End track removes the object's masks from this frame on, one undo step", a
   await until(page, (n) => window.__samwise.snapshot().objects[0].frames.length === n, before.length, "undo of the track's end");
 });
 
+test("propagating only the current object leaves the other objects' frames as they are", async () => {
+  await seek(0);
+  const first = (await snapshot(page)).objects[0];
+  // A second object, prompted on frame 0 only: the background.
+  await page.locator(".stage").focus();
+  await page.keyboard.press("n");
+  await clickImage(page, 300, 220);
+  const second = await until(page, (n) => { const s = window.__samwise.snapshot(); return !s.busy && s.objects.length === n + 1 && s.objects[n].area > 0 && s.objects[n]; }, 1, "a mask of the background");
+  assert.deepEqual(second.frames, [0]);
+  await page.keyboard.press("Tab"); // back to the first object
+  await until(page, (id) => window.__samwise.snapshot().current === id, first.id, "the first object selected");
+  await page.check(".only-current input");
+  await page.click('button[title="Track forward from this frame"]');
+  const text = await until(page, () => { const t = document.querySelector(".video-bar .job-text")?.textContent ?? ""; return /done/.test(t) && t; }, null, "the propagation to finish", 120_000);
+  assert.match(await page.locator(".video-bar .job-bar").textContent(), new RegExp(`#${first.id} only`));
+  const after = await snapshot(page);
+  assert.deepEqual(after.objects.find((o) => o.id === second.id).frames, [0], `the other object kept its one frame (${text})`);
+  assert.ok(after.objects.find((o) => o.id === first.id).frames.length >= 150, "the current object's frames were tracked");
+  await page.uncheck(".only-current input");
+  await page.locator(".stage").focus();
+  await page.keyboard.press("Tab");
+  await until(page, (id) => window.__samwise.snapshot().current === id, second.id, "the second object selected");
+  await page.keyboard.press("Delete");
+  await until(page, (n) => window.__samwise.snapshot().objects.length === n, 1, "the second object deleted");
+});
+
 test("the concept “red” tracked through a video: one object per box, the same id on every frame", async () => {
   await page.setInputFiles(".media-panel input[type=file]", conceptVideo);
   await until(page, () => document.querySelector(".media-item.current .media-name")?.textContent === "red-boxes.mp4" && window.__samwise.snapshot().sessions, null, "the second video", 60_000);

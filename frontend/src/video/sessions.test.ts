@@ -56,6 +56,8 @@ describe("SessionMemo", () => {
     const again = new SessionMemo(store, "vs_1");
     expect([...again.tracks()]).toEqual([[1, 4], [2, 5]]);
     expect(again.job()).toEqual({ jobId: "job_9", cursor: 41 });
+    again.saveJob({ jobId: "job_9", cursor: 41, only: 3 });
+    expect(memo.job()).toEqual({ jobId: "job_9", cursor: 41, only: 3 });
     expect(new SessionMemo(store, "vs_2").job()).toBeNull();
     again.saveJob(null);
     expect(memo.job()).toBeNull();
@@ -67,6 +69,8 @@ describe("SessionMemo", () => {
     store.setItem("samwise.followed-job.vs_1", '{"jobId": 3}');
     const memo = new SessionMemo(store, "vs_1");
     expect(memo.tracks().size).toBe(0);
+    expect(memo.job()).toBeNull();
+    store.setItem("samwise.followed-job.vs_1", '{"jobId": "job_1", "cursor": 4, "only": "3"}');
     expect(memo.job()).toBeNull();
   });
 });

@@ -20,10 +20,12 @@ export function promptedFrames(s: VideoSession | null): Set<number> {
   return new Set(Object.values(s?.prompted ?? {}).flat());
 }
 
-/** A job being followed and the results cursor reached. */
+/** A job being followed and the results cursor reached; only: the one
+ * object whose results it applies (all when absent). */
 export interface FollowedJob {
   jobId: string;
   cursor: number;
+  only?: number;
 }
 
 /** What the UI remembers about one session. */
@@ -57,7 +59,7 @@ export class SessionMemo {
   job(): FollowedJob | null {
     try {
       const j = JSON.parse(this.store.getItem(this.jobKey) ?? "null") as FollowedJob | null;
-      return j && typeof j.jobId === "string" && typeof j.cursor === "number" ? j : null;
+      return j && typeof j.jobId === "string" && typeof j.cursor === "number" && (j.only === undefined || typeof j.only === "number") ? j : null;
     } catch {
       return null;
     }

@@ -42,6 +42,8 @@ class VideoView implements MediaView {
   private readonly frames: FrameCache;
   private readonly timeline: Timeline;
   private readonly controls = el("div", { class: "video-controls" });
+  /** Propagation applies only the current object's results. */
+  private onlyCurrent = false;
   private readonly jobs: JobBar;
   private readonly memo: SessionMemo;
   /** Frames the session had prompts on when the view opened. */
@@ -126,7 +128,8 @@ class VideoView implements MediaView {
         continue;
       }
       const after = kept?.jobId === job.job_id ? kept.cursor : -1;
-      if (memo === this.memo) this.follow(memo, job.job_id, "Propagate", (fr, step) => this.applyPropagated(fr, step), after);
+      const only = kept?.jobId === job.job_id ? kept.only : undefined;
+      if (memo === this.memo) this.follow(memo, job.job_id, only === undefined ? "Propagate" : `Propagate #${only}`, (fr, step) => this.applyPropagated(fr, step, only), after, only);
       else this.concepts.follow(job.job_id, after);
     }
   }
@@ -195,6 +198,10 @@ class VideoView implements MediaView {
 
   private async propagate(direction: Direction): Promise<void> {
     if (this.jobs.running) return;
+    if (this.onlyCurrent && !this.annotator.current) {
+      this.ctx.onNote("Select the object to propagate (only the current object is ticked).");
+      return;
+    }
     await this.annotator.autosave.flush();
     try {
       const req = { direction, start_frame: this.annotator.frame };
@@ -202,7 +209,9 @@ class VideoView implements MediaView {
       const acc = await withPlacement(send, choosePlacement);
       if (!acc) return;
       const arrow = { forward: "▶", backward: "◀", both: "◀▶" }[direction];
-      this.follow(this.memo, acc.job_id, `Propagate ${arrow}`, (fr, step) => this.applyPropagated(fr, step));
+      const only = this.onlyCurrent ? this.annotator.current?.id : undefined;
+      const label = only === undefined ? `Propagate ${arrow}` : `Propagate ${arrow} #${only} only`;
+      this.follow(this.memo, acc.job_id, label, (fr, step) => this.applyPropagated(fr, step, only), -1, only);
     } catch (e) {
       this.ctx.onError((e as Error).message);
     }
@@ -211,10 +220,10 @@ class VideoView implements MediaView {
   /** Follows a job of a session with the job bar; the first batch of
    * frames is a new undo step and the rest join it, so a whole run is one
    * step. The session's memo keeps how far it got, for a reopened video. */
-  private follow(memo: SessionMemo, jobId: string, label: string, apply: (frames: FrameResult[], newStep: boolean) => void, after = -1): void {
+  private follow(memo: SessionMemo, jobId: string, label: string, apply: (frames: FrameResult[], newStep: boolean) => void, after = -1, only?: number): void {
     let cursor = after;
     let first = true;
-    memo.saveJob({ jobId, cursor });
+    memo.saveJob({ jobId, cursor, only });
     this.jobs.follow(jobId, {
       label,
       unit: "frames",
@@ -223,14 +232,18 @@ class VideoView implements MediaView {
         apply(frames, first);
         first = false;
         cursor += frames.length;
-        memo.saveJob({ jobId, cursor });
+        memo.saveJob({ jobId, cursor, only });
       },
       ended: () => memo.saveJob(null),
     });
   }
 
-  private applyPropagated(frames: FrameResult[], newStep: boolean): void {
-    const masks = frames.flatMap((f) => f.objects.map((o) => ({ objectId: o.object_id, frame: f.frame, mask: o.mask && o.area > 0 ? o.mask : null })));
+  /** Applies propagated frames: every object's masks, or only object
+   * only's (the others keep theirs, edits included). */
+  private applyPropagated(frames: FrameResult[], newStep: boolean, only?: number): void {
+    const masks = frames.flatMap((f) =>
+      f.objects.filter((o) => only === undefined || o.object_id === only).map((o) => ({ objectId: o.object_id, frame: f.frame, mask: o.mask && o.area > 0 ? o.mask : null })),
+    );
     this.annotator.applyMasks(masks, newStep);
   }
 
@@ -246,6 +259,12 @@ class VideoView implements MediaView {
       b("◀ Propagate", "Track the prompted objects backward from this frame", () => void this.propagate("backward"), running),
       b("Propagate ◀▶", "Track both ways from this frame", () => void this.propagate("both"), running),
       b("Propagate ▶", "Track forward from this frame", () => void this.propagate("forward"), running),
+      el(
+        "label",
+        { class: "only-current", title: "Propagate: apply only the current object's tracked masks; the other objects keep their frames (and your edits on them) as they are" },
+        el("input", { type: "checkbox", checked: this.onlyCurrent, onchange: (e: Event) => (this.onlyCurrent = (e.target as HTMLInputElement).checked) }),
+        "only the current object",
+      ),
       el("span", { class: "sep" }),
       b("End track ▶", "Delete the current object's masks from this frame to the last (it left the scene); one undo step", () => this.endTrack(), running),
     );

@@ -295,6 +295,17 @@ test("the outline tool moves a corner, adds one on an edge and removes one, each
   await area(pulled, "undo of the removal");
   await page.keyboard.press("z");
   await area(rect, "undo of the pull");
+  // Delete with the pointer over a corner removes the corner, not the object.
+  await drag([bx + 40, by], [bx + 40, by - 30]);
+  await area(pulled, "the corner pulled again");
+  const h = await client(bx + 40, by - 30);
+  await page.mouse.move(h[0], h[1]);
+  await page.keyboard.press("Delete");
+  await area(rect, "the corner removed with Delete");
+  assert.equal((await objects()).length, count + 1, "the object is still there");
+  await page.keyboard.press("z");
+  await page.keyboard.press("z");
+  await area(rect, "undo of the removal and the pull");
   // A click on another object's mask outlines that one.
   const [first, drawn] = [(await objects())[0], (await objects()).at(-1)];
   const r = await client(...scene.points.red);

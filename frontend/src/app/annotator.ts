@@ -116,6 +116,13 @@ export class Annotator {
     this.outline = new OutlineTool(this, opts.outline, opts.onError);
   }
 
+  /** With the outline tool, removes the handle under the pointer (Delete);
+   * false when there is none. */
+  removeHandleUnderPointer(): boolean {
+    const p = this.stage.pointer;
+    return this.tool === "outline" && p !== null && this.outline.removeAt(p);
+  }
+
   /** True once the outline tool shows the current object's outline. */
   get outlineReady(): boolean {
     return this.outline.ready;

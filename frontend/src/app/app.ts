@@ -702,6 +702,7 @@ export class App {
         break;
       case "delete-object":
         if (a.drawingPolygon) a.removeCorner();
+        else if (a.removeHandleUnderPointer()) break;
         else if (a.current) a.remove(a.current.id);
         break;
       case "next-object":

@@ -92,14 +92,11 @@ export class OutlineTool {
       return false;
     }
     const near = reach / this.a.stage.view.scale;
-    const h = nearestHandle(rings, p, near);
     if (remove) {
-      if (!h) return false;
-      const loop = removeHandle(rings[h.ring], h.index);
-      if (loop) this.apply(loop);
-      else this.onError("An outline keeps at least three corners: erase the part, or use Remove specks.");
+      this.removeAt(p);
       return false;
     }
+    const h = nearestHandle(rings, p, near);
     if (h) {
       this.drag = { ...h, to: null };
       return true;
@@ -111,6 +108,16 @@ export class OutlineTool {
     }
     this.drag = { ring: e.ring, index: insertHandle(rings[e.ring], e.index, p), to: null };
     this.a.stage.redrawUI();
+    return true;
+  }
+
+  /** Removes the handle at p (one undo step); false when there is none. */
+  removeAt(p: Pt): boolean {
+    const h = this.rings && nearestHandle(this.rings, p, reach / this.a.stage.view.scale);
+    if (!h) return false;
+    const loop = removeHandle(this.rings![h.ring], h.index);
+    if (loop) this.apply(loop);
+    else this.onError("An outline keeps at least three corners: erase the part, or use Remove specks.");
     return true;
   }
 

@@ -76,7 +76,7 @@ export const bindings: { action: Action; help: string; keys: string[] }[] = [
   { action: "toggle-visible", help: "hide / show the current object", keys: ["h"] },
   { action: "solo", help: "show only the current object's masks (again: all)", keys: ["s"] },
   { action: "toggle-masks", help: "hide / show all masks (to see the picture under them)", keys: ["m"] },
-  { action: "delete-object", help: "delete the current object (while drawing a polygon: its last corner)", keys: ["Delete", "Backspace"] },
+  { action: "delete-object", help: "delete the current object (while drawing a polygon: its last corner; with the outline tool over a corner: that corner)", keys: ["Delete", "Backspace"] },
   { action: "next-object", help: "next object", keys: ["Tab"] },
   { action: "prev-object", help: "previous object", keys: ["Shift+Tab"] },
   { action: "next-media", help: "next image", keys: ["PageDown"] },

@@ -311,7 +311,12 @@ test("the outline tool moves a corner, adds one on an edge and removes one, each
   const r = await client(...scene.points.red);
   await page.mouse.click(r[0], r[1]);
   await until(page, (id) => window.__samwise.snapshot().current === id, first.id, "the clicked object selected");
-  await ready();
+  const coarse = await ready();
+  // Zoomed in, the curved outline is asked for again with more handles.
+  for (let i = 0; i < 7; i++) await page.keyboard.press("+");
+  const fine = await until(page, (n) => { const h = window.__samwise.snapshot().outline; return h > n && h; }, coarse, "a finer outline");
+  assert.ok(fine > coarse, `${fine} handles zoomed in, ${coarse} before`);
+  await page.keyboard.press("f");
   // With the AI click tool, Ctrl+click selects without prompting.
   await page.keyboard.press("v");
   const inside = await client(bx + 20, by + 20);

@@ -32,8 +32,8 @@ window.__samwise = {
       current: a?.state.current ?? null,
       tool: a?.tool ?? null,
       solo: a?.solo ?? false,
-      /** The outline tool shows the current object's outline. */
-      outline: a?.outlineReady ?? false,
+      /** The handles of the outline the outline tool shows (0: none). */
+      outline: a?.outlineHandles ?? 0,
       sessions: v?.sessions ?? null,
       save: a?.autosave.state ?? null,
       /** The job bars shown: state and text. */

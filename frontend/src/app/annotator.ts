@@ -123,9 +123,9 @@ export class Annotator {
     return this.tool === "outline" && p !== null && this.outline.removeAt(p);
   }
 
-  /** True once the outline tool shows the current object's outline. */
-  get outlineReady(): boolean {
-    return this.outline.ready;
+  /** The handles of the outline the outline tool shows (0: none). */
+  get outlineHandles(): number {
+    return this.outline.handles;
   }
 
   get state(): A.AnnotationState {

@@ -17,10 +17,16 @@ export type FetchOutline = (mask: RLE, tolerance: number) => Promise<OutlineResp
 /** Screen pixels within which a press takes a handle or an edge. */
 const reach = 8;
 
+/** The tolerance, in image pixels, of the handles at a zoom: about a
+ * screen pixel and a half, from half an image pixel to 8. */
+function toleranceAt(scale: number): number {
+  return Math.min(8, Math.max(0.5, 1.5 / scale));
+}
+
 export class OutlineTool {
   private rings: EditRing[] | null = null;
-  /** The mask the rings outline. */
-  private source: { id: number; frame: number; mask: RLE } | null = null;
+  /** The mask the rings outline, and the tolerance they were asked with. */
+  private source: { id: number; frame: number; mask: RLE; tolerance: number } | null = null;
   /** The mask whose outline was asked for and has not come yet. */
   private asked: RLE | null = null;
   /** The last mask the engine could not outline (not asked again). */
@@ -37,9 +43,9 @@ export class OutlineTool {
     a.addDrawer((ctx, view) => this.draw(ctx, view));
   }
 
-  /** True once the outline of the current object's mask is shown. */
-  get ready(): boolean {
-    return this.rings !== null;
+  /** The handles shown (0: no outline shown). */
+  get handles(): number {
+    return this.rings?.reduce((n, r) => n + r.handles.length, 0) ?? 0;
   }
 
   /** Follows the tool, the current object and its mask on this frame. */
@@ -55,8 +61,8 @@ export class OutlineTool {
     if ((s?.id === o.id && s.frame === this.a.frame && s.mask === mask) || this.asked === mask || this.failed === mask) return;
     this.clear();
     this.asked = mask;
-    const key = { id: o.id, frame: this.a.frame, mask };
-    const tolerance = Math.min(8, Math.max(0.5, 1.5 / this.a.stage.view.scale));
+    const tolerance = toleranceAt(this.a.stage.view.scale);
+    const key = { id: o.id, frame: this.a.frame, mask, tolerance };
     this.fetch(mask, tolerance).then(
       (res) => {
         if (this.asked !== mask) return; // the mask changed meanwhile
@@ -153,6 +159,14 @@ export class OutlineTool {
 
   private draw(ctx: CanvasRenderingContext2D, view: Viewport): void {
     if (this.a.tool !== "outline") return;
+    // Zoomed in or out a lot since: the outline again, with handles about
+    // a screen pixel apart at this zoom (the mask is the same).
+    const s = this.source;
+    const tolerance = toleranceAt(view.scale);
+    if (s && !this.drag && (tolerance > 2 * s.tolerance || tolerance < s.tolerance / 2)) {
+      this.source = null;
+      queueMicrotask(() => this.sync());
+    }
     const rings = this.rings;
     if (!rings) {
       // What to do, where the picture's top-left corner is on screen.

@@ -5,7 +5,8 @@
 # Chromium against a real `engine serve --ui` on the demo model).
 #
 #   frontend/test.sh          unit + image browser tests (e2e/image.spec.mjs,
-#                             e2e/concept.spec.mjs, e2e/desktop.spec.mjs)
+#                             e2e/tools.spec.mjs, e2e/concept.spec.mjs,
+#                             e2e/desktop.spec.mjs)
 #   frontend/test.sh video    also the video browser tests (video.spec.mjs,
 #                             placement.spec.mjs; need the video backend and
 #                             ffmpeg)

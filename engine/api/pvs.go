@@ -84,6 +84,10 @@ type PVSImageResponse struct {
 type PrefetchRequest struct {
 	Open     string   `json:"open,omitempty"`
 	MediaIDs []string `json:"media_ids,omitempty"`
+	// Concepts asks for the concept model's embeddings too (the open
+	// image's included), in the background after the image model's: for a
+	// user who finds concepts on every image.
+	Concepts bool `json:"concepts,omitempty"`
 }
 
 // MaxPrefetch bounds PrefetchRequest.MediaIDs.
@@ -91,7 +95,7 @@ const MaxPrefetch = 8
 
 // PrefetchResponse answers POST /v1/pvs/prefetch.
 type PrefetchResponse struct {
-	// Queued counts the images (the open one included) whose embeddings
-	// are not cached yet.
+	// Queued counts the embeddings not cached yet: the images' (the open
+	// one included) and, when asked, the concept model's.
 	Queued int `json:"queued"`
 }

@@ -35,9 +35,13 @@ func NewImages(t *sam.Tracker, m *model.Manifest, c *embcache.Cache, g *Gate) *I
 
 // Prefetch computes the embedding of open (if not nil: the image the user
 // has open) as foreground work, then those of next, in order, as
-// background work: the images the user is likely to open next. It
-// replaces the lists of the call before; nothing at all stops prefetching.
-func (s *Images) Prefetch(open *Source, next []Source) { s.prefetch.set(s.Embedder, open, next) }
+// background work: the images the user is likely to open next; then, in
+// the background too, the embeddings of open and next by the other
+// embedders in also (the concept model's). It replaces the lists of the
+// call before; nothing at all stops prefetching.
+func (s *Images) Prefetch(open *Source, next []Source, also ...*Embedder) {
+	s.prefetch.set(s.Embedder, open, next, also)
+}
 
 // StopPrefetch stops prefetching for good and waits until it has left the
 // encoder (before the model is closed).

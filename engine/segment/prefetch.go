@@ -17,8 +17,9 @@ type prefetcher struct {
 }
 
 // set starts computing open's embedding (if not nil) and then, in the
-// background, those of srcs in order, stopping the lists before.
-func (p *prefetcher) set(e *Embedder, open *Source, srcs []Source) {
+// background, those of srcs in order, then those of open and srcs by the
+// embedders in also, stopping the lists before.
+func (p *prefetcher) set(e *Embedder, open *Source, srcs []Source, also []*Embedder) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -40,6 +41,17 @@ func (p *prefetcher) set(e *Embedder, open *Source, srcs []Source) {
 		for _, src := range srcs {
 			if e.Precompute(ctx, src) != nil && ctx.Err() != nil {
 				return
+			}
+		}
+		all := srcs
+		if open != nil {
+			all = append([]Source{*open}, srcs...)
+		}
+		for _, a := range also {
+			for _, src := range all {
+				if a.Precompute(ctx, src) != nil && ctx.Err() != nil {
+					return
+				}
 			}
 		}
 	}()

@@ -95,24 +95,23 @@ func (s *Server) handlePrefetch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	embedders := []*segment.Embedder{img.Embedder}
+	if req.Concepts && s.deps.Concepts != nil {
+		embedders = append(embedders, s.deps.Concepts.Embedder)
+	}
+	queued := 0
+	for _, e := range embedders {
+		for _, src := range srcs {
+			if !e.Cached(src) {
+				queued++
+			}
+		}
+	}
 	var open *segment.Source
 	if req.Open != "" {
-		if !img.Cached(srcs[0]) {
-			open = &srcs[0]
-		}
-		srcs = srcs[1:]
+		open, srcs = &srcs[0], srcs[1:]
 	}
-	var todo []segment.Source
-	for _, src := range srcs {
-		if !img.Cached(src) {
-			todo = append(todo, src)
-		}
-	}
-	queued := len(todo)
-	if open != nil {
-		queued++
-	}
-	img.Prefetch(open, todo)
+	img.Prefetch(open, srcs, embedders[1:]...)
 	writeJSON(w, http.StatusAccepted, api.PrefetchResponse{Queued: queued})
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/samwise-app/samwise/engine/api"
 	"github.com/samwise-app/samwise/engine/client"
 	"github.com/samwise-app/samwise/engine/enginetest"
+	seg "github.com/samwise-app/samwise/engine/segment"
 	"github.com/samwise-app/samwise/engine/synth"
 )
 
@@ -51,6 +52,30 @@ func TestPrefetchEncodesTheNextImagesAhead(t *testing.T) {
 	}
 	if n := e.Instance.Images.Encodes(); n != 3 {
 		t.Errorf("%d encodes, want 3", n)
+	}
+	// The concept model's embeddings, when asked: all three in the background.
+	var withConcepts api.PrefetchResponse
+	if err := e.Client.Do(context.Background(), "POST", "/v1/pvs/prefetch", api.PrefetchRequest{Open: ids[0], MediaIDs: ids[1:], Concepts: true}, &withConcepts); err != nil {
+		t.Fatal(err)
+	}
+	if withConcepts.Queued != 3 {
+		t.Fatalf("with concepts, queued %d, want the concept model's 3", withConcepts.Queued)
+	}
+	concepts := e.Instance.Concepts.Embedder
+	for concepts.Encodes() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of 3 concept embeddings prefetched", concepts.Encodes())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, id := range ids {
+		m, err := e.Client.Media(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !concepts.Cached(seg.Source{SHA256: m.SHA256, Width: m.Width, Height: m.Height}) {
+			t.Errorf("the concept embedding of %s is not cached", id)
+		}
 	}
 	// Asking again for cached images queues nothing; an empty request is fine.
 	if res, err := prefetch(e, ids[1], ids[2], ids[0]); err != nil || res.Queued != 0 {

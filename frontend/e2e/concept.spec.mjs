@@ -179,7 +179,10 @@ test("precompute the project's images: the job succeeds and the first click on o
   assert.match(text, /Precompute 3 images.*done: 3 images.*local/);
   await screenshot(page, "23-precomputed.png");
   // precompute-b.png was never clicked: its embedding comes from the cache.
+  // Concepts were looked for, so opening it prefetches for the concept model too.
+  const asked = page.waitForRequest((r) => r.url().endsWith("/v1/pvs/prefetch") && JSON.parse(r.postData()).concepts === true);
   await page.click(".media-item:nth-child(3)");
+  assert.equal((await (await asked).response()).status(), 202);
   await until(page, () => document.querySelector(".media-item:nth-child(3).current") && document.querySelector("canvas.picture")?.width === 640, null, "the third image");
   await clickImage(page, 0.3 * 640, 0.3 * 480);
   await until(page, () => !window.__samwise.snapshot().busy && window.__samwise.snapshot().objects[0]?.area > 0, null, "a mask on the precomputed image");

@@ -146,9 +146,10 @@ export class Engine {
   }
 
   /** Asks the engine to encode the open image now and the next ones in
-   * the background (replacing the last request; nothing open: stops). */
-  prefetch(open: string | undefined, next: string[]): Promise<PrefetchResponse> {
-    return this.client.json("POST", "/v1/pvs/prefetch", { open, media_ids: next } satisfies PrefetchRequest);
+   * the background, with the concept model too when concepts (replacing
+   * the last request; nothing open: stops). */
+  prefetch(open: string | undefined, next: string[], concepts = false): Promise<PrefetchResponse> {
+    return this.client.json("POST", "/v1/pvs/prefetch", { open, media_ids: next, concepts: concepts || undefined } satisfies PrefetchRequest);
   }
 
   precompute(mediaIds: string[]): Promise<JobAccepted> {

@@ -312,6 +312,7 @@ export interface PrecomputeRequest {
 export interface PrefetchRequest {
   open?: string;
   media_ids?: string[];
+  concepts?: boolean;
 }
 
 export interface PrefetchResponse {

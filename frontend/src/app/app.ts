@@ -282,11 +282,12 @@ export class App {
   }
 
   /** Has the engine encode the image just opened, and the next ones in
-   * the background, so their first clicks are quick (best effort: a
-   * failure shows when the image is clicked). */
+   * the background (for concepts too once one was looked for), so their
+   * first clicks are quick (best effort: a failure shows when the image is
+   * clicked). */
   private prefetch(opened: Media): void {
     const open = opened.kind === "image" ? opened.media_id : undefined;
-    this.engine.prefetch(open, open ? this.media.upcoming(2) : []).catch(() => {});
+    this.engine.prefetch(open, open ? this.media.upcoming(2) : [], this.concepts.used).catch(() => {});
   }
 
   private viewContext(): ViewContext {

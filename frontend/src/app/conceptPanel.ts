@@ -87,6 +87,10 @@ export class ConceptPanel {
   private undraw: (() => void) | null = null;
   private readonly runner: LatestOnly<{ target: ConceptTarget; prompt: ConceptPrompt }, ConceptResult>;
 
+  /** A concept was looked for in this session (the next images' concept
+   * embeddings are then prefetched too). */
+  used = false;
+
   constructor(private readonly events: ConceptEvents) {
     this.runner = new LatestOnly(
       (req) => req.target.find(req.prompt),
@@ -168,6 +172,7 @@ export class ConceptPanel {
       this.events.error("Type a concept (e.g. “red”) or drag exemplar boxes with the X tool first.");
       return;
     }
+    this.used = true;
     this.busy = true;
     this.render();
     this.runner.submit({ target: this.target, prompt: p });

@@ -497,15 +497,16 @@ export class Annotator {
   }
 
   /** Changes object id's mask on this frame in place: edit changes its
-   * bitmap and returns the bounds its set pixels may newly reach (null:
+   * bitmap, given the bounds of its set pixels before (null: none;
+   * undefined: unknown), and returns the bounds they may newly reach (null:
    * none). One undo step, none when nothing changed; returns the mask
    * (null: no such object). */
-  editMask(id: number, edit: (bm: Bitmap) => Bounds | null): RLE | null {
+  editMask(id: number, edit: (bm: Bitmap, before: Bounds | null | undefined) => Bounds | null): RLE | null {
     const o = A.find(this.state, id);
     if (!o) return null;
     const before = o.masks[String(this.frame)];
     const [bm, within] = this.editableMask(o);
-    const grown = edit(bm);
+    const grown = edit(bm, within);
     const out = encode(bm, within === undefined ? undefined : unionBounds(within, grown));
     if (before?.counts === out.counts) {
       remember(before, bm); // unchanged: the bitmap taken is still its own
@@ -521,20 +522,18 @@ export class Annotator {
    * pixel; one undo step. Returns how many pixels changed (0: nothing to
    * do, no step). */
   cleanMask(id: number, how: MaskFix): number {
-    const o = A.find(this.state, id);
-    const rle = o?.masks[String(this.frame)];
+    const rle = A.find(this.state, id)?.masks[String(this.frame)];
     const pixels = rle ? area(rle) : 0;
-    if (!o || !pixels) return 0; // no mask here, or an empty one: nothing to fix
-    const [bm, bounds] = this.editableMask(o);
-    const within: Bounds = bounds ?? [0, 0, bm.width - 1, bm.height - 1];
-    const n =
-      how === "fill-holes" ? fillHoles(bm, within)
-      : how === "remove-specks" ? removeSpecks(bm, within, Math.max(2, Math.ceil(pixels / 100)))
-      : growMask(bm, within, how === "grow" ? 1 : -1);
-    if (!n) return 0;
-    const out = encode(bm, [within[0] - 1, within[1] - 1, within[2] + 1, within[3] + 1]);
-    remember(out, bm);
-    this.commit(A.setMask(this.state, id, this.frame, out));
+    if (!pixels) return 0; // no mask here, or an empty one: nothing to fix
+    let n = 0;
+    this.editMask(id, (bm, bounds) => {
+      const within: Bounds = bounds ?? [0, 0, bm.width - 1, bm.height - 1];
+      n =
+        how === "fill-holes" ? fillHoles(bm, within)
+        : how === "remove-specks" ? removeSpecks(bm, within, Math.max(2, Math.ceil(pixels / 100)))
+        : growMask(bm, within, how === "grow" ? 1 : -1);
+      return [within[0] - 1, within[1] - 1, within[2] + 1, within[3] + 1];
+    });
     return n;
   }
 

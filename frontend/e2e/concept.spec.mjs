@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { clickImage, openApp, outDir, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
+import { clickImage, outDir, screenshot, snapshot, startApp, stopApp, until } from "./harness.mjs";
 import { conceptScene, standardScene } from "./scene.mjs";
 
 let engine, chrome, page;
@@ -25,15 +25,10 @@ before(async () => {
   writeFileSync(files.scene, scene.png);
   writeFileSync(files.a, standardScene(640, 480, 11).png);
   writeFileSync(files.b, standardScene(640, 480, 12).png);
-  engine = await startEngine(["--hf-endpoint", "http://127.0.0.1:9"]);
-  chrome = await startBrowser();
-  page = await openApp(chrome, engine.url);
+  ({ engine, chrome, page } = await startApp(["--hf-endpoint", "http://127.0.0.1:9"]));
 });
 
-after(async () => {
-  await chrome?.stop();
-  await engine?.stop();
-});
+after(() => stopApp({ engine, chrome }));
 
 const objects = async () => (await snapshot(page)).objects;
 const idle = () => until(page, () => !window.__samwise.snapshot().busy && !document.querySelector(".concept-status .busy-label"), null, "the engine's answer");

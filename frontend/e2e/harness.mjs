@@ -92,6 +92,24 @@ export async function openApp(chrome, url) {
   return page;
 }
 
+/** An engine (startEngine's arguments) and a browser with the app open. */
+export async function startApp(extraArgs = [], extraEnv = {}) {
+  const engine = await startEngine(extraArgs, extraEnv);
+  try {
+    const chrome = await startBrowser();
+    return { engine, chrome, page: await openApp(chrome, engine.url) };
+  } catch (e) {
+    await engine.stop();
+    throw e;
+  }
+}
+
+/** Stops what startApp started (either may be missing). */
+export async function stopApp({ engine, chrome } = {}) {
+  await chrome?.stop();
+  await engine?.stop();
+}
+
 export async function screenshot(page, name) {
   mkdirSync(outDir, { recursive: true });
   await page.screenshot({ path: path.join(outDir, name) });

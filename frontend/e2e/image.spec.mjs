@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { clickImage, openApp, maskAlpha, outDir, rleArea, screenshot, snapshot, startBrowser, startEngine, until, zipNames } from "./harness.mjs";
+import { clickImage, maskAlpha, outDir, rleArea, screenshot, snapshot, startApp, startEngine, stopApp, until, zipNames } from "./harness.mjs";
 import { standardScene } from "./scene.mjs";
 
 let engine, chrome, page;
@@ -17,15 +17,10 @@ const scene = standardScene(W, H, 3);
 before(async () => {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, "scene.png"), scene.png);
-  engine = await startEngine();
-  chrome = await startBrowser();
-  page = await openApp(chrome, engine.url);
+  ({ engine, chrome, page } = await startApp());
 });
 
-after(async () => {
-  await chrome?.stop();
-  await engine?.stop();
-});
+after(() => stopApp({ engine, chrome }));
 
 const objects = async () => (await snapshot(page)).objects;
 

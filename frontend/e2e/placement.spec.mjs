@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { clickImage, openApp, outDir, screenshot, startBrowser, startEngine, until } from "./harness.mjs";
+import { clickImage, outDir, screenshot, startApp, stopApp, until } from "./harness.mjs";
 
 let engine, chrome, page;
 const video = path.join(outDir, "ask-box.mp4");
@@ -39,15 +39,10 @@ before(async () => {
     "-filter_complex", "[0][1]overlay=x='40+t*20':y=90:shortest=1",
     "-c:v", "mpeg4", "-q:v", "2", "-pix_fmt", "yuv420p", video,
   ]);
-  engine = await startEngine(askArgs, askSecrets);
-  chrome = await startBrowser();
-  page = await openApp(chrome, engine.url);
+  ({ engine, chrome, page } = await startApp(askArgs, askSecrets));
 });
 
-after(async () => {
-  await chrome?.stop();
-  await engine?.stop();
-});
+after(() => stopApp({ engine, chrome }));
 
 const api = (method, url, body) =>
   page.evaluate(async ([method, url, body]) => (await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body && JSON.stringify(body) })).json(), [method, url, body]);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { clickImage, maskAlpha, openApp, outDir, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
+import { clickImage, maskAlpha, outDir, screenshot, snapshot, startApp, stopApp, until } from "./harness.mjs";
 import { standardScene } from "./scene.mjs";
 
 let engine, chrome, page;
@@ -16,15 +16,10 @@ const scene = standardScene(1200, 900, 3);
 before(async () => {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, "tools-scene.png"), scene.png);
-  engine = await startEngine();
-  chrome = await startBrowser();
-  page = await openApp(chrome, engine.url);
+  ({ engine, chrome, page } = await startApp());
 });
 
-after(async () => {
-  await chrome?.stop();
-  await engine?.stop();
-});
+after(() => stopApp({ engine, chrome }));
 
 const objects = async () => (await snapshot(page)).objects;
 

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { clickImage, openApp, outDir, screenshot, snapshot, startBrowser, startEngine, until } from "./harness.mjs";
+import { clickImage, outDir, screenshot, snapshot, startApp, stopApp, until } from "./harness.mjs";
 
 let engine, chrome, page;
 const video = path.join(outDir, "moving-box.mp4");
@@ -46,15 +46,10 @@ before(async () => {
     "-filter_complex", "[0][1]overlay=x='20+t*20':y=20[a];[a][1]overlay=x='20+t*20':y=170[b];[b][2]overlay=x=250:y=20[c];[c][1]overlay=x='330-t*60':y=95:enable='gte(t,1.2)'",
     "-c:v", "mpeg4", "-q:v", "2", "-pix_fmt", "yuv420p", conceptVideo,
   ]);
-  engine = await startEngine();
-  chrome = await startBrowser();
-  page = await openApp(chrome, engine.url);
+  ({ engine, chrome, page } = await startApp());
 });
 
-after(async () => {
-  await chrome?.stop();
-  await engine?.stop();
-});
+after(() => stopApp({ engine, chrome }));
 
 const seek = (n) => page.evaluate((n) => window.__samwise.app.view.showFrame(n), n);
 /** The ids of the objects whose masks cover a point on a frame. */

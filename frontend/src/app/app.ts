@@ -324,10 +324,19 @@ export class App {
   private async closeView(): Promise<void> {
     const v = this.view;
     if (!v) return;
-    await v.annotator.autosave.flush();
-    const st = v.annotator.autosave.state;
-    if (st.state === "error" || st.state === "conflict") {
-      throw new Error(`The annotations of ${v.media.name ?? v.media.media_id} are not saved (${st.message ?? st.state}): retry or resolve the conflict first.`);
+    const saved = async () => {
+      await v.annotator.autosave.flush();
+      const st = v.annotator.autosave.state;
+      if (st.state === "error" || st.state === "conflict") {
+        throw new Error(`The annotations of ${v.media.name ?? v.media.media_id} are not saved (${st.message ?? st.state}): retry or resolve the conflict first.`);
+      }
+    };
+    await saved();
+    if (v.closing) {
+      // Results of a followed job could arrive during that save, after the
+      // job's cursor had passed them: stop taking them in, save the rest.
+      v.closing();
+      await saved();
     }
     this.view = null;
     this.toolbar.attach(null);

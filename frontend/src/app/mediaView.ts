@@ -22,6 +22,9 @@ export interface MediaView {
   readonly sessions?: { points: string; concept: string | null };
   /** Handles view-specific keys (frames); false when not handled. */
   action(a: Action): boolean;
+  /** Stops applying results from the engine (a job followed), so that the
+   * last save before the view closes holds everything applied. */
+  closing?(): void;
   destroy(): void;
 }
 

@@ -321,6 +321,12 @@ class VideoView implements MediaView {
     return false;
   }
 
+  /** Stops following the job: no more frames are applied (the job goes on
+   * in the engine and is followed again from its cursor on reopening). */
+  closing(): void {
+    this.jobs.detach();
+  }
+
   /** Closes the view; the sessions and their jobs go on in the engine and
    * are continued when the video opens again. */
   destroy(): void {
